@@ -1,0 +1,3 @@
+"""Open-AutoGLM: automated NLP model building."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,77 @@
+"""TaskSpec: the one contract every part of Open-AutoGLM speaks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+TaskType = Literal[
+    "text_classification",
+    "multilabel_classification",
+    "text_pair_classification",
+    "text_regression",
+]
+Metric = Literal["accuracy", "f1_macro", "f1_weighted", "log_loss"]
+Language = Literal["zh", "en", "mixed"]
+
+SUPPORTED_TASK_TYPES: tuple[str, ...] = ("text_classification",)
+
+
+class Budget(BaseModel):
+    """How much the run may spend: wall time, trials, memory."""
+
+    time_s: float | None = Field(default=None, gt=0)
+    max_trials: int | None = Field(default=None, gt=0)
+    memory_mb: int | None = Field(default=None, gt=0)
+
+
+class Constraints(BaseModel):
+    """Limits the delivered model must respect."""
+
+    max_latency_ms: float | None = Field(default=None, gt=0)
+    max_model_mb: float | None = Field(default=None, gt=0)
+    language: Language | None = None
+
+
+class TaskSpec(BaseModel):
+    """What to build: task type, data, columns, labels, metric, budget and constraints.
+
+    Example:
+        >>> TaskSpec(dataset_path="news.csv", labels=["科技", "体育"]).metric
+        'accuracy'
+    """
+
+    task_type: TaskType = "text_classification"
+    dataset_path: str
+    test_path: str | None = None
+    text_column: str | None = None
+    label_column: str | None = None
+    labels: list[str] | None = None
+    metric: Metric = "accuracy"
+    budget: Budget = Field(default_factory=Budget)
+    constraints: Constraints = Field(default_factory=Constraints)
+    target_score: float | None = Field(default=None, gt=0, le=1)
+    test_size: float = Field(default=0.2, gt=0, lt=1)
+    seed: int = 0
+
+    @field_validator("labels")
+    @classmethod
+    def _labels_unique(cls, labels: list[str] | None) -> list[str] | None:
+        if labels is None:
+            return None
+        labels = [str(label).strip() for label in labels if str(label).strip()]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"labels contain duplicates: {labels}")
+        return labels or None
+
+    def to_json(self, path: str | Path) -> None:
+        """Write the spec as indented JSON."""
+        Path(path).write_text(self.model_dump_json(indent=2), encoding="utf-8")
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> TaskSpec:
+        """Read a spec written by `to_json`."""
+        return cls.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
