@@ -1,0 +1,7 @@
+"""The one exception type for user-facing data problems."""
+
+from __future__ import annotations
+
+
+class DataError(ValueError):
+    """A problem with the user's data; the message says what is wrong and how to fix it."""

@@ -1,0 +1,190 @@
+"""prepare_data: from a TaskSpec to clean, validated, split and profiled training data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from openautoglm.data.columns import choose_columns
+from openautoglm.data.errors import DataError
+from openautoglm.data.language import detect_language
+from openautoglm.data.profile import build_profile, data_hash
+from openautoglm.data.readers import read_table
+from openautoglm.data.splits import count_conflicts, dedupe_pairs, drop_overlap, holdout_split
+from openautoglm.data.validate import (
+    check_classes,
+    check_test_labels,
+    clean_rows,
+    keep_labels,
+    restrict_labels,
+)
+from openautoglm.spec import TaskSpec
+
+
+@dataclass
+class PreparedData:
+    """Training and test texts with integer labels, plus the decisions and profile behind them."""
+
+    train_texts: list[str]
+    train_y: np.ndarray
+    test_texts: list[str]
+    test_y: np.ndarray
+    labels: list[str]
+    text_column: str
+    label_column: str
+    language: str
+    test_source: str
+    notes: list[str] = field(default_factory=list)
+    profile: dict[str, Any] = field(default_factory=dict)
+    data_hash: str = ""
+
+
+@dataclass
+class _Rows:
+    texts: list[str]
+    labels: list[str]
+
+
+def prepare_data(spec: TaskSpec) -> PreparedData:
+    """Read, clean, validate, dedupe, split and profile the data a TaskSpec points to."""
+    notes: list[str] = []
+    train_frame = _read(spec.dataset_path, notes)
+    test_frame = _read(spec.test_path, notes) if spec.test_path else None
+    choice = choose_columns(
+        train_frame, spec.text_column, spec.label_column, _name(spec.dataset_path)
+    )
+    notes += choice.notes
+    text_col, label_col = choice.text_column, choice.label_column
+    train = _Rows(*clean_rows(train_frame, text_col, label_col, _name(spec.dataset_path)))
+    test = None
+    if test_frame is not None and spec.test_path:
+        _check_test_columns(test_frame, text_col, label_col, spec.test_path)
+        test = _Rows(*clean_rows(test_frame, text_col, label_col, _name(spec.test_path)))
+
+    dropped = _restrict(train, test, spec, notes)
+    check_classes(train.labels)
+    train.texts, train.labels, dup_within = dedupe_pairs(train.texts, train.labels)
+    if dup_within:
+        notes.append(f"dropped {dup_within} exact duplicate (text, label) rows from training data")
+    _note_conflicts(train, notes)
+
+    if test is None:
+        train, test = _holdout(train, spec, notes)
+        test_source = "holdout"
+    else:
+        test_source = "test_path"
+    train.texts, train.labels, dup_overlap = drop_overlap(train.texts, train.labels, test.texts)
+    if dup_overlap:
+        notes.append(
+            f"removed {dup_overlap} training rows whose text also occurs in the test set "
+            "(prevents leakage into the score)"
+        )
+        check_classes(train.labels, context=" after removing texts that also occur in the test set")
+    test_name = _name(spec.test_path) if spec.test_path else "the holdout test set"
+    check_test_labels(train.labels, test.labels, test_name)
+
+    labels = list(spec.labels) if spec.labels else sorted(set(train.labels))
+    language = detect_language(train.texts)
+    notes.append(f"language detected: {language}")
+    if spec.constraints.language and spec.constraints.language != language:
+        notes.append(
+            f"constraints.language is {spec.constraints.language!r} but the texts look {language!r}"
+        )
+    profile = build_profile(
+        train.texts,
+        train.labels,
+        test.texts,
+        labels,
+        language=language,
+        text_column=text_col,
+        label_column=label_col,
+        duplicates_within_train=dup_within,
+        duplicates_train_test=dup_overlap,
+        dropped_unlisted_labels=dropped,
+        test_source=test_source,
+    )
+    return PreparedData(
+        train_texts=train.texts,
+        train_y=_encode(train.labels, labels),
+        test_texts=test.texts,
+        test_y=_encode(test.labels, labels),
+        labels=labels,
+        text_column=text_col,
+        label_column=label_col,
+        language=language,
+        test_source=test_source,
+        notes=notes,
+        profile=profile,
+        data_hash=data_hash(train.texts, train.labels, test.texts, test.labels),
+    )
+
+
+def _read(path: str, notes: list[str]) -> pd.DataFrame:
+    frame = read_table(path)
+    encoding = frame.attrs.get("encoding")
+    if encoding and encoding != "utf-8":
+        notes.append(f"{_name(path)} is not UTF-8; read it as {encoding}")
+    return frame
+
+
+def _name(path: str) -> str:
+    return Path(path).name
+
+
+def _check_test_columns(frame: pd.DataFrame, text_col: str, label_col: str, path: str) -> None:
+    missing = [c for c in (text_col, label_col) if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"test file {_name(path)} lacks column(s) {missing} used in the training data; it has "
+            f"{[str(c) for c in frame.columns]}. Give it the same text and label columns."
+        )
+
+
+def _restrict(train: _Rows, test: _Rows | None, spec: TaskSpec, notes: list[str]) -> int:
+    # labels= both validates the label names and narrows the task to those classes.
+    if not spec.labels:
+        return 0
+    source = _name(spec.dataset_path)
+    train.texts, train.labels, dropped = restrict_labels(
+        train.texts, train.labels, spec.labels, source
+    )
+    if test is not None:
+        test.texts, test.labels, dropped_test = keep_labels(test.texts, test.labels, spec.labels)
+        dropped += dropped_test
+        if not test.texts:
+            raise DataError(
+                f"no rows of test file {_name(spec.test_path or '')} have a label in "
+                f"labels={spec.labels}; check the labels or the test file."
+            )
+    if dropped:
+        notes.append(f"dropped {dropped} rows whose label is not in labels={spec.labels}")
+    return dropped
+
+
+def _note_conflicts(train: _Rows, notes: list[str]) -> None:
+    conflicts = count_conflicts(train.texts, train.labels)
+    if conflicts:
+        notes.append(f"{conflicts} texts appear with more than one label (kept; noisy labels)")
+
+
+def _holdout(rows: _Rows, spec: TaskSpec, notes: list[str]) -> tuple[_Rows, _Rows]:
+    train_idx, test_idx = holdout_split(rows.labels, spec.test_size, spec.seed)
+    notes.append(
+        f"no test_path: held out {len(test_idx)} of {len(rows.labels)} rows "
+        f"(test_size={spec.test_size}, stratified by label, seed={spec.seed})"
+    )
+    return _take(rows, train_idx), _take(rows, test_idx)
+
+
+def _take(rows: _Rows, idx: np.ndarray) -> _Rows:
+    return _Rows([rows.texts[i] for i in idx], [rows.labels[i] for i in idx])
+
+
+def _encode(values: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+    index = {label: i for i, label in enumerate(labels)}
+    return np.array([index[v] for v in values], dtype=np.int64)
