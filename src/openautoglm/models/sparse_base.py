@@ -1,0 +1,95 @@
+"""Shared fit/predict/persist logic of the families built on TF-IDF n-gram features."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from openautoglm.models import safe_skops
+from openautoglm.models.base import Candidate, Resources
+from openautoglm.models.sparse_features import NGRAM_PARAM_NAMES, NgramFeaturizer
+
+_WORD, _CHAR, _CLF = "word_vectorizer.skops", "char_vectorizer.skops", "classifier.skops"
+
+
+class SparseCandidate(Candidate):
+    """A classifier over NgramFeaturizer features; subclasses build the classifier."""
+
+    resources = Resources(cpus=1, memory_mb=2000)
+    ngram_defaults: dict[str, Any] = {
+        "word_ngram_max": 2,
+        "char_ngram_min": 2,
+        "char_ngram_max": 5,
+        "sublinear_tf": True,
+        "min_df": 1,
+    }
+
+    def __init__(self, language: str = "en", cache_dir: str | None = None, **params: Any) -> None:
+        self.language = language
+        self.cache_dir = cache_dir
+        merged = {**self.ngram_defaults, **self.classifier_defaults(), **params}
+        unknown = set(merged) - set(self.param_names)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} got unknown parameters: {sorted(unknown)}")
+        for name, value in merged.items():
+            setattr(self, name, value)
+
+    @classmethod
+    @abstractmethod
+    def classifier_defaults(cls) -> dict[str, Any]:
+        """Default values of the classifier's own parameters."""
+
+    @abstractmethod
+    def build_classifier(self) -> Any:
+        """A fresh, unfitted scikit-learn classifier with this candidate's parameters."""
+
+    def featurizer_binary(self) -> bool:
+        """Whether the features are binary presence (NB-SVM) instead of TF-IDF weights."""
+        return False
+
+    def fit(self, texts: Sequence[str], y: np.ndarray) -> SparseCandidate:
+        """Fit the featurizer and the classifier."""
+        self.featurizer_ = NgramFeaturizer(
+            language=self.language,
+            cache_dir=self.cache_dir,
+            binary=self.featurizer_binary(),
+            **{k: getattr(self, k) for k in NGRAM_PARAM_NAMES},
+        )
+        features = self.featurizer_.fit_transform(list(texts))
+        self.n_classes_ = int(np.max(y)) + 1
+        self.classifier_ = self.build_classifier().fit(features, np.asarray(y))
+        return self
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities over all classes."""
+        from openautoglm.models.base import full_proba
+
+        proba = self.classifier_.predict_proba(self.featurizer_.transform(list(texts)))
+        return full_proba(proba, self.classifier_.classes_, self.n_classes_)
+
+    def features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The fitted featurizer's matrix for ``texts``."""
+        return self.featurizer_.transform(list(texts))
+
+    def save(self, path: Path) -> None:
+        """Persist params (JSON) and fitted parts (skops)."""
+        self._save_params(path, language=self.language, n_classes=self.n_classes_)
+        safe_skops.dump(self.featurizer_.word, path / _WORD)
+        safe_skops.dump(self.featurizer_.char, path / _CHAR)
+        safe_skops.dump(self.classifier_, path / _CLF)
+
+    @classmethod
+    def load(cls, path: Path) -> SparseCandidate:
+        """Rebuild a candidate saved by ``save``."""
+        meta = cls._load_params(path)
+        model = cls(language=meta["language"], **meta["params"])
+        model.n_classes_ = meta["n_classes"]
+        model.featurizer_ = NgramFeaturizer(language=model.language)
+        model.featurizer_.word = safe_skops.load(path / _WORD)
+        model.featurizer_.char = safe_skops.load(path / _CHAR)
+        model.classifier_ = safe_skops.load(path / _CLF)
+        return model
