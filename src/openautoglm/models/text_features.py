@@ -8,8 +8,8 @@ characters. Segmentation is the expensive part, so it goes through the run's Fea
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from openautoglm.models.feature_cache import FeatureCache
 
