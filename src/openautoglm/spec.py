@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -75,3 +76,28 @@ class TaskSpec(BaseModel):
     def from_json(cls, path: str | Path) -> TaskSpec:
         """Read a spec written by `to_json`."""
         return cls.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600}
+
+
+def parse_duration(value: float | int | str | None) -> float | None:
+    """Seconds from a number or a string such as ``"300"``, ``"5m"``, ``"1h30m"`` or ``"90s"``.
+
+    Example:
+        >>> parse_duration("1h30m")
+        5400.0
+    """
+    if value is None or isinstance(value, int | float):
+        return None if value is None else float(value)
+    text = value.strip().lower().replace(" ", "")
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    parts = re.findall(r"(\d+(?:\.\d+)?)([a-z]+)", text)
+    if (
+        not parts
+        or "".join(n + u for n, u in parts) != text
+        or any(u not in _UNITS for _, u in parts)
+    ):
+        raise ValueError(f"cannot read the duration {value!r}; use e.g. 300, '300s', '5m' or '1h'")
+    return float(sum(float(n) * _UNITS[u] for n, u in parts))

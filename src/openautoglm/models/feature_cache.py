@@ -70,7 +70,7 @@ class FeatureCache:
         )
         missing = _missing(texts, table)
         if missing:
-            table.update(zip((text_key(t) for t in missing), compute(missing)))
+            table.update(zip((text_key(t) for t in missing), compute(missing), strict=True))
             _atomic_write(path, lambda p: p.write_text(json.dumps(table), encoding="utf-8"))
         return [table[text_key(t)] for t in texts]
 

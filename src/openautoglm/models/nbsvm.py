@@ -30,7 +30,9 @@ class NBSVMClassifier(ClassifierMixin, BaseEstimator):
         coefs, intercepts = [], []
         for cls in targets:
             ratio = self._log_count_ratio(X, y == cls)
-            lr = LogisticRegression(C=self.C, solver="liblinear", random_state=self.seed)
+            lr = LogisticRegression(
+                C=self.C, solver="saga", tol=1e-3, max_iter=300, random_state=self.seed
+            )
             lr.fit(X.multiply(ratio).tocsr(), (y == cls).astype(int))
             coefs.append((lr.coef_[0] * ratio).astype(np.float32))
             intercepts.append(lr.intercept_[0])

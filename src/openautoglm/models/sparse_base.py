@@ -13,8 +13,9 @@ import scipy.sparse as sp
 from openautoglm.models import safe_skops
 from openautoglm.models.base import Candidate, Resources
 from openautoglm.models.sparse_features import NGRAM_PARAM_NAMES, NgramFeaturizer
+from openautoglm.models.vectorizer_io import load_vectorizer, save_vectorizer
 
-_WORD, _CHAR, _CLF = "word_vectorizer.skops", "char_vectorizer.skops", "classifier.skops"
+_WORD, _CHAR, _CLF = "word_vectorizer", "char_vectorizer", "classifier.skops"
 
 
 class SparseCandidate(Candidate):
@@ -79,8 +80,8 @@ class SparseCandidate(Candidate):
     def save(self, path: Path) -> None:
         """Persist params (JSON) and fitted parts (skops)."""
         self._save_params(path, language=self.language, n_classes=self.n_classes_)
-        safe_skops.dump(self.featurizer_.word, path / _WORD)
-        safe_skops.dump(self.featurizer_.char, path / _CHAR)
+        save_vectorizer(self.featurizer_.word, path, _WORD)
+        save_vectorizer(self.featurizer_.char, path, _CHAR)
         safe_skops.dump(self.classifier_, path / _CLF)
 
     @classmethod
@@ -90,7 +91,7 @@ class SparseCandidate(Candidate):
         model = cls(language=meta["language"], **meta["params"])
         model.n_classes_ = meta["n_classes"]
         model.featurizer_ = NgramFeaturizer(language=model.language)
-        model.featurizer_.word = safe_skops.load(path / _WORD)
-        model.featurizer_.char = safe_skops.load(path / _CHAR)
+        model.featurizer_.word = load_vectorizer(path, _WORD)
+        model.featurizer_.char = load_vectorizer(path, _CHAR)
         model.classifier_ = safe_skops.load(path / _CLF)
         return model

@@ -1,0 +1,171 @@
+"""AutoTask and RunResult: the Python surface of Open-AutoGLM."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from openautoglm.registry.bundle import TextClassifier, load_bundle
+from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration
+from openautoglm.workflow import RunOutput, RunWorkflow, default_jobs
+
+#: trial cap when the user gives neither a trial cap nor a time budget
+DEFAULT_MAX_TRIALS = 20
+
+
+class RunResult:
+    """A finished run: metrics on the test split, the leaderboard and the trained model."""
+
+    def __init__(self, output: RunOutput) -> None:
+        self._output = output
+        self.model: TextClassifier = output.classifier
+        self.metrics: dict[str, Any] = output.metrics
+        self.run_dir: Path = output.run_dir
+        self.profile: dict[str, Any] = output.data.profile
+        self.notes: list[str] = output.data.notes
+        self.labels: list[str] = output.data.labels
+        self.ensemble: list[dict[str, Any]] = output.ensemble
+        self.timings: dict[str, float] = output.timings
+
+    @property
+    def leaderboard(self) -> pd.DataFrame:
+        """One row a trial, best first: family, params, CV score, fit s, predict rows/s, state."""
+        rows = [
+            {
+                "trial": r.number,
+                "family": r.family,
+                "score": r.score,
+                "fit_s": r.fit_s,
+                "predict_rows_per_s": r.predict_rows_per_s,
+                "state": r.state,
+                "round": r.round,
+                "params": {k.split(".", 1)[-1]: v for k, v in r.params.items()},
+            }
+            for r in self._output.records
+        ]
+        frame = pd.DataFrame(rows)
+        return frame.sort_values("score", ascending=False, na_position="last").reset_index(
+            drop=True
+        )
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        """Label names for ``texts``."""
+        return self.model.predict(texts)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, columns in ``self.labels`` order."""
+        return self.model.predict_proba(texts)
+
+    def save(self, path: str | Path, overwrite: bool = False) -> Path:
+        """Write the model bundle to ``path`` (load it back with ``openautoglm.load``)."""
+        return self.model.save(path, overwrite=overwrite)
+
+    def __repr__(self) -> str:
+        m = self.metrics
+        return (
+            f"RunResult(accuracy={m['accuracy']:.4f}, f1_macro={m['f1_macro']:.4f}, "
+            f"trials={len(self._output.records)}, run_dir='{self.run_dir}')"
+        )
+
+
+class AutoTask:
+    """Build a text classifier from a data file with no manual tuning.
+
+    Example:
+        >>> task = AutoTask(task="text_classification", dataset_path="news.csv",
+        ...                 labels=["科技", "体育", "娱乐"])
+        >>> result = task.run(max_trials=3)
+        >>> result.metrics["accuracy"]
+    """
+
+    def __init__(
+        self,
+        task: str = "text_classification",
+        dataset_path: str | Path | None = None,
+        labels: Sequence[str] | None = None,
+        *,
+        test_path: str | Path | None = None,
+        text_column: str | None = None,
+        label_column: str | None = None,
+        metric: str = "accuracy",
+        target_score: float | None = None,
+        n_jobs: int | None = None,
+        seed: int = 0,
+        run_dir: str | Path | None = None,
+        families: Sequence[str] | None = None,
+        spec: TaskSpec | None = None,
+    ) -> None:
+        if spec is None:
+            if dataset_path is None:
+                raise ValueError("dataset_path is required: the file with your texts and labels")
+            spec = TaskSpec(
+                task_type=task,
+                dataset_path=str(dataset_path),
+                test_path=str(test_path) if test_path else None,
+                text_column=text_column,
+                label_column=label_column,
+                labels=list(labels) if labels else None,
+                metric=metric,
+                target_score=target_score,
+                seed=seed,
+            )
+        if spec.task_type not in SUPPORTED_TASK_TYPES:
+            raise NotImplementedError(
+                f"task type {spec.task_type!r} is not trainable yet; supported: "
+                f"{', '.join(SUPPORTED_TASK_TYPES)}"
+            )
+        self.spec = spec
+        self.n_jobs = n_jobs or default_jobs()
+        self.run_dir = Path(run_dir) if run_dir else None
+        self.families = list(families) if families else None
+
+    def run(
+        self,
+        max_trials: int | None = None,
+        time_budget: float | str | None = None,
+        overwrite: bool = False,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+    ) -> RunResult:
+        """Search, ensemble, refit and evaluate; ``time_budget`` covers the whole run."""
+        seconds = parse_duration(time_budget)
+        if max_trials is None and seconds is None:
+            max_trials = DEFAULT_MAX_TRIALS
+        spec = self.spec.model_copy(
+            update={
+                "budget": Budget(
+                    time_s=seconds, max_trials=max_trials, memory_mb=self.spec.budget.memory_mb
+                )
+            }
+        )
+        run_dir = self._prepare_run_dir(overwrite)
+        workflow = RunWorkflow(spec, run_dir, self.n_jobs, self.families, on_event)
+        return RunResult(workflow.run())
+
+    def _prepare_run_dir(self, overwrite: bool) -> Path:
+        if self.run_dir is None:
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            return Path("runs") / f"{stamp}-{Path(self.spec.dataset_path).stem}"
+        if self.run_dir.exists() and any(self.run_dir.iterdir()):
+            if not overwrite:
+                raise FileExistsError(
+                    f"{self.run_dir} already exists and is not empty; pass overwrite=True "
+                    "(CLI: --overwrite) or choose another folder"
+                )
+            shutil.rmtree(self.run_dir)
+        return self.run_dir
+
+
+def load(path: str | Path) -> TextClassifier:
+    """Load a saved model bundle (hashes are checked first).
+
+    Example:
+        >>> model = openautoglm.load("models/news")
+        >>> model.predict(["央行宣布降准"])
+    """
+    return load_bundle(path)

@@ -1,0 +1,361 @@
+"""The feedback optimizer: rounds of Optuna trials until the target, the trial cap or the budget."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from openautoglm.engine.local import LocalExecutor, Task, TaskResult
+from openautoglm.models.catalog import family_class
+from openautoglm.search.space import suggest_config
+from openautoglm.search.trial import TrialJob, TrialOutcome, probe_finetune, run_trial
+
+#: cheap, usually strong families first, so even a tiny budget or trial cap gets a good model
+WARM_START_ORDER = ["tfidf_lr", "frozen_encoder", "nbsvm", "complement_nb", "tfidf_svm", "fasttext"]
+#: a family this far below the best after two trials is dropped from the search
+DROP_MARGIN = 0.05
+FINETUNE = "finetune"
+
+
+@dataclass
+class SearchSettings:
+    """How the search spends its budget."""
+
+    metric: str = "accuracy"
+    max_trials: int | None = None
+    deadline: float = math.inf  # time.monotonic() value by which the whole run must end
+    n_jobs: int = 1
+    seed: int = 0
+    target_score: float | None = None
+    families: list[str] = field(default_factory=list)
+    round_size: int = 4
+
+
+@dataclass
+class TrialRecord:
+    """One row of the leaderboard."""
+
+    number: int
+    family: str
+    params: dict[str, Any]
+    state: str  # complete, failed, timeout, crashed, skipped
+    round: int
+    score: float | None = None
+    fit_s: float | None = None
+    predict_rows_per_s: float | None = None
+    seconds: float | None = None
+    oof_path: str | None = None
+    model_dir: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class SearchOutcome:
+    """What the search leaves for the ensemble and refit steps."""
+
+    records: list[TrialRecord]
+    holdout_rows: np.ndarray
+    events: list[dict[str, Any]]
+
+    def completed(self) -> list[TrialRecord]:
+        """Completed trials, best first."""
+        done = [r for r in self.records if r.state == "complete" and r.score is not None]
+        return sorted(done, key=lambda r: -(r.score or 0.0))
+
+
+def n_folds(n_rows: int, min_class_count: int) -> int:
+    """Fewer folds on large data (cost) and never more folds than the rarest class has rows."""
+    folds = 5 if n_rows <= 5_000 else 3
+    return max(2, min(folds, min_class_count))
+
+
+class SearchRunner:
+    """Runs the trials of one run: warm start, a fine-tuning slot when it fits, then TPE rounds."""
+
+    def __init__(
+        self,
+        texts: list[str],
+        y: np.ndarray,
+        language: str,
+        run_dir: Path,
+        settings: SearchSettings,
+        executor: LocalExecutor,
+        reserve_s: Callable[[list[TrialRecord]], float],
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        self.texts, self.y, self.language = texts, y, language
+        self.run_dir, self.settings, self.executor = run_dir, settings, executor
+        self.reserve_s = reserve_s
+        self.on_event = on_event or (lambda event: None)
+        self.tpe_families = [f for f in settings.families if f != FINETUNE]
+        self.live = set(self.tpe_families)
+        self.records: list[TrialRecord] = []
+        self.events: list[dict[str, Any]] = []
+        self.round = 0
+        self._pending: dict[str, tuple[optuna.trial.Trial | None, TrialRecord]] = {}
+        self._started = 0
+        self._finetune_state = "todo" if FINETUNE in settings.families else "none"
+        self._folds, self.holdout = self._splits()
+        self.study = self._create_study()
+        self._warm = [f for f in WARM_START_ORDER if f in self.tpe_families]
+
+    # ------------------------------------------------------------------ set-up
+    def _splits(self) -> tuple[list[tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
+        counts = np.bincount(self.y)
+        k = n_folds(len(self.y), int(counts[counts > 0].min()))
+        skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.settings.seed)
+        rows = np.arange(len(self.y))
+        folds = list(skf.split(rows, self.y))
+        fit_rows, val_rows = train_test_split(
+            rows, test_size=0.15, stratify=self.y, random_state=self.settings.seed
+        )
+        return folds, (np.sort(fit_rows), np.sort(val_rows))
+
+    def _create_study(self) -> optuna.Study:
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        sampler = optuna.samplers.TPESampler(
+            seed=self.settings.seed,
+            multivariate=True,
+            constant_liar=True,
+            n_startup_trials=len(self.tpe_families) + 2,
+        )
+        return optuna.create_study(
+            study_name="search",
+            storage=f"sqlite:///{self.run_dir / 'study.db'}",
+            sampler=sampler,
+            direction="maximize",
+            load_if_exists=True,
+        )
+
+    # --------------------------------------------------------------- the loop
+    def run(self) -> SearchOutcome:
+        """Run trials until a stop condition holds; returns every trial's record."""
+        while True:
+            reason = self._stop_reason()
+            if reason:
+                break
+            self._fill_slots()
+            for result in self.executor.poll(0.5):
+                self._finish(result)
+            if not self.executor.busy and not self._can_start():
+                reason = self._stop_reason() or "no more trials to run"
+                break
+        for result in self.executor.cancel():
+            self._finish(result)
+        self._log("search_stopped", reason=reason)
+        return SearchOutcome(self.records, self.holdout[1], self.events)
+
+    def time_left(self) -> float:
+        """Seconds until the run's deadline."""
+        return self.settings.deadline - time.monotonic()
+
+    def _budget_left(self) -> float:
+        return self.time_left() - self.reserve_s(self.records)
+
+    def _best(self) -> float | None:
+        scores = [r.score for r in self.records if r.state == "complete" and r.score is not None]
+        return max(scores) if scores else None
+
+    def _stop_reason(self) -> str | None:
+        best, target = self._best(), self.settings.target_score
+        if target is not None and best is not None and best >= target:
+            return f"target score {target} met ({best:.4f})"
+        if self._budget_left() <= 0:
+            return "time budget reached (the rest is kept for ensembling, refit and evaluation)"
+        cap = self.settings.max_trials
+        if cap is not None and self._started >= cap and not self.executor.busy:
+            return f"max_trials={cap} reached"
+        return None
+
+    def _can_start(self) -> bool:
+        cap = self.settings.max_trials
+        has_work = bool(self.live) or self._finetune_state == "todo"
+        return has_work and (cap is None or self._started < cap) and self._budget_left() > 0
+
+    def _fill_slots(self) -> None:
+        while self._can_start() and self.executor.free_cpus >= 1 and not self.executor._queue:
+            if not self._start_next():
+                return
+
+    def _start_next(self) -> bool:
+        if self._warm:
+            return self._submit_tpe(self._warm.pop(0), defaults=True)
+        if self._finetune_state == "todo" and not self.executor.busy:
+            return self._start_finetune()
+        if self._finetune_state in ("probing", "running") or not self.live:
+            return False
+        return self._submit_tpe(None, defaults=False)
+
+    # --------------------------------------------------------------- trials
+    def _submit_tpe(self, family: str | None, defaults: bool) -> bool:
+        if family is not None:
+            self.study.enqueue_trial({"family": family}, user_attrs={"defaults": defaults})
+        for _ in range(20):
+            trial = self.study.ask()
+            use_defaults = bool(trial.user_attrs.get("defaults", False))
+            chosen, params = suggest_config(trial, self.tpe_families, use_defaults)
+            if chosen in self.live or family is not None:
+                break
+            self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)  # dropped family
+        else:  # TPE keeps proposing dropped families: ask again for the best live one
+            best_live = self._best_live_family()
+            self.study.enqueue_trial({"family": best_live})
+            trial = self.study.ask()
+            chosen, params = suggest_config(trial, self.tpe_families)
+        self._submit(trial, chosen, params)
+        return True
+
+    def _best_live_family(self) -> str:
+        best: dict[str, float] = {}
+        for r in self.records:
+            if r.state == "complete" and r.family in self.live and r.score is not None:
+                best[r.family] = max(best.get(r.family, -math.inf), r.score)
+        return max(best, key=best.__getitem__) if best else sorted(self.live)[0]
+
+    def _submit(
+        self, trial: optuna.trial.Trial | None, family: str, params: dict[str, Any]
+    ) -> None:
+        number = trial.number if trial is not None else 10_000 + len(self.records)
+        record = TrialRecord(number, family, params, "running", self.round)
+        job = TrialJob(
+            number=number,
+            family=family,
+            params={k.split(".", 1)[-1]: v for k, v in params.items()},
+            texts=self.texts,
+            y=self.y,
+            folds=self._folds,
+            holdout=self.holdout,
+            language=self.language,
+            metric=self.settings.metric,
+            cache_dir=str(self.run_dir / "cache"),
+            trial_dir=str(self.run_dir / "trials" / f"{number:04d}"),
+        )
+        key = f"trial-{number}"
+        timeout = max(5.0, self._budget_left())
+        resources = family_class(family).resources
+        self.executor.submit(Task(key, run_trial, (job,), resources, timeout))
+        self._pending[key] = (trial, record)
+        self._started += 1
+        self._log("trial_started", number=number, family=family)
+
+    def _finish(self, result: TaskResult) -> None:
+        if result.key == "finetune-probe":
+            self._after_probe(result)
+            return
+        trial, record = self._pending.pop(result.key)
+        record.seconds = result.seconds
+        if result.ok:
+            outcome: TrialOutcome = result.value
+            record.state, record.score = "complete", outcome.score
+            record.fit_s, record.predict_rows_per_s = outcome.fit_s, outcome.predict_rows_per_s
+            record.oof_path, record.model_dir = outcome.oof_path, outcome.model_dir
+        else:
+            record.state, record.error = result.status, (result.error or "")[-2000:]
+        if trial is not None:
+            if record.state == "complete":
+                self.study.tell(trial, record.score)
+            else:
+                self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        if record.family == FINETUNE:
+            self._finetune_state = "done"
+        self.records.append(record)
+        self._log(
+            "trial_finished",
+            number=record.number,
+            family=record.family,
+            state=record.state,
+            score=record.score,
+            error=record.error,
+        )
+        if len(self.records) % self.settings.round_size == 0:
+            self._replan()
+
+    # ------------------------------------------------------------ fine-tuning
+    def _start_finetune(self) -> bool:
+        sample = [self.texts[i] for i in self.holdout[0]]
+        self._finetune_state = "probing"
+        res = family_class(FINETUNE).resources
+        self.executor.submit(Task("finetune-probe", probe_finetune, ({}, sample), res, 120))
+        self._log("finetune_probe_started", rows=len(sample))
+        return True
+
+    def _after_probe(self, result: TaskResult) -> None:
+        if not result.ok:
+            self._finetune_state = "done"
+            self._log("finetune_skipped", reason=f"probe failed: {result.error}")
+            return
+        epoch_s = float(result.value)
+        epochs = 3
+        needed_min = 2 * epoch_s * 1.15  # two epochs plus validation and prediction
+        affordable = self._budget_left() - 10
+        if needed_min > affordable:
+            self._finetune_state = "done"
+            self._log(
+                "finetune_skipped",
+                epoch_s=epoch_s,
+                reason=f"2 epochs need about {needed_min:.0f} s, {affordable:.0f} s left",
+            )
+            return
+        params = {"epochs": epochs, "max_time_s": float(min(affordable, epochs * epoch_s * 1.5))}
+        self._finetune_state = "running"
+        self._log("finetune_scheduled", epoch_s=epoch_s, max_time_s=params["max_time_s"])
+        self._submit(None, FINETUNE, params)
+
+    # ---------------------------------------------------------------- re-plan
+    def _replan(self) -> None:
+        self.round += 1
+        best = self._best()
+        if best is None:
+            return
+        for family in sorted(self.live):
+            done = [r for r in self.records if r.family == family and r.state == "complete"]
+            failed = [r for r in self.records if r.family == family and r.state != "complete"]
+            family_best = max((r.score or 0.0 for r in done), default=-math.inf)
+            mean_s = float(np.mean([r.seconds or 0.0 for r in done])) if done else 0.0
+            if len(done) >= 2 and family_best < best - DROP_MARGIN:
+                self._drop(family, f"best {family_best:.4f} is over {DROP_MARGIN} below {best:.4f}")
+            elif len(failed) >= 2 and not done:
+                self._drop(family, f"{len(failed)} trials failed")
+            elif done and mean_s > self._budget_left():
+                self._drop(family, f"a trial takes {mean_s:.0f} s, more than the time left")
+        if not self.live and self.tpe_families:
+            self.live.add(self._best_family_overall())
+        self._log("round_planned", round=self.round, best=best, live=sorted(self.live))
+
+    def _best_family_overall(self) -> str:
+        done = [r for r in self.records if r.state == "complete"]
+        return max(done, key=lambda r: r.score or 0.0).family if done else self.tpe_families[0]
+
+    def _drop(self, family: str, reason: str) -> None:
+        self.live.discard(family)
+        self._log("family_dropped", family=family, reason=reason)
+
+    # ---------------------------------------------------------------- logging
+    def _log(self, kind: str, **data: Any) -> None:
+        event = {"event": kind, "t": round(time.time(), 3), **data}
+        self.events.append(event)
+        with (self.run_dir / "search_log.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(event, default=str) + "\n")
+        self.on_event(
+            {
+                **event,
+                "trials_done": len(self.records),
+                "best": self._best(),
+                "time_left": self.time_left(),
+                "running": len(self._pending),
+            }
+        )
+
+
+def records_to_json(records: list[TrialRecord]) -> list[dict[str, Any]]:
+    """Plain dicts of the records, for leaderboard.json."""
+    return [asdict(r) for r in records]

@@ -1,0 +1,310 @@
+"""One run as a Plan: load, profile, featurize, search, ensemble, refit, evaluate, save."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from openautoglm.data import PreparedData, prepare_data, save_profile
+from openautoglm.engine.local import LocalExecutor, Task
+from openautoglm.evaluate.metrics import classification_metrics, score
+from openautoglm.models.catalog import families_for, family_class
+from openautoglm.models.ensemble import WeightedEnsemble, greedy_selection
+from openautoglm.models.text_features import needs_segmentation, tokenize
+from openautoglm.plan.dag import Plan, Step
+from openautoglm.registry.bundle import TextClassifier, save_bundle
+from openautoglm.search.runner import (
+    SearchOutcome,
+    SearchRunner,
+    SearchSettings,
+    TrialRecord,
+    records_to_json,
+)
+from openautoglm.search.trial import fit_full
+from openautoglm.spec import TaskSpec
+
+#: how many of the best trials the ensemble may draw from
+ENSEMBLE_POOL = 8
+EventHandler = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class RunOutput:
+    """Everything a finished run produced."""
+
+    run_dir: Path
+    data: PreparedData
+    classifier: TextClassifier
+    metrics: dict[str, Any]
+    records: list[TrialRecord]
+    ensemble: list[dict[str, Any]]
+    timings: dict[str, float]
+    events: list[dict[str, Any]]
+
+
+def _embed_all(texts: list[str], cache_dir: str) -> int:
+    from openautoglm.models.frozen_encoder import embed_texts
+
+    return int(embed_texts(texts, cache_dir=cache_dir).shape[0])
+
+
+class RunWorkflow:
+    """Builds and runs the plan of one run inside ``run_dir``."""
+
+    def __init__(
+        self,
+        spec: TaskSpec,
+        run_dir: Path,
+        n_jobs: int,
+        families: list[str] | None = None,
+        on_event: EventHandler | None = None,
+    ) -> None:
+        self.spec, self.run_dir, self.n_jobs = spec, run_dir, n_jobs
+        self.include = families
+        self.on_event = on_event or (lambda event: None)
+        self.started = time.monotonic()
+        budget = spec.budget.time_s
+        self.deadline = self.started + budget if budget else float("inf")
+        self.timings: dict[str, float] = {}
+        self.cache_dir = str(run_dir / "cache")
+
+    def plan(self) -> Plan:
+        """The run's DAG."""
+        return Plan(
+            [
+                Step("load", lambda r: self.load()),
+                Step("profile", lambda r: self.profile(r["load"]), ("load",)),
+                Step("featurize", lambda r: self.featurize(r["load"]), ("load",)),
+                Step("search", lambda r: self.search(r["load"]), ("load", "profile", "featurize")),
+                Step(
+                    "ensemble", lambda r: self.ensemble(r["load"], r["search"]), ("load", "search")
+                ),
+                Step("refit", lambda r: self.refit(r["load"], r["ensemble"]), ("load", "ensemble")),
+                Step("evaluate", lambda r: self.evaluate(r["load"], r["refit"]), ("load", "refit")),
+                Step(
+                    "save",
+                    lambda r: self.save(r),
+                    ("load", "search", "ensemble", "refit", "evaluate"),
+                ),
+            ]
+        )
+
+    def run(self) -> RunOutput:
+        """Run every step; the executor's worker processes are stopped whatever happens."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        (self.run_dir / "cache").mkdir(exist_ok=True)
+        self.executor = LocalExecutor(cpus=self.n_jobs)
+        try:
+            return self.plan().run(self._on_step)["save"]
+        finally:
+            self.executor.shutdown()
+
+    def _on_step(self, name: str, status: str, seconds: float) -> None:
+        if status == "done":
+            self.timings[name] = round(seconds, 2)
+        self.on_event(
+            {
+                "event": f"step_{status}",
+                "step": name,
+                "seconds": seconds,
+                "time_left": self.deadline - time.monotonic(),
+            }
+        )
+
+    # ------------------------------------------------------------------ steps
+    def load(self) -> PreparedData:
+        data = prepare_data(self.spec)
+        self.families = families_for(data.language, self.include)
+        if not self.families:
+            raise RuntimeError(
+                f"no model family can run for language {data.language!r} with families="
+                f"{self.include}; install the nn extra or widen the family list"
+            )
+        return data
+
+    def profile(self, data: PreparedData) -> dict[str, Any]:
+        self.spec.to_json(self.run_dir / "spec.json")
+        profile = {**data.profile, "notes": data.notes, "families": self.families}
+        save_profile(profile, self.run_dir / "profile.json")
+        return profile
+
+    def featurize(self, data: PreparedData) -> dict[str, Any]:
+        """Compute the expensive shared features once (tokens, sentence embeddings)."""
+        texts = data.train_texts + data.test_texts
+        done: dict[str, Any] = {}
+        if needs_segmentation(data.language):
+            tokenize(texts, data.language, self.cache_dir)
+            done["tokens"] = len(texts)
+        if "frozen_encoder" in self.families:
+            task = Task(
+                "embed",
+                _embed_all,
+                (texts, self.cache_dir),
+                family_class("frozen_encoder").resources,
+                self._left(),
+            )
+            self.executor.submit(task)
+            result = self.executor.wait_all()[0]
+            if not result.ok:
+                self.families.remove("frozen_encoder")
+                done["embeddings_error"] = result.error
+            else:
+                done["embeddings"] = result.value
+        return done
+
+    def search(self, data: PreparedData) -> SearchOutcome:
+        settings = SearchSettings(
+            metric=self.spec.metric,
+            max_trials=self.spec.budget.max_trials,
+            deadline=self.deadline,
+            n_jobs=self.n_jobs,
+            seed=self.spec.seed,
+            target_score=self.spec.target_score,
+            families=self.families,
+        )
+        runner = SearchRunner(
+            data.train_texts,
+            data.train_y,
+            data.language,
+            self.run_dir,
+            settings,
+            self.executor,
+            lambda records: self._reserve(records, data),
+            self.on_event,
+        )
+        outcome = runner.run()
+        if not outcome.completed():
+            errors = {r.family: r.error for r in outcome.records if r.error}
+            raise RuntimeError(f"no trial finished within the budget; errors: {errors}")
+        return outcome
+
+    def ensemble(
+        self, data: PreparedData, outcome: SearchOutcome
+    ) -> list[tuple[TrialRecord, float]]:
+        """Greedy selection over the best trials; kept only when it beats the best single model."""
+        pool = outcome.completed()[:ENSEMBLE_POOL]
+        best = pool[0]
+        if len(pool) == 1:
+            return [(best, 1.0)]
+        probas = [np.load(r.oof_path, allow_pickle=False) for r in pool]
+
+        def scorer(y: np.ndarray, p: np.ndarray) -> float:
+            return score(self.spec.metric, y, p)
+
+        weights, ens_score = greedy_selection(probas, data.train_y, scorer)
+        # compare on the same rows the ensemble was scored on
+        rows = ~np.isnan(np.stack(probas)).any(axis=(0, 2))
+        single = max(scorer(data.train_y[rows], p[rows]) for p in probas)
+        self.on_event({"event": "ensemble", "score": ens_score, "best_single": single})
+        if ens_score <= single + 1e-9:
+            return [(best, 1.0)]
+        return [(r, float(w)) for r, w in zip(pool, weights, strict=True) if w > 0]
+
+    def refit(
+        self, data: PreparedData, members: list[tuple[TrialRecord, float]]
+    ) -> WeightedEnsemble:
+        """Refit cross-validated members on all training rows, in parallel worker processes."""
+        fitted: dict[int, Path] = {}
+        for record, _ in members:
+            if record.model_dir:  # holdout families keep the model their trial trained
+                fitted[record.number] = Path(record.model_dir)
+                continue
+            out = self.run_dir / "refit" / f"{record.number:04d}"
+            args = (
+                record.family,
+                _plain(record.params),
+                data.train_texts,
+                data.train_y,
+                data.language,
+                self.cache_dir,
+                str(out),
+            )
+            resources = family_class(record.family).resources
+            self.executor.submit(
+                Task(f"refit-{record.number}", fit_full, args, resources, max(30.0, self._left()))
+            )
+            fitted[record.number] = out
+        failed = {int(r.key.split("-")[1]) for r in self.executor.wait_all() if not r.ok}
+        kept = [(r, w) for r, w in members if r.number not in failed]
+        if not kept:
+            raise RuntimeError("every ensemble member failed to refit on the full training data")
+        models = [family_class(r.family).load(fitted[r.number]) for r, _ in kept]
+        return WeightedEnsemble(models, [w for _, w in kept])
+
+    def evaluate(self, data: PreparedData, model: WeightedEnsemble) -> dict[str, Any]:
+        start = time.perf_counter()
+        proba = model.predict_proba(data.test_texts)
+        seconds = time.perf_counter() - start
+        metrics = classification_metrics(data.test_y, proba, data.labels)
+        metrics["predict_rows_per_s"] = len(data.test_texts) / max(seconds, 1e-9)
+        metrics["test_source"] = data.test_source
+        return metrics
+
+    def save(self, results: dict[str, Any]) -> RunOutput:
+        data: PreparedData = results["load"]
+        outcome: SearchOutcome = results["search"]
+        metrics = results["evaluate"]
+        info = {
+            "spec": json.loads(self.spec.model_dump_json()),
+            "language": data.language,
+            "text_column": data.text_column,
+            "label_column": data.label_column,
+            "metrics": {k: v for k, v in metrics.items() if k != "per_class"},
+        }
+        classifier = TextClassifier(results["refit"], data.labels, info)
+        save_bundle(classifier, self.run_dir / "model", overwrite=True)
+        ensemble = [
+            {"trial": r.number, "family": r.family, "weight": w} for r, w in results["ensemble"]
+        ]
+        self.timings["total"] = round(time.monotonic() - self.started, 2)
+        _write_json(self.run_dir / "leaderboard.json", records_to_json(outcome.records))
+        _write_json(
+            self.run_dir / "metrics.json",
+            {"metrics": metrics, "ensemble": ensemble, "timings": self.timings},
+        )
+        return RunOutput(
+            self.run_dir,
+            data,
+            classifier,
+            metrics,
+            outcome.records,
+            ensemble,
+            self.timings,
+            outcome.events,
+        )
+
+    # -------------------------------------------------------------- budgeting
+    def _left(self) -> float:
+        return (
+            max(1.0, self.deadline - time.monotonic()) if self.deadline != float("inf") else 3600.0
+        )
+
+    def _reserve(self, records: list[TrialRecord], data: PreparedData) -> float:
+        """Seconds to keep for refit and evaluation, estimated from the best trials so far."""
+        done = sorted((r for r in records if r.state == "complete"), key=lambda r: -(r.score or 0))
+        top = done[:3]
+        refit = sum((r.fit_s or 0.0) * 1.3 for r in top if not r.model_dir)
+        predict = sum(len(data.test_texts) / max(r.predict_rows_per_s or 1e9, 1.0) for r in top)
+        return 5.0 + refit / max(1, min(self.n_jobs, len(top) or 1)) + predict
+
+
+def _plain(params: dict[str, Any]) -> dict[str, Any]:
+    return {k.split(".", 1)[-1]: v for k, v in params.items()}
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    path.write_text(
+        json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
+
+
+def default_jobs() -> int:
+    """Worker processes by default: one per core."""
+    return max(1, os.cpu_count() or 1)
