@@ -189,8 +189,9 @@ class SearchRunner:
     def _start_next(self) -> bool:
         if self._warm:
             return self._submit_tpe(self._warm.pop(0), defaults=True)
-        if self._finetune_state == "todo" and not self.executor.busy:
-            return self._start_finetune()
+        if self._finetune_state == "todo":
+            # fine-tuning needs every core: let running trials drain, then probe its cost
+            return False if self.executor.busy else self._start_finetune()
         if self._finetune_state in ("probing", "running") or not self.live:
             return False
         return self._submit_tpe(None, defaults=False)
@@ -313,7 +314,8 @@ class SearchRunner:
     # ---------------------------------------------------------------- re-plan
     def _replan(self) -> None:
         self.round += 1
-        best = self._best()
+        # compare within the families TPE chooses from: fine-tuning runs once, outside of it
+        best = max((r.score or 0.0 for r in self._tpe_done()), default=None)
         if best is None:
             return
         for family in sorted(self.live):
@@ -331,8 +333,11 @@ class SearchRunner:
             self.live.add(self._best_family_overall())
         self._log("round_planned", round=self.round, best=best, live=sorted(self.live))
 
+    def _tpe_done(self) -> list[TrialRecord]:
+        return [r for r in self.records if r.state == "complete" and r.family in self.tpe_families]
+
     def _best_family_overall(self) -> str:
-        done = [r for r in self.records if r.state == "complete"]
+        done = self._tpe_done()
         return max(done, key=lambda r: r.score or 0.0).family if done else self.tpe_families[0]
 
     def _drop(self, family: str, reason: str) -> None:
