@@ -64,7 +64,7 @@ def test_bad_input_fails_before_training(frame, kwargs, message, tmp_path) -> No
 
 def test_undecodable_file_fails_clearly(tmp_path) -> None:
     path = tmp_path / "broken.csv"
-    path.write_bytes(b"text,label\n\xff\xfe\xfa broken,x\nok,y\n")
+    path.write_bytes(b"text,label\n" + bytes([0x81, 0xFF, 0x80, 0xFE, 0xC0, 0x00, 0x9D]) * 20)
     with pytest.raises(DataError, match="UTF-8"):
         AutoTask(dataset_path=path, run_dir=tmp_path / "run").run(max_trials=1)
 

@@ -15,7 +15,9 @@ from rich.table import Table
 
 from openautoglm.data import DataError
 
-app = typer.Typer(help="Open-AutoGLM: build text classifiers from a data file.", no_args_is_help=True)
+app = typer.Typer(
+    help="Open-AutoGLM: build text classifiers from a data file.", no_args_is_help=True
+)
 console = Console(stderr=True)
 
 
@@ -48,8 +50,10 @@ class _Progress:
         left_text = "-" if left is None or math.isinf(left) else f"{max(left, 0):.0f} s"
         table = Table.grid(padding=(0, 2))
         table.add_row(
-            f"[bold]step[/] {s['step']}", f"[bold]trials done[/] {s['trials_done']}",
-            f"[bold]running[/] {s.get('running', 0)}", f"[bold]best CV[/] {best}",
+            f"[bold]step[/] {s['step']}",
+            f"[bold]trials done[/] {s['trials_done']}",
+            f"[bold]running[/] {s.get('running', 0)}",
+            f"[bold]best CV[/] {best}",
             f"[bold]time left[/] {left_text}",
             f"[bold]elapsed[/] {time.monotonic() - self.started:.0f} s",
         )
@@ -62,11 +66,13 @@ def _leaderboard_table(result: Any, top: int = 15) -> Table:
         table.add_column(column, justify="right" if column != "family" else "left")
     for row in result.leaderboard.head(top).itertuples():
         table.add_row(
-            str(row.trial), row.family,
+            str(row.trial),
+            row.family,
             "-" if row.score != row.score or row.score is None else f"{row.score:.4f}",
             "-" if row.fit_s != row.fit_s or row.fit_s is None else f"{row.fit_s:.1f}",
-            "-" if row.predict_rows_per_s != row.predict_rows_per_s
-            or row.predict_rows_per_s is None else f"{row.predict_rows_per_s:,.0f}",
+            "-"
+            if row.predict_rows_per_s != row.predict_rows_per_s or row.predict_rows_per_s is None
+            else f"{row.predict_rows_per_s:,.0f}",
             row.state,
         )
     return table
@@ -74,29 +80,41 @@ def _leaderboard_table(result: Any, top: int = 15) -> Table:
 
 @app.command()
 def run(
-    data: Annotated[Path, typer.Option("--data", help="Training file: csv, tsv, jsonl, json, "
-                                       "parquet or xlsx.")],
-    out: Annotated[Path, typer.Option("--out", help="Run folder (spec, study, leaderboard, "
-                                      "model/).")],
-    labels: Annotated[str | None, typer.Option(help="Comma-separated labels to keep, "
-                                               "e.g. 科技,体育,娱乐.")] = None,
-    test: Annotated[Path | None, typer.Option("--test", help="Separate test file; default: "
-                                              "a stratified holdout.")] = None,
-    text_column: Annotated[str | None, typer.Option(help="Text column (inferred when "
-                                                    "omitted).")] = None,
-    label_column: Annotated[str | None, typer.Option(help="Label column (inferred when "
-                                                     "omitted).")] = None,
+    data: Annotated[
+        Path, typer.Option("--data", help="Training file: csv, tsv, jsonl, json, parquet or xlsx.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Run folder (spec, study, leaderboard, model/).")
+    ],
+    labels: Annotated[
+        str | None, typer.Option(help="Comma-separated labels to keep, e.g. 科技,体育,娱乐.")
+    ] = None,
+    test: Annotated[
+        Path | None,
+        typer.Option("--test", help="Separate test file; default: a stratified holdout."),
+    ] = None,
+    text_column: Annotated[
+        str | None, typer.Option(help="Text column (inferred when omitted).")
+    ] = None,
+    label_column: Annotated[
+        str | None, typer.Option(help="Label column (inferred when omitted).")
+    ] = None,
     max_trials: Annotated[int | None, typer.Option(help="Stop after this many trials.")] = None,
-    time_budget: Annotated[str | None, typer.Option(help="Budget for the whole run, e.g. 300, "
-                                                    "5m, 1h.")] = None,
-    metric: Annotated[str, typer.Option(help="accuracy, f1_macro, f1_weighted or "
-                                        "log_loss.")] = "accuracy",
-    target_score: Annotated[float | None, typer.Option(help="Stop once the CV score reaches "
-                                                       "this.")] = None,
-    n_jobs: Annotated[int | None, typer.Option(help="Parallel worker processes (default: "
-                                               "cores).")] = None,
-    families: Annotated[str | None, typer.Option(help="Comma-separated model families to "
-                                                 "consider.")] = None,
+    time_budget: Annotated[
+        str | None, typer.Option(help="Budget for the whole run, e.g. 300, 5m, 1h.")
+    ] = None,
+    metric: Annotated[
+        str, typer.Option(help="accuracy, f1_macro, f1_weighted or log_loss.")
+    ] = "accuracy",
+    target_score: Annotated[
+        float | None, typer.Option(help="Stop once the CV score reaches this.")
+    ] = None,
+    n_jobs: Annotated[
+        int | None, typer.Option(help="Parallel worker processes (default: cores).")
+    ] = None,
+    families: Annotated[
+        str | None, typer.Option(help="Comma-separated model families to consider.")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
@@ -106,16 +124,25 @@ def run(
 
     try:
         task = AutoTask(
-            dataset_path=data, labels=_split(labels), test_path=test, text_column=text_column,
-            label_column=label_column, metric=metric, target_score=target_score, n_jobs=n_jobs,
-            seed=seed, run_dir=out, families=_split(families),
+            dataset_path=data,
+            labels=_split(labels),
+            test_path=test,
+            text_column=text_column,
+            label_column=label_column,
+            metric=metric,
+            target_score=target_score,
+            n_jobs=n_jobs,
+            seed=seed,
+            run_dir=out,
+            families=_split(families),
         )
         if as_json:
             result = task.run(max_trials, time_budget, overwrite=overwrite)
         else:
             with Live(console=console, refresh_per_second=4, transient=False) as live:
-                result = task.run(max_trials, time_budget, overwrite=overwrite,
-                                  on_event=_Progress(live))
+                result = task.run(
+                    max_trials, time_budget, overwrite=overwrite, on_event=_Progress(live)
+                )
     except (DataError, FileExistsError, ValueError, NotImplementedError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None

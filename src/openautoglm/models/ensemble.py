@@ -47,14 +47,16 @@ class WeightedEnsemble:
         if len(members) != len(weights) or not members:
             raise ValueError("an ensemble needs one weight per member and at least one member")
         self.members = list(members)
-        self.weights = np.asarray(weights, dtype=np.float64) / float(np.sum(weights))
+        # kept as given and divided at prediction, so a save/load round trip is bit-identical
+        self.weights = np.asarray(weights, dtype=np.float64)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Weighted mean of the members' probabilities."""
         texts = list(texts)
-        return sum(
+        total = sum(
             w * m.predict_proba(texts) for m, w in zip(self.members, self.weights, strict=True)
         )
+        return total / self.weights.sum()
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Most probable class index per text."""
