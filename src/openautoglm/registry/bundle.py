@@ -9,13 +9,13 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from openautoglm.models.ensemble import WeightedEnsemble
+from openautoglm.versions import library_versions
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -152,10 +152,5 @@ def _sha256(path: Path) -> str:
 
 
 def _library_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in _LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
+    installed = {k: v for k, v in library_versions(_LIBRARIES).items() if v != "not installed"}
+    return {"python": platform.python_version(), **installed}

@@ -182,7 +182,7 @@ class SearchRunner:
         return has_work and (cap is None or self._started < cap) and self._budget_left() > 0
 
     def _fill_slots(self) -> None:
-        while self._can_start() and self.executor.free_cpus >= 1 and not self.executor._queue:
+        while self._can_start() and self.executor.free_cpus >= 1 and not self.executor.queued:
             if not self._start_next():
                 return
 
