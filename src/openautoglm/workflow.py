@@ -31,7 +31,13 @@ from openautoglm.search.trial import fit_full
 from openautoglm.spec import TaskSpec
 
 #: how many of the best trials the ensemble may draw from
-ENSEMBLE_POOL = 8
+ENSEMBLE_POOL = 6
+#: test rows timed without the cache to report real prediction throughput
+THROUGHPUT_ROWS = 256
+#: rows embedded first to project the cost of embedding everything
+EMBED_PROBE_ROWS = 512
+#: the most of the time left that sentence embeddings may take before the family is skipped
+EMBED_SHARE = 0.4
 EventHandler = Callable[[dict[str, Any]], None]
 
 
@@ -49,10 +55,17 @@ class RunOutput:
     events: list[dict[str, Any]]
 
 
-def _embed_all(texts: list[str], cache_dir: str) -> int:
+def _embed_all(texts: list[str], cache_dir: str, max_s: float) -> float | None:
+    """Embed every text into the cache; None (and stop) when it would take over ``max_s``."""
     from openautoglm.models.frozen_encoder import embed_texts
 
-    return int(embed_texts(texts, cache_dir=cache_dir).shape[0])
+    start = time.perf_counter()
+    first = texts[:EMBED_PROBE_ROWS]
+    embed_texts(first, cache_dir=cache_dir)
+    if (time.perf_counter() - start) * len(texts) / len(first) > max_s:
+        return None
+    embed_texts(texts, cache_dir=cache_dir)
+    return time.perf_counter() - start
 
 
 class RunWorkflow:
@@ -143,20 +156,17 @@ class RunWorkflow:
             tokenize(texts, data.language, self.cache_dir)
             done["tokens"] = len(texts)
         if "frozen_encoder" in self.families:
-            task = Task(
-                "embed",
-                _embed_all,
-                (texts, self.cache_dir),
-                family_class("frozen_encoder").resources,
-                self._left(),
-            )
-            self.executor.submit(task)
+            max_s = EMBED_SHARE * self._left()
+            resources = family_class("frozen_encoder").resources
+            args = (texts, self.cache_dir, max_s)
+            self.executor.submit(Task("embed", _embed_all, args, resources, self._left()))
             result = self.executor.wait_all()[0]
-            if not result.ok:
+            if not result.ok or result.value is None:
                 self.families.remove("frozen_encoder")
-                done["embeddings_error"] = result.error
+                done["embeddings_skipped"] = result.error or f"would take over {max_s:.0f} s"
             else:
-                done["embeddings"] = result.value
+                done["embeddings_s"] = result.value
+            self.on_event({"event": "featurized", **done})
         return done
 
     def search(self, data: PreparedData) -> SearchOutcome:
@@ -239,11 +249,17 @@ class RunWorkflow:
         return WeightedEnsemble(models, [w for _, w in kept])
 
     def evaluate(self, data: PreparedData, model: WeightedEnsemble) -> dict[str, Any]:
-        start = time.perf_counter()
+        """Test metrics (features from the run cache), and throughput on uncached texts."""
+        for member in model.members:
+            member.set_cache(self.cache_dir)
         proba = model.predict_proba(data.test_texts)
-        seconds = time.perf_counter() - start
+        for member in model.members:
+            member.set_cache(None)
         metrics = classification_metrics(data.test_y, proba, data.labels)
-        metrics["predict_rows_per_s"] = len(data.test_texts) / max(seconds, 1e-9)
+        sample = data.test_texts[:THROUGHPUT_ROWS]
+        start = time.perf_counter()
+        model.predict_proba(sample)
+        metrics["predict_rows_per_s"] = len(sample) / max(time.perf_counter() - start, 1e-9)
         metrics["test_source"] = data.test_source
         return metrics
 
@@ -289,10 +305,12 @@ class RunWorkflow:
     def _reserve(self, records: list[TrialRecord], data: PreparedData) -> float:
         """Seconds to keep for refit and evaluation, estimated from the best trials so far."""
         done = sorted((r for r in records if r.state == "complete"), key=lambda r: -(r.score or 0))
-        top = done[:3]
-        refit = sum((r.fit_s or 0.0) * 1.3 for r in top if not r.model_dir)
-        predict = sum(len(data.test_texts) / max(r.predict_rows_per_s or 1e9, 1.0) for r in top)
-        return 5.0 + refit / max(1, min(self.n_jobs, len(top) or 1)) + predict
+        pool = done[:ENSEMBLE_POOL]  # any of these may end up in the ensemble
+        refit = sum((r.fit_s or 0.0) * 1.3 for r in pool if not r.model_dir)
+        rows = len(data.test_texts) + THROUGHPUT_ROWS
+        predict = sum(rows / max(r.predict_rows_per_s or 1e9, 1.0) for r in pool)
+        budget = self.spec.budget.time_s or 0.0
+        return 5.0 + 0.03 * budget + refit / max(1, min(self.n_jobs, len(pool) or 1)) + predict
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:

@@ -61,6 +61,11 @@ class Candidate(ABC):
         """The constructor parameters, as plain JSON-able values."""
         return {name: getattr(self, name) for name in self.param_names}
 
+    def set_cache(self, cache_dir: str | None) -> None:
+        """Read features (tokens, embeddings) from a run's cache, or stop with ``None``."""
+        if hasattr(self, "cache_dir"):
+            self.cache_dir = cache_dir
+
     @abstractmethod
     def save(self, path: Path) -> None:
         """Write the fitted model into the folder ``path`` (created if missing)."""

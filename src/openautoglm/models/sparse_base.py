@@ -73,6 +73,12 @@ class SparseCandidate(Candidate):
         proba = self.classifier_.predict_proba(self.featurizer_.transform(list(texts)))
         return full_proba(proba, self.classifier_.classes_, self.n_classes_)
 
+    def set_cache(self, cache_dir: str | None) -> None:
+        """Use the run's token cache in this model and in its fitted featurizer."""
+        self.cache_dir = cache_dir
+        if hasattr(self, "featurizer_"):
+            self.featurizer_.cache_dir = cache_dir
+
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
         """The fitted featurizer's matrix for ``texts``."""
         return self.featurizer_.transform(list(texts))

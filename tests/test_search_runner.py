@@ -1,0 +1,41 @@
+import json
+
+from conftest import make_texts
+
+from openautoglm import AutoTask
+from openautoglm.search.runner import n_folds
+
+
+def test_folds_adapt_to_data_size_and_rare_classes() -> None:
+    assert n_folds(1_000, 50) == 5
+    assert n_folds(20_000, 50) == 3
+    assert n_folds(1_000, 2) == 2
+
+
+def test_target_score_stops_the_search_early(tiny_csv, tmp_path) -> None:
+    task = AutoTask(dataset_path=tiny_csv, run_dir=tmp_path / "run", target_score=0.5,
+                    families=["tfidf_lr", "complement_nb"], n_jobs=1)
+    result = task.run(max_trials=10)
+    assert len(result.leaderboard) < 10
+    events = [json.loads(line) for line in (tmp_path / "run" / "search_log.jsonl").open()]
+    assert any("target score" in e.get("reason", "") for e in events)
+
+
+def test_time_budget_covers_the_whole_run(tmp_path) -> None:
+    path = tmp_path / "data.csv"
+    make_texts(150).to_csv(path, index=False)
+    task = AutoTask(dataset_path=path, run_dir=tmp_path / "run", n_jobs=2,
+                    families=["tfidf_lr", "tfidf_svm", "nbsvm", "complement_nb"])
+    result = task.run(time_budget=25)
+    assert result.timings["total"] <= 25 * 1.1
+    assert len(result.leaderboard) >= 4
+
+
+def test_same_seed_same_first_trials(tiny_csv, tmp_path) -> None:
+    def params(run: str) -> list:
+        task = AutoTask(dataset_path=tiny_csv, run_dir=tmp_path / run, n_jobs=1, seed=3,
+                        families=["tfidf_lr", "complement_nb"])
+        board = task.run(max_trials=4).leaderboard.sort_values("trial")
+        return [(f, json.dumps(p, sort_keys=True)) for f, p in zip(board.family, board.params)]
+
+    assert params("a") == params("b")
