@@ -57,7 +57,8 @@ def test_skops_refuses_untrusted_types(tmp_path) -> None:
 
     from openautoglm.models import safe_skops
 
-    sio.dump({"f": np.float64(1.0), "d": __import__("datetime").date(2020, 1, 1)},
-             tmp_path / "x.skops")
+    sio.dump(
+        {"f": np.float64(1.0), "d": __import__("datetime").date(2020, 1, 1)}, tmp_path / "x.skops"
+    )
     with pytest.raises(UnsafeModelError):
         safe_skops.load(tmp_path / "x.skops")

@@ -30,8 +30,14 @@ def test_sparse_family_learns_and_round_trips(family: str, data, tmp_path) -> No
 
 
 def test_chinese_texts_are_segmented_and_learned(tmp_path) -> None:
-    texts = ["梅西打进制胜球", "球队赢得联赛冠军", "教练宣布首发阵容", "新款芯片发布",
-             "人工智能公司融资", "手机系统更新上线"] * 5
+    texts = [
+        "梅西打进制胜球",
+        "球队赢得联赛冠军",
+        "教练宣布首发阵容",
+        "新款芯片发布",
+        "人工智能公司融资",
+        "手机系统更新上线",
+    ] * 5
     y = np.array([0, 0, 0, 1, 1, 1] * 5)
     model = build_candidate("tfidf_lr", {}, "zh", str(tmp_path)).fit(texts, y)
     assert (model.predict(texts) == y).all()
@@ -52,6 +58,7 @@ def test_search_space_builds_a_valid_model(family: str, data) -> None:
 def test_families_for_language() -> None:
     assert "frozen_encoder" not in families_for("zh")
     assert families_for("en", ["tfidf_lr", "nbsvm"]) == ["tfidf_lr", "nbsvm"]
+    assert families_for("en", ["tfidf_lr", "nbsvm"], n_classes=77) == ["tfidf_lr"]
 
 
 def test_greedy_selection_prefers_the_better_member() -> None:
@@ -66,8 +73,9 @@ def test_greedy_selection_ignores_rows_a_member_did_not_predict() -> None:
     y = np.array([0, 1, 0, 1])
     partial = np.full((4, 2), np.nan)
     partial[:2] = np.eye(2)[y[:2]]
-    weights, score = greedy_selection([partial, np.eye(2)[y]], y,
-                                      lambda t, p: (p.argmax(1) == t).mean())
+    weights, score = greedy_selection(
+        [partial, np.eye(2)[y]], y, lambda t, p: (p.argmax(1) == t).mean()
+    )
     assert score == 1.0 and np.isclose(weights.sum(), 1.0)
 
 
@@ -76,5 +84,6 @@ def test_weighted_ensemble_round_trips(data, tmp_path) -> None:
     members = [build_candidate(f, {}, "en").fit(texts, y) for f in ("tfidf_lr", "complement_nb")]
     ensemble = WeightedEnsemble(members, [0.7, 0.3])
     ensemble.save(tmp_path / "ens")
-    assert np.allclose(WeightedEnsemble.load(tmp_path / "ens").predict_proba(texts),
-                       ensemble.predict_proba(texts))
+    assert np.allclose(
+        WeightedEnsemble.load(tmp_path / "ens").predict_proba(texts), ensemble.predict_proba(texts)
+    )

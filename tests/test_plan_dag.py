@@ -8,8 +8,14 @@ def _step(name: str, *deps: str) -> Step:
 
 
 def test_levels_group_independent_steps() -> None:
-    plan = Plan([_step("load"), _step("profile", "load"), _step("featurize", "load"),
-                 _step("search", "profile", "featurize")])
+    plan = Plan(
+        [
+            _step("load"),
+            _step("profile", "load"),
+            _step("featurize", "load"),
+            _step("search", "profile", "featurize"),
+        ]
+    )
     assert plan.levels() == [["load"], ["featurize", "profile"], ["search"]]
     assert plan.order().index("search") == 3
 

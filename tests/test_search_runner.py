@@ -13,8 +13,13 @@ def test_folds_adapt_to_data_size_and_rare_classes() -> None:
 
 
 def test_target_score_stops_the_search_early(tiny_csv, tmp_path) -> None:
-    task = AutoTask(dataset_path=tiny_csv, run_dir=tmp_path / "run", target_score=0.5,
-                    families=["tfidf_lr", "complement_nb"], n_jobs=1)
+    task = AutoTask(
+        dataset_path=tiny_csv,
+        run_dir=tmp_path / "run",
+        target_score=0.5,
+        families=["tfidf_lr", "complement_nb"],
+        n_jobs=1,
+    )
     result = task.run(max_trials=10)
     assert len(result.leaderboard) < 10
     events = [json.loads(line) for line in (tmp_path / "run" / "search_log.jsonl").open()]
@@ -24,8 +29,12 @@ def test_target_score_stops_the_search_early(tiny_csv, tmp_path) -> None:
 def test_time_budget_covers_the_whole_run(tmp_path) -> None:
     path = tmp_path / "data.csv"
     make_texts(150).to_csv(path, index=False)
-    task = AutoTask(dataset_path=path, run_dir=tmp_path / "run", n_jobs=2,
-                    families=["tfidf_lr", "tfidf_svm", "nbsvm", "complement_nb"])
+    task = AutoTask(
+        dataset_path=path,
+        run_dir=tmp_path / "run",
+        n_jobs=2,
+        families=["tfidf_lr", "tfidf_svm", "nbsvm", "complement_nb"],
+    )
     result = task.run(time_budget=25)
     assert result.timings["total"] <= 25 * 1.1
     assert len(result.leaderboard) >= 4
@@ -33,9 +42,17 @@ def test_time_budget_covers_the_whole_run(tmp_path) -> None:
 
 def test_same_seed_same_first_trials(tiny_csv, tmp_path) -> None:
     def params(run: str) -> list:
-        task = AutoTask(dataset_path=tiny_csv, run_dir=tmp_path / run, n_jobs=1, seed=3,
-                        families=["tfidf_lr", "complement_nb"])
+        task = AutoTask(
+            dataset_path=tiny_csv,
+            run_dir=tmp_path / run,
+            n_jobs=1,
+            seed=3,
+            families=["tfidf_lr", "complement_nb"],
+        )
         board = task.run(max_trials=4).leaderboard.sort_values("trial")
-        return [(f, json.dumps(p, sort_keys=True)) for f, p in zip(board.family, board.params)]
+        return [
+            (f, json.dumps(p, sort_keys=True))
+            for f, p in zip(board.family, board.params, strict=True)
+        ]
 
     assert params("a") == params("b")

@@ -36,6 +36,8 @@ class Candidate(ABC):
     resources: ClassVar[Resources] = Resources()
     #: languages the family is suited for; the search skips it for the others
     languages: ClassVar[frozenset[str]] = frozenset({"zh", "en", "mixed"})
+    #: most classes the family handles at a reasonable cost (None: no limit)
+    max_classes: ClassVar[int | None] = None
     #: True when the family trains on a holdout split instead of k-fold CV (too costly)
     holdout_only: ClassVar[bool] = False
     param_names: ClassVar[tuple[str, ...]] = ()

@@ -39,14 +39,16 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
-def families_for(language: str, include: list[str] | None = None) -> list[str]:
-    """Families suited to ``language`` that can run here, optionally limited to ``include``."""
+def families_for(language: str, include: list[str] | None = None, n_classes: int = 2) -> list[str]:
+    """Families suited to ``language`` and ``n_classes`` that can run here (within ``include``)."""
     names = include or all_families()
     usable = []
     for name in names:
         if name in NEURAL_FAMILIES and not torch_available():
             continue
-        if language in family_class(name).languages:
+        cls = family_class(name)
+        too_many = cls.max_classes is not None and n_classes > cls.max_classes
+        if language in cls.languages and not too_many:
             usable.append(name)
     return usable
 

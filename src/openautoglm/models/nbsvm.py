@@ -57,6 +57,7 @@ class NBSVMCandidate(SparseCandidate):
     """NB-SVM on binary word + char n-gram presence."""
 
     family = "nbsvm"
+    max_classes = 20  # one-vs-rest: a model per class, too slow on many-intent data
     param_names = (*NGRAM_PARAM_NAMES, "C", "alpha", "seed")
 
     @classmethod

@@ -24,6 +24,8 @@ WARM_START_ORDER = ["tfidf_lr", "frozen_encoder", "nbsvm", "complement_nb", "tfi
 #: a family this far below the best after two trials is dropped from the search
 DROP_MARGIN = 0.05
 FINETUNE = "finetune"
+#: the most of the run's budget one ordinary trial may take before it is stopped
+TRIAL_SHARE = 0.25
 
 
 @dataclass
@@ -36,6 +38,7 @@ class SearchSettings:
     n_jobs: int = 1
     seed: int = 0
     target_score: float | None = None
+    time_budget_s: float | None = None
     families: list[str] = field(default_factory=list)
     round_size: int = 4
 
@@ -242,6 +245,9 @@ class SearchRunner:
         )
         key = f"trial-{number}"
         timeout = max(5.0, self._budget_left())
+        if family != FINETUNE and self.settings.time_budget_s:
+            # one slow configuration must not hold a worker for most of the run
+            timeout = min(timeout, max(30.0, TRIAL_SHARE * self.settings.time_budget_s))
         resources = family_class(family).resources
         self.executor.submit(Task(key, run_trial, (job,), resources, timeout))
         self._pending[key] = (trial, record)
