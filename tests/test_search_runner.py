@@ -56,3 +56,16 @@ def test_same_seed_same_first_trials(tiny_csv, tmp_path) -> None:
         ]
 
     assert params("a") == params("b")
+
+
+def test_ensemble_pool_keeps_each_familys_best() -> None:
+    from openautoglm.search.runner import TrialRecord
+    from openautoglm.workflow import ENSEMBLE_POOL, ensemble_pool
+
+    ranked = [
+        TrialRecord(i, "frozen_encoder", {}, "complete", 0, score=0.9 - i / 100) for i in range(10)
+    ]
+    ranked += [TrialRecord(20, "tfidf_lr", {}, "complete", 0, score=0.5)]
+    pool = ensemble_pool(ranked)
+    assert len(pool) == ENSEMBLE_POOL and pool[-1].family == "tfidf_lr"
+    assert [r.number for r in pool[:3]] == [0, 1, 2]

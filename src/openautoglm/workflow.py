@@ -31,7 +31,7 @@ from openautoglm.search.trial import fit_full
 from openautoglm.spec import TaskSpec
 
 #: how many of the best trials the ensemble may draw from
-ENSEMBLE_POOL = 6
+ENSEMBLE_POOL = 8
 #: test rows timed without the cache to report real prediction throughput
 THROUGHPUT_ROWS = 256
 #: rows embedded first to project the cost of embedding everything
@@ -202,7 +202,7 @@ class RunWorkflow:
         self, data: PreparedData, outcome: SearchOutcome
     ) -> list[tuple[TrialRecord, float]]:
         """Greedy selection over the best trials; kept only when it beats the best single model."""
-        pool = outcome.completed()[:ENSEMBLE_POOL]
+        pool = ensemble_pool(outcome.completed())
         best = pool[0]
         if len(pool) == 1:
             return [(best, 1.0)]
@@ -309,12 +309,26 @@ class RunWorkflow:
     def _reserve(self, records: list[TrialRecord], data: PreparedData) -> float:
         """Seconds to keep for refit and evaluation, estimated from the best trials so far."""
         done = sorted((r for r in records if r.state == "complete"), key=lambda r: -(r.score or 0))
-        pool = done[:ENSEMBLE_POOL]  # any of these may end up in the ensemble
+        pool = ensemble_pool(done)  # any of these may end up in the ensemble
         refit = sum((r.fit_s or 0.0) * 1.3 for r in pool if not r.model_dir)
         rows = len(data.test_texts) + THROUGHPUT_ROWS
         predict = sum(rows / max(r.predict_rows_per_s or 1e9, 1.0) for r in pool)
         budget = self.spec.budget.time_s or 0.0
         return 5.0 + 0.03 * budget + refit / max(1, min(self.n_jobs, len(pool) or 1)) + predict
+
+
+def ensemble_pool(ranked: list[TrialRecord]) -> list[TrialRecord]:
+    """The trials the ensemble may use: each family's best, then the next best overall.
+
+    Diversity is where an ensemble gains: without the per-family bests, near-copies of one
+    family's configuration can fill the whole pool.
+    """
+    pool: list[TrialRecord] = []
+    for record in ranked:
+        if all(p.family != record.family for p in pool):
+            pool.append(record)
+    pool += [r for r in ranked if r not in pool][: max(0, ENSEMBLE_POOL - len(pool))]
+    return sorted(pool, key=lambda r: -(r.score or 0.0))
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
