@@ -143,6 +143,7 @@ def run(
                 result = task.run(
                     max_trials, time_budget, overwrite=overwrite, on_event=_Progress(live)
                 )
+            console.line()  # the live status line stays; start the report below it
     except (DataError, FileExistsError, ValueError, NotImplementedError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None
