@@ -38,8 +38,10 @@ def baseline(train: pd.DataFrame, test: pd.DataFrame) -> dict[str, float]:
     # saga: the same optimum as lbfgs here, an order of magnitude faster on wide n-grams
     model = make_pipeline(features, LogisticRegression(solver="saga", tol=1e-3, max_iter=300))
     search = GridSearchCV(
-        model, {"logisticregression__C": [0.5, 2, 8, 32]},
-        cv=StratifiedKFold(5, shuffle=True, random_state=0), n_jobs=2,  # both cores, as AutoTask
+        model,
+        {"logisticregression__C": [0.5, 2, 8, 32]},
+        cv=StratifiedKFold(5, shuffle=True, random_state=0),
+        n_jobs=2,  # both cores, as AutoTask
     )
     start = time.perf_counter()
     search.fit(train.text.tolist(), train.label.astype(str).tolist())
@@ -99,27 +101,33 @@ def main() -> None:
         rows.append({"dataset": name, "baseline": base, "autotask": auto})
         print(_row(rows[-1]), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps({"budget_s": args.budget, "rows": rows}, indent=2,
-                                       default=str))
+        args.out.write_text(
+            json.dumps({"budget_s": args.budget, "rows": rows}, indent=2, default=str)
+        )
     print(table(rows, args.budget))
 
 
 def _row(row: dict) -> str:
     b, a = row["baseline"], row["autotask"]
-    return (f"| {row['dataset']} | {b['accuracy']:.3f} | {a['accuracy']:.3f} | "
-            f"{b['f1_macro']:.3f} | {a['f1_macro']:.3f} | {b['fit_s']:.0f} | {a['fit_s']:.0f} | "
-            f"{b['predict_rows_per_s']:,.0f} | {a['predict_rows_per_s']:,.0f} |")
+    return (
+        f"| {row['dataset']} | {b['accuracy']:.3f} | {a['accuracy']:.3f} | "
+        f"{b['f1_macro']:.3f} | {a['f1_macro']:.3f} | {b['fit_s']:.0f} | {a['fit_s']:.0f} | "
+        f"{b['predict_rows_per_s']:,.0f} | {a['predict_rows_per_s']:,.0f} |"
+    )
 
 
 def table(rows: list[dict], budget: float) -> str:
     """Markdown table of the results with the mean accuracy gain."""
-    head = (f"AutoTask time_budget={budget:.0f}s vs baseline (TF-IDF + LR, C by 5-fold CV)\n\n"
-            "| dataset | acc baseline | acc AutoTask | F1 baseline | F1 AutoTask | fit s baseline"
-            " | fit s AutoTask | rows/s baseline | rows/s AutoTask |\n"
-            "|---|---|---|---|---|---|---|---|---|")
+    head = (
+        f"AutoTask time_budget={budget:.0f}s vs baseline (TF-IDF + LR, C by 5-fold CV)\n\n"
+        "| dataset | acc baseline | acc AutoTask | F1 baseline | F1 AutoTask | fit s baseline"
+        " | fit s AutoTask | rows/s baseline | rows/s AutoTask |\n"
+        "|---|---|---|---|---|---|---|---|---|"
+    )
     gain = sum(r["autotask"]["accuracy"] - r["baseline"]["accuracy"] for r in rows) / len(rows)
-    return "\n".join([head, *(_row(r) for r in rows), "",
-                      f"mean accuracy gain: {100 * gain:+.2f} points"])
+    return "\n".join(
+        [head, *(_row(r) for r in rows), "", f"mean accuracy gain: {100 * gain:+.2f} points"]
+    )
 
 
 if __name__ == "__main__":
