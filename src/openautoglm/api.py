@@ -45,7 +45,7 @@ class RunResult:
                 "predict_rows_per_s": r.predict_rows_per_s,
                 "state": r.state,
                 "round": r.round,
-                "params": {k.split(".", 1)[-1]: v for k, v in r.params.items()},
+                "params": r.params,
             }
             for r in self._output.records
         ]

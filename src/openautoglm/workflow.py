@@ -232,7 +232,7 @@ class RunWorkflow:
             out = self.run_dir / "refit" / f"{record.number:04d}"
             args = (
                 record.family,
-                _plain(record.params),
+                record.params,
                 data.train_texts,
                 data.train_y,
                 data.language,
@@ -329,10 +329,6 @@ def ensemble_pool(ranked: list[TrialRecord]) -> list[TrialRecord]:
             pool.append(record)
     pool += [r for r in ranked if r not in pool][: max(0, ENSEMBLE_POOL - len(pool))]
     return sorted(pool, key=lambda r: -(r.score or 0.0))
-
-
-def _plain(params: dict[str, Any]) -> dict[str, Any]:
-    return {k.split(".", 1)[-1]: v for k, v in params.items()}
 
 
 def _write_json(path: Path, payload: Any) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from openautoglm.models import safe_skops
 from openautoglm.models.base import Candidate, Resources
@@ -78,10 +77,6 @@ class SparseCandidate(Candidate):
         self.cache_dir = cache_dir
         if hasattr(self, "featurizer_"):
             self.featurizer_.cache_dir = cache_dir
-
-    def features(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """The fitted featurizer's matrix for ``texts``."""
-        return self.featurizer_.transform(list(texts))
 
     def save(self, path: Path) -> None:
         """Persist params (JSON) and fitted parts (skops)."""

@@ -233,7 +233,7 @@ class SearchRunner:
         job = TrialJob(
             number=number,
             family=family,
-            params={k.split(".", 1)[-1]: v for k, v in params.items()},
+            params=params,
             texts=self.texts,
             y=self.y,
             folds=self._folds,
