@@ -16,6 +16,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from openautoglm.engine.local import LocalExecutor, Task, TaskResult
 from openautoglm.models.catalog import family_class
+from openautoglm.search.finetune_schedule import measured_epoch_s, next_finetune
 from openautoglm.search.space import suggest_config
 from openautoglm.search.trial import TrialJob, TrialOutcome, probe_finetune, run_trial
 
@@ -107,6 +108,8 @@ class SearchRunner:
         self._pending: dict[str, tuple[optuna.trial.Trial | None, TrialRecord]] = {}
         self._started = 0
         self._finetune_state = "todo" if FINETUNE in settings.families else "none"
+        self._finetune_runs = 0
+        self._epoch_s = 0.0
         self._folds, self.holdout = self._splits()
         self.study = self._create_study()
         self._warm = [f for f in WARM_START_ORDER if f in self.tpe_families]
@@ -272,9 +275,10 @@ class SearchRunner:
                 self.study.tell(trial, record.score)
             else:
                 self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
-        if record.family == FINETUNE:
-            self._finetune_state = "done"
         self.records.append(record)
+        if record.family == FINETUNE:
+            history = result.value.extra.get("fit_history") if result.ok else None
+            self._after_finetune(record, history)
         self._log(
             "trial_finished",
             number=record.number,
@@ -300,21 +304,32 @@ class SearchRunner:
             self._finetune_state = "done"
             self._log("finetune_skipped", reason=f"probe failed: {result.error}")
             return
-        epoch_s = float(result.value)
-        epochs = 3
-        needed_min = 2 * epoch_s * 1.15  # two epochs plus validation and prediction
-        affordable = self._budget_left() - 10
-        if needed_min > affordable:
+        self._epoch_s = float(result.value)
+        self._schedule_finetune()
+
+    def _after_finetune(self, record: TrialRecord, history: list[dict[str, Any]] | None) -> None:
+        """Fine-tune again while it beats every other family: that is where the gain is."""
+        self._epoch_s = measured_epoch_s(history, self._epoch_s)
+        tpe_best = max((r.score or 0.0 for r in self._tpe_done()), default=-math.inf)
+        if record.state != "complete" or (record.score or 0.0) < tpe_best:
             self._finetune_state = "done"
-            self._log(
-                "finetune_skipped",
-                epoch_s=epoch_s,
-                reason=f"2 epochs need about {needed_min:.0f} s, {affordable:.0f} s left",
-            )
+            self._log("finetune_stopped", reason="not better than the other families")
             return
-        params = {"epochs": epochs, "max_time_s": float(min(affordable, epochs * epoch_s * 1.5))}
+        self._schedule_finetune()
+
+    def _schedule_finetune(self) -> None:
+        affordable = self._budget_left() - 10
+        if self.settings.max_trials is not None and self._started >= self.settings.max_trials:
+            params, reason = None, "max_trials reached"
+        else:
+            params, reason = next_finetune(self._finetune_runs, self._epoch_s, affordable)
+        if params is None:
+            self._finetune_state = "done"
+            self._log("finetune_skipped", epoch_s=self._epoch_s, reason=reason)
+            return
         self._finetune_state = "running"
-        self._log("finetune_scheduled", epoch_s=epoch_s, max_time_s=params["max_time_s"])
+        self._finetune_runs += 1
+        self._log("finetune_scheduled", epoch_s=self._epoch_s, params=params, reason=reason)
         self._submit(None, FINETUNE, params)
 
     # ---------------------------------------------------------------- re-plan

@@ -1,0 +1,48 @@
+"""When to fine-tune, with which settings, and how long each run may take."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: the runs tried in order while fine-tuning stays the best family and time allows; they
+#: differ in seed and learning rate so that the ensemble gets diverse, strong members
+FINETUNE_RUNS: tuple[dict[str, Any], ...] = (
+    {"epochs": 3, "lr": 5e-5, "seed": 0},
+    {"epochs": 4, "lr": 8e-5, "seed": 1},
+    {"epochs": 4, "lr": 3e-5, "seed": 2},
+    {"epochs": 3, "lr": 6e-5, "seed": 3},
+)
+#: a run is worth starting only when two epochs fit (the first rarely beats frozen features)
+MIN_EPOCHS = 2
+#: validation passes, model loading and prediction on top of the training steps
+OVERHEAD = 1.15
+#: how far past its estimate a run may go before it stops with its best weights so far
+SLACK = 1.5
+
+
+def next_finetune(
+    runs_done: int, epoch_s: float, affordable_s: float
+) -> tuple[dict[str, Any] | None, str]:
+    """The next fine-tuning run's params (with its time cap), or None and the reason why not.
+
+    Example:
+        >>> next_finetune(0, epoch_s=50.0, affordable_s=400.0)[0]["max_time_s"]
+        225.0
+    """
+    if runs_done >= len(FINETUNE_RUNS):
+        return None, f"all {len(FINETUNE_RUNS)} fine-tuning runs done"
+    params = dict(FINETUNE_RUNS[runs_done])
+    needed = MIN_EPOCHS * epoch_s * OVERHEAD
+    if needed > affordable_s:
+        return None, f"{MIN_EPOCHS} epochs need about {needed:.0f} s, {affordable_s:.0f} s left"
+    params["max_time_s"] = float(min(affordable_s, params["epochs"] * epoch_s * SLACK))
+    return params, f"{params['epochs']} epochs of about {epoch_s:.0f} s each"
+
+
+def measured_epoch_s(fit_history: list[dict[str, Any]] | None, fallback: float) -> float:
+    """Seconds per epoch that a finished run actually took (the probe's estimate otherwise)."""
+    if not fit_history:
+        return fallback
+    last = fit_history[-1]
+    epochs, seconds = float(last.get("epoch", 0.0)), float(last.get("seconds", 0.0))
+    return seconds / epochs if epochs > 0 and seconds > 0 else fallback
