@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openautoglm.parse import LLMConfig, ParseResult, parse_description
+from openautoglm.parse.reconcile import resolve
 from openautoglm.registry.bundle import TextClassifier, load_bundle
 from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration
 from openautoglm.workflow import RunOutput, RunWorkflow, default_jobs
@@ -115,15 +117,42 @@ class AutoTask:
                 target_score=target_score,
                 seed=seed,
             )
-        if spec.task_type not in SUPPORTED_TASK_TYPES:
-            raise NotImplementedError(
-                f"task type {spec.task_type!r} is not trainable yet; supported: "
-                f"{', '.join(SUPPORTED_TASK_TYPES)}"
-            )
         self.spec = spec
         self.n_jobs = n_jobs or default_jobs()
         self.run_dir = Path(run_dir) if run_dir else None
         self.families = list(families) if families else None
+        self.parsed: ParseResult | None = None  # set by from_description
+
+    @classmethod
+    def from_description(
+        cls,
+        description: str,
+        *,
+        base_dir: str | Path = ".",
+        llm: LLMConfig | None = None,
+        answers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> AutoTask:
+        """A task from plain words (Chinese or English); the spec is in ``task.spec``.
+
+        Raises ClarificationNeeded (with ``.question`` and ``.options``) when the words and the
+        data leave something that matters open; answer it with ``answers={field: value}``.
+
+        Example:
+            >>> task = AutoTask.from_description(
+            ...     "把 data/news.csv 里的新闻分成科技、体育、娱乐三类，优化宏F1，限时10分钟")
+            >>> task.spec.budget.time_s
+            600.0
+        """
+        parsed = parse_description(description, base_dir, llm=llm, answers=answers)
+        spec = parsed.to_spec()
+        base = Path(base_dir)
+        updates = {"dataset_path": str(resolve(spec.dataset_path, base))}
+        if spec.test_path:
+            updates["test_path"] = str(resolve(spec.test_path, base))
+        task = cls(spec=spec.model_copy(update=updates), **kwargs)
+        task.parsed = parsed
+        return task
 
     def run(
         self,
@@ -133,7 +162,14 @@ class AutoTask:
         on_event: Callable[[dict[str, Any]], None] | None = None,
     ) -> RunResult:
         """Search, ensemble, refit and evaluate; ``time_budget`` covers the whole run."""
+        if self.spec.task_type not in SUPPORTED_TASK_TYPES:
+            raise NotImplementedError(
+                f"task type {self.spec.task_type!r} is parsed but not trainable yet; this "
+                f"version trains: {', '.join(SUPPORTED_TASK_TYPES)}"
+            )
         seconds = parse_duration(time_budget)
+        if max_trials is None and seconds is None:  # the spec's budget, else the default cap
+            max_trials, seconds = self.spec.budget.max_trials, self.spec.budget.time_s
         if max_trials is None and seconds is None:
             max_trials = DEFAULT_MAX_TRIALS
         spec = self.spec.model_copy(
@@ -144,6 +180,11 @@ class AutoTask:
             }
         )
         run_dir = self._prepare_run_dir(overwrite)
+        if self.parsed is not None:  # how the words became this spec, kept with the run
+            run_dir.mkdir(parents=True, exist_ok=True)
+            (run_dir / "parse.json").write_text(
+                self.parsed.model_dump_json(indent=2), encoding="utf-8"
+            )
         workflow = RunWorkflow(spec, run_dir, self.n_jobs, self.families, on_event)
         return RunResult(workflow.run())
 

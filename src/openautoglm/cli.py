@@ -13,10 +13,21 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from openautoglm.cli_parse import (
+    is_interactive,
+    llm_config,
+    parse_answers,
+    parse_json,
+    parse_with_questions,
+    spec_table,
+)
 from openautoglm.data import DataError
+from openautoglm.parse import ClarificationNeeded, ParseResult
+from openautoglm.spec import TaskSpec
 
 app = typer.Typer(
-    help="Open-AutoGLM: build text classifiers from a data file.", no_args_is_help=True
+    help="Open-AutoGLM: build text classifiers from a data file or a description.",
+    no_args_is_help=True,
 )
 console = Console(stderr=True)
 
@@ -78,14 +89,62 @@ def _leaderboard_table(result: Any, top: int = 15) -> Table:
     return table
 
 
+_LLM_URL = typer.Option(
+    "--llm-base-url", help="OpenAI-compatible endpoint (env OPENAUTOGLM_LLM_BASE_URL)."
+)
+_LLM_MODEL = typer.Option("--llm-model", help="Model name (env OPENAUTOGLM_LLM_MODEL).")
+_LLM_KEY = typer.Option("--llm-api-key", help="API key (env OPENAUTOGLM_LLM_API_KEY).")
+_ANSWER = typer.Option(
+    "--answer", help="Answer to a clarifying question, field=value (repeatable)."
+)
+
+
+@app.command()
+def parse(
+    description: Annotated[str, typer.Argument(help="The task in plain words (zh or en).")],
+    base_dir: Annotated[
+        Path, typer.Option(help="Folder that relative data paths are read from.")
+    ] = Path("."),
+    llm_base_url: Annotated[str | None, _LLM_URL] = None,
+    llm_model: Annotated[str | None, _LLM_MODEL] = None,
+    llm_api_key: Annotated[str | None, _LLM_KEY] = None,
+    answer: Annotated[list[str] | None, _ANSWER] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the spec as JSON.")] = False,
+) -> None:
+    """Turn a task description into a TaskSpec and show where each field came from."""
+    llm = llm_config(llm_base_url, llm_model, llm_api_key)
+    try:
+        result = parse_with_questions(
+            description, base_dir, llm, parse_answers(answer or []), console,
+            interactive=not as_json and is_interactive(),
+        )  # fmt: skip
+    except ClarificationNeeded as question:
+        _print_question(question, as_json)
+        raise typer.Exit(code=3) from None
+    except (DataError, ValueError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    if as_json:
+        typer.echo(json.dumps(parse_json(result), indent=2, ensure_ascii=False, default=str))
+        return
+    console.print(spec_table(result))
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
 @app.command()
 def run(
+    description: Annotated[
+        str | None, typer.Argument(help="Optional: the task in plain words (zh or en).")
+    ] = None,
     data: Annotated[
-        Path, typer.Option("--data", help="Training file: csv, tsv, jsonl, json, parquet or xlsx.")
-    ],
+        Path | None,
+        typer.Option("--data", help="Training file: csv, tsv, jsonl, json, parquet or xlsx."),
+    ] = None,
     out: Annotated[
-        Path, typer.Option("--out", help="Run folder (spec, study, leaderboard, model/).")
-    ],
+        Path | None,
+        typer.Option("--out", help="Run folder (default: runs/<time>-<data name>)."),
+    ] = None,
     labels: Annotated[
         str | None, typer.Option(help="Comma-separated labels to keep, e.g. 科技,体育,娱乐.")
     ] = None,
@@ -104,8 +163,8 @@ def run(
         str | None, typer.Option(help="Budget for the whole run, e.g. 300, 5m, 1h.")
     ] = None,
     metric: Annotated[
-        str, typer.Option(help="accuracy, f1_macro, f1_weighted or log_loss.")
-    ] = "accuracy",
+        str | None, typer.Option(help="accuracy (default), f1_macro, f1_weighted or log_loss.")
+    ] = None,
     target_score: Annotated[
         float | None, typer.Option(help="Stop once the CV score reaches this.")
     ] = None,
@@ -117,25 +176,45 @@ def run(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Run a parsed description without asking.")
+    ] = False,
+    llm_base_url: Annotated[str | None, _LLM_URL] = None,
+    llm_model: Annotated[str | None, _LLM_MODEL] = None,
+    llm_api_key: Annotated[str | None, _LLM_KEY] = None,
+    answer: Annotated[list[str] | None, _ANSWER] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
-    """Train, tune and evaluate a text classifier; the model is saved in OUT/model."""
+    """Train, tune and evaluate a text classifier; the model is saved in OUT/model.
+
+    Give a description ("把 news.csv 分成科技、体育两类，限时5分钟") or --data (or both: flags
+    override what the words say).
+    """
     from openautoglm.api import AutoTask
 
+    overrides = {
+        "dataset_path": str(data) if data else None,
+        "test_path": str(test) if test else None,
+        "labels": _split(labels),
+        "text_column": text_column,
+        "label_column": label_column,
+        "metric": metric,
+        "target_score": target_score,
+        "seed": seed,
+    }
     try:
-        task = AutoTask(
-            dataset_path=data,
-            labels=_split(labels),
-            test_path=test,
-            text_column=text_column,
-            label_column=label_column,
-            metric=metric,
-            target_score=target_score,
-            n_jobs=n_jobs,
-            seed=seed,
-            run_dir=out,
-            families=_split(families),
-        )
+        if description:
+            parsed = _parsed_for_run(description, answer, as_json, yes, llm_base_url, llm_model,
+                                     llm_api_key)  # fmt: skip
+            spec = parsed.to_spec()
+        elif data is None:
+            raise ValueError("give a task description or --data (the file to train on)")
+        else:
+            parsed, spec = None, TaskSpec(dataset_path=str(data))
+        spec = spec.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+        spec = TaskSpec.model_validate(spec.model_dump())
+        task = AutoTask(spec=spec, n_jobs=n_jobs, run_dir=out, families=_split(families))
+        task.parsed = parsed
         if as_json:
             result = task.run(max_trials, time_budget, overwrite=overwrite)
         else:
@@ -144,6 +223,9 @@ def run(
                     max_trials, time_budget, overwrite=overwrite, on_event=_Progress(live)
                 )
             console.line()  # the live status line stays; start the report below it
+    except ClarificationNeeded as question:
+        _print_question(question, as_json)
+        raise typer.Exit(code=3) from None
     except (DataError, FileExistsError, ValueError, NotImplementedError) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None
@@ -160,6 +242,46 @@ def run(
     )
     members = ", ".join(f"{e['family']}×{e['weight']:.2f}" for e in result.ensemble)
     console.print(f"[bold]model[/] {members} → saved in {result.run_dir / 'model'}")
+
+
+def _parsed_for_run(
+    description: str,
+    answer: list[str] | None,
+    as_json: bool,
+    yes: bool,
+    llm_base_url: str | None,
+    llm_model: str | None,
+    llm_api_key: str | None,
+) -> ParseResult:
+    """Parse the description for a run (the data file must exist) and confirm it."""
+    interactive = not as_json and is_interactive()
+    parsed = parse_with_questions(
+        description, Path("."), llm_config(llm_base_url, llm_model, llm_api_key),
+        parse_answers(answer or []), console, interactive, require_data=True,
+    )  # fmt: skip
+    if not as_json:
+        console.print(spec_table(parsed))
+        for warning in parsed.warnings:
+            console.print(f"[yellow]warning:[/] {warning}")
+    if yes:
+        return parsed
+    if not interactive:
+        raise ValueError("pass --yes to run a parsed description without confirmation")
+    if not typer.confirm("Run this task?", default=True):
+        raise typer.Exit(code=1)
+    return parsed
+
+
+def _print_question(question: ClarificationNeeded, as_json: bool) -> None:
+    if as_json:
+        payload = {"question": question.question, "field": question.field,
+                   "options": question.options}  # fmt: skip
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    console.print(f"[bold yellow]question:[/] {question.question}")
+    for option in question.options:
+        console.print(f"  - {option}")
+    console.print(f"answer with --answer {question.field}=<value>")
 
 
 def _split(value: str | None) -> list[str] | None:

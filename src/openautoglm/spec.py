@@ -48,9 +48,10 @@ class TaskSpec(BaseModel):
     task_type: TaskType = "text_classification"
     dataset_path: str
     test_path: str | None = None
-    text_column: str | None = None
+    text_column: str | list[str] | None = None  # two columns for text_pair_classification
     label_column: str | None = None
     labels: list[str] | None = None
+    label_map: dict[str, str] | None = None  # label value in the data -> name (ids to names)
     metric: Metric = "accuracy"
     budget: Budget = Field(default_factory=Budget)
     constraints: Constraints = Field(default_factory=Constraints)
@@ -67,6 +68,14 @@ class TaskSpec(BaseModel):
         if len(set(labels)) != len(labels):
             raise ValueError(f"labels contain duplicates: {labels}")
         return labels or None
+
+    @field_validator("text_column")
+    @classmethod
+    def _one_or_more_columns(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(value, list):
+            value = [str(v) for v in value if str(v).strip()]
+            return value[0] if len(value) == 1 else (value or None)
+        return value
 
     def to_json(self, path: str | Path) -> None:
         """Write the spec as indented JSON."""

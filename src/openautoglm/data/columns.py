@@ -138,10 +138,30 @@ def _infer_text(frame: pd.DataFrame, exclude: str | None) -> tuple[str, str]:
     return column, f"{reason} (mean {mean:.0f} chars, {unique:.0%} unique)"
 
 
+class AmbiguousColumn(DataError):
+    """Several columns fit a role equally well; ``candidates`` names them."""
+
+    def __init__(self, message: str, role: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.role, self.candidates = role, candidates
+
+
+def infer_text_column(frame: pd.DataFrame, exclude: str | None) -> tuple[str, str]:
+    """The column that most looks like free text (not ``exclude``) and why."""
+    return _infer_text(frame, exclude)
+
+
+def infer_label_column(frame: pd.DataFrame, exclude: str | None) -> tuple[str, str]:
+    """The column that most looks like class labels (not ``exclude``) and why."""
+    return _infer_label(frame, exclude)
+
+
 def _ambiguous(role: str, candidates: list[str], why: str) -> None:
-    raise DataError(
+    raise AmbiguousColumn(
         f"cannot tell which column is the {role}: {candidates} ({why}); "
-        f"pass {role}_column= (and text_column= if needed) to choose."
+        f"pass {role}_column= (and text_column= if needed) to choose.",
+        role,
+        candidates,
     )
 
 

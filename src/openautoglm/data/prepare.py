@@ -53,6 +53,11 @@ class _Rows:
 def prepare_data(spec: TaskSpec) -> PreparedData:
     """Read, clean, validate, dedupe, split and profile the data a TaskSpec points to."""
     notes: list[str] = []
+    if isinstance(spec.text_column, list):
+        raise DataError(
+            f"{spec.task_type} reads one text column, got {spec.text_column}; pass one column "
+            "(two text columns are for text_pair_classification)."
+        )
     train_frame = _read(spec.dataset_path, notes)
     test_frame = _read(spec.test_path, notes) if spec.test_path else None
     choice = choose_columns(
@@ -66,6 +71,8 @@ def prepare_data(spec: TaskSpec) -> PreparedData:
         _check_test_columns(test_frame, text_col, label_col, spec.test_path)
         test = _Rows(*clean_rows(test_frame, text_col, label_col, _name(spec.test_path)))
 
+    if spec.label_map:
+        _rename_labels(train, test, spec.label_map, notes)
     dropped = _restrict(train, test, spec, notes)
     check_classes(train.labels)
     train.texts, train.labels, dup_within = dedupe_pairs(train.texts, train.labels)
@@ -164,6 +171,15 @@ def _restrict(train: _Rows, test: _Rows | None, spec: TaskSpec, notes: list[str]
     if dropped:
         notes.append(f"dropped {dropped} rows whose label is not in labels={spec.labels}")
     return dropped
+
+
+def _rename_labels(
+    train: _Rows, test: _Rows | None, label_map: dict[str, str], notes: list[str]
+) -> None:
+    for rows in (train, test):
+        if rows is not None:
+            rows.labels = [label_map.get(label, label) for label in rows.labels]
+    notes.append(f"label values renamed: {label_map}")
 
 
 def _note_conflicts(train: _Rows, notes: list[str]) -> None:

@@ -1,0 +1,17 @@
+"""Task descriptions in plain words (Chinese or English) to a validated TaskSpec."""
+
+from openautoglm.parse.description import parse_description
+from openautoglm.parse.llm import LLMConfig, LLMFailed
+from openautoglm.parse.result import FIELD_NAMES, ClarificationNeeded, FieldValue, ParseResult
+from openautoglm.parse.rules import RuleParser
+
+__all__ = [
+    "FIELD_NAMES",
+    "ClarificationNeeded",
+    "FieldValue",
+    "LLMConfig",
+    "LLMFailed",
+    "ParseResult",
+    "RuleParser",
+    "parse_description",
+]

@@ -1,0 +1,106 @@
+"""Numbers and durations written in words: Chinese numerals, English number words, units."""
+
+from __future__ import annotations
+
+import re
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+_EN_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
+    "hundred": 100,
+}  # fmt: skip
+#: a number as users write it: digits, Chinese numerals or an English number word
+NUMBER = (
+    r"(?:(?<![0-9.])\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+|\b(?:"
+    + "|".join(_EN_WORDS)
+    + r")\b)"
+)
+
+#: seconds per unit (no bare 分: 五分类 is five classes, not five minutes)
+_UNIT_SECONDS = {
+    "小时": 3600, "个小时": 3600, "钟头": 3600, "个钟头": 3600, "分钟": 60, "秒钟": 1,
+    "秒": 1, "hours": 3600, "hour": 3600, "hrs": 3600, "hr": 3600, "h": 3600, "minutes": 60,
+    "minute": 60, "mins": 60, "min": 60, "m": 60, "seconds": 1, "second": 1, "secs": 1,
+    "sec": 1, "s": 1,
+}  # fmt: skip
+_UNIT = "|".join(sorted(map(re.escape, _UNIT_SECONDS), key=len, reverse=True))
+# "1.5 hours", "15 分钟", "两个半小时", "half an hour", "an hour and a half", "1h30m"
+DURATION = re.compile(
+    rf"(?P<half_en>half an? hour)|(?P<half_cn>半(?:个)?(?:小时|钟头))"
+    rf"|(?P<num>{NUMBER})\s*(?:个)?(?P<cn_half>半)?\s*(?P<unit>{_UNIT})(?![A-Za-z])"
+    rf"(?P<and_half>\s*and a half)?",
+    re.IGNORECASE,
+)
+
+
+def cn_number(text: str) -> float | None:
+    """Value of a Chinese numeral such as 十五, 二十, 两, 一百二十 (None when not one).
+
+    Example:
+        >>> cn_number("二十五")
+        25.0
+    """
+    if not text or any(c not in _CN_DIGITS and c not in _CN_UNITS for c in text):
+        return None
+    total, section, digit = 0, 0, None
+    for char in text:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        elif char == "万":
+            total += (section + (digit or 0)) * 10_000
+            section, digit = 0, None
+        else:
+            section += (1 if digit is None else digit) * _CN_UNITS[char]
+            digit = None
+    return float(total + section + (digit or 0))
+
+
+def to_number(text: str) -> float | None:
+    """A number from digits, Chinese numerals or an English number word."""
+    text = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    if text in _EN_WORDS:
+        return float(_EN_WORDS[text])
+    return cn_number(text)
+
+
+def find_durations(text: str) -> list[tuple[float, tuple[int, int]]]:
+    """Every duration in ``text`` as (seconds, span), with "1h30m" style sums joined."""
+    found: list[tuple[float, tuple[int, int]]] = []
+    for match in DURATION.finditer(text):
+        if _is_milliseconds(text, match):
+            continue
+        seconds = _seconds(match)
+        if seconds is None:
+            continue
+        if found and text[found[-1][1][1] : match.start()].strip() in ("", "and", "零"):
+            # "1 hour 30 minutes", "1h30m", "一小时零五分"
+            previous, (start, _) = found.pop()
+            found.append((previous + seconds, (start, match.end())))
+        else:
+            found.append((seconds, match.span()))
+    return found
+
+
+def _is_milliseconds(text: str, match: re.Match[str]) -> bool:
+    unit = match.group("unit") or ""
+    before = text[max(0, match.start("unit") - 1) : match.start("unit")] if unit else ""
+    after = text[match.end() : match.end() + 1]
+    return unit.startswith(("秒", "s")) and before == "毫" or (unit == "m" and after == "s")
+
+
+def _seconds(match: re.Match[str]) -> float | None:
+    if match.group("half_en") or match.group("half_cn"):
+        return 1800.0
+    value = to_number(match.group("num"))
+    unit = match.group("unit")
+    if value is None or unit is None:
+        return None
+    if match.group("cn_half") or match.group("and_half"):
+        value += 0.5
+    return value * _UNIT_SECONDS[unit.lower()]

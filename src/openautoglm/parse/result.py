@@ -1,0 +1,108 @@
+"""What a parse yields: each TaskSpec field with where it came from, and clarifying questions."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from openautoglm.spec import Budget, Constraints, TaskSpec
+
+Source = Literal["words", "llm", "data", "answer", "default"]
+
+#: the flat field names a parse speaks (as in the parser's case file and `autoglm parse --json`)
+FIELD_NAMES: tuple[str, ...] = (
+    "task_type",
+    "dataset_path",
+    "test_path",
+    "text_column",
+    "label_column",
+    "labels",
+    "label_map",
+    "metric",
+    "time_budget_s",
+    "max_trials",
+    "target_score",
+    "max_latency_ms",
+    "max_model_mb",
+)
+_DEFAULTS: dict[str, Any] = {"task_type": "text_classification", "metric": "accuracy"}
+
+
+class FieldValue(BaseModel):
+    """One field's value, its source and how sure the parser is (0 to 1)."""
+
+    value: Any
+    source: Source
+    confidence: float = Field(ge=0, le=1)
+    evidence: str | None = None  # the words or the data fact it rests on
+
+
+class ParseResult(BaseModel):
+    """The parsed task: fields with provenance, warnings, and the backend that produced it."""
+
+    description: str
+    fields: dict[str, FieldValue] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+    backend: str = "rules"
+    log: list[dict[str, Any]] = Field(default_factory=list)  # LLM prompts and answers
+
+    def value(self, name: str) -> Any:
+        """A field's value, or None when it is not set."""
+        item = self.fields.get(name)
+        return None if item is None else item.value
+
+    def set(
+        self, name: str, value: Any, source: Source, confidence: float, evidence: str | None = None
+    ) -> None:
+        """Set a field (only names of FIELD_NAMES)."""
+        if name not in FIELD_NAMES:
+            raise KeyError(f"unknown field {name!r}; fields: {', '.join(FIELD_NAMES)}")
+        self.fields[name] = FieldValue(
+            value=value, source=source, confidence=confidence, evidence=evidence
+        )
+
+    def with_defaults(self) -> ParseResult:
+        """A copy where fields the words left open carry their defaults."""
+        out = self.model_copy(deep=True)
+        for name, value in _DEFAULTS.items():
+            if name not in out.fields:
+                out.set(name, value, "default", 1.0, "not stated; the default")
+        return out
+
+    def flat(self) -> dict[str, Any]:
+        """Field name → value, for the fields that are set."""
+        return {name: self.fields[name].value for name in FIELD_NAMES if name in self.fields}
+
+    def to_spec(self) -> TaskSpec:
+        """The validated TaskSpec (raises ValueError when the dataset path is missing)."""
+        flat = self.with_defaults().flat()
+        if not flat.get("dataset_path"):
+            raise ValueError("the description names no data file; say which file to train on")
+        return TaskSpec(
+            task_type=flat["task_type"],
+            dataset_path=flat["dataset_path"],
+            test_path=flat.get("test_path"),
+            text_column=flat.get("text_column"),
+            label_column=flat.get("label_column"),
+            labels=flat.get("labels"),
+            label_map=flat.get("label_map"),
+            metric=flat["metric"],
+            budget=Budget(time_s=flat.get("time_budget_s"), max_trials=flat.get("max_trials")),
+            constraints=Constraints(
+                max_latency_ms=flat.get("max_latency_ms"), max_model_mb=flat.get("max_model_mb")
+            ),
+            target_score=flat.get("target_score"),
+        )
+
+
+class ClarificationNeeded(ValueError):
+    """The description leaves open something that matters: one precise question and its options.
+
+    Answer it by passing ``answers={exc.field: choice}`` to the next parse.
+    """
+
+    def __init__(self, field: str, question: str, options: list[str] | None = None) -> None:
+        self.field, self.question, self.options = field, question, list(options or [])
+        listed = f" Options: {', '.join(self.options)}." if self.options else ""
+        super().__init__(f"{question}{listed}")

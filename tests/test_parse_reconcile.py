@@ -1,0 +1,117 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from openautoglm import AutoTask, ClarificationNeeded
+from openautoglm.data import DataError
+from openautoglm.parse import parse_description
+
+
+def _write(folder: Path, name: str, frame: pd.DataFrame) -> Path:
+    path = folder / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def reviews(tmp_path: Path) -> Path:
+    frame = pd.DataFrame(
+        {
+            "content": [f"评论 {i} 很好看" if i % 2 else f"评论 {i} 太难看" for i in range(40)],
+            "sentiment": ["正面" if i % 2 else "负面" for i in range(40)],
+        }
+    )
+    return _write(tmp_path, "reviews.csv", frame)
+
+
+def test_missing_fields_are_inferred_from_the_data(reviews: Path) -> None:
+    result = parse_description("把 reviews.csv 的评论做情感分类", base_dir=reviews.parent)
+    assert result.value("text_column") == "content"
+    assert result.value("label_column") == "sentiment"
+    assert result.value("labels") == ["正面", "负面"]
+    assert result.fields["label_column"].source == "data"
+    assert "sentiment" in (result.fields["label_column"].evidence or "")
+
+
+def test_labels_the_data_lacks_raise_one_question_with_the_datas_labels(reviews: Path) -> None:
+    with pytest.raises(ClarificationNeeded) as info:
+        parse_description("把 reviews.csv 分成好评和差评", base_dir=reviews.parent)
+    assert info.value.field == "labels"
+    assert "好评" in info.value.question and info.value.options == ["正面, 负面"]
+    answered = parse_description(
+        "把 reviews.csv 分成好评和差评", base_dir=reviews.parent, answers={"labels": "正面, 负面"}
+    )
+    assert answered.value("labels") == ["正面", "负面"]
+    assert answered.fields["labels"].source == "answer"
+
+
+def test_label_ids_in_the_data_are_mapped_to_the_named_labels(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"text": [f"t{i} words here" for i in range(20)], "y": ["0", "1"] * 10})
+    _write(tmp_path, "ids.csv", frame)
+    result = parse_description("classify ids.csv as negative or positive", base_dir=tmp_path)
+    assert result.value("label_map") == {"0": "negative", "1": "positive"}
+    assert any("mapped" in w for w in result.warnings)
+
+
+def test_two_label_like_columns_raise_a_question_naming_both(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {"text": [f"row {i} text" for i in range(20)], "label": ["a", "b"] * 10,
+         "category": ["x", "y"] * 10}
+    )  # fmt: skip
+    _write(tmp_path, "two.csv", frame)
+    with pytest.raises(ClarificationNeeded) as info:
+        parse_description("classify two.csv", base_dir=tmp_path)
+    assert info.value.field == "label_column"
+    assert set(info.value.options) == {"label", "category"}
+
+
+def test_a_column_the_data_lacks_is_a_question_listing_the_columns(reviews: Path) -> None:
+    with pytest.raises(ClarificationNeeded) as info:
+        parse_description("reviews.csv, label column 'stars'", base_dir=reviews.parent)
+    assert info.value.field == "label_column"
+    assert info.value.options == ["content", "sentiment"]
+
+
+def test_no_data_file_is_a_question_and_a_missing_file_a_warning(tmp_path: Path) -> None:
+    with pytest.raises(ClarificationNeeded) as info:
+        parse_description("classify my reviews as good or bad", base_dir=tmp_path)
+    assert info.value.field == "dataset_path"
+    result = parse_description("classify later.csv as good or bad", base_dir=tmp_path)
+    assert result.value("labels") == ["good", "bad"]
+    assert any("does not exist" in w for w in result.warnings)
+    with pytest.raises(DataError, match="does not exist"):
+        parse_description("classify later.csv", base_dir=tmp_path, require_data=True)
+
+
+def test_an_empty_description_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="empty"):
+        parse_description("   ")
+
+
+def test_from_description_builds_the_spec_and_refuses_untrainable_types(
+    reviews: Path,
+) -> None:
+    task = AutoTask.from_description(
+        "把 reviews.csv 的评论分成正面、负面两类，优化宏F1，限时10分钟", base_dir=reviews.parent
+    )
+    spec = task.spec
+    assert spec.metric == "f1_macro" and spec.budget.time_s == 600.0
+    assert spec.labels == ["正面", "负面"] and Path(spec.dataset_path) == reviews
+    pair = AutoTask.from_description(
+        "判断 reviews.csv 中两句话（content 和 sentiment）是否意思相同", base_dir=reviews.parent
+    )
+    assert pair.spec.task_type == "text_pair_classification"
+    with pytest.raises(NotImplementedError, match="text_classification"):
+        pair.run()
+
+
+def test_a_described_task_trains_and_keeps_its_parse(reviews: Path, tmp_path: Path) -> None:
+    task = AutoTask.from_description(
+        "把 reviews.csv 的评论分成正面、负面两类，最多 2 组参数", base_dir=reviews.parent,
+        run_dir=tmp_path / "run", families=["tfidf_lr", "complement_nb"],
+    )  # fmt: skip
+    result = task.run()
+    assert len(result.leaderboard) == 2  # the words' trial cap
+    assert result.metrics["accuracy"] > 0.7
+    assert (tmp_path / "run" / "parse.json").is_file()
