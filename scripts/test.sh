@@ -3,5 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# the task parser's LLM test talks to a real local server (llama.cpp with a small GGUF model);
+# llama-cpp-python compiles llama.cpp (pip caches the wheel); a native build can hit an
+# illegal instruction on other CPUs of the same kind, hence GGML_NATIVE=OFF
+CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/python -m pip install --quiet -e ".[all,dev,llm-server]"
 .venv/bin/ruff check src tests benchmarks examples
 .venv/bin/python -m pytest -p no:cacheprovider "$@"
