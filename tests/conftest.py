@@ -1,4 +1,5 @@
 import random
+import socket
 from pathlib import Path
 
 import pandas as pd
@@ -39,3 +40,10 @@ def dataset(name: str) -> Path:
     if not (folder / "train.csv").is_file():
         pytest.skip(f"shared dataset {name} is not available")
     return folder
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for servers the tests start)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

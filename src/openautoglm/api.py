@@ -11,11 +11,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from openautoglm.engine.state import RunLock, RunState
+from openautoglm.engine.steps import STRATEGIES
 from openautoglm.parse import LLMConfig, ParseResult, parse_description
 from openautoglm.parse.reconcile import resolve
 from openautoglm.registry.bundle import TextClassifier, load_bundle
 from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration
-from openautoglm.workflow import RunOutput, RunWorkflow, default_jobs
+from openautoglm.workflow import EngineSettings, RunOutput, RunWorkflow, default_jobs
 
 #: trial cap when the user gives neither a trial cap nor a time budget
 DEFAULT_MAX_TRIALS = 20
@@ -102,6 +104,10 @@ class AutoTask:
         run_dir: str | Path | None = None,
         families: Sequence[str] | None = None,
         spec: TaskSpec | None = None,
+        backend: str = "local",
+        address: str | None = None,
+        strategy: str = "dag",
+        policy: str = "fifo",
     ) -> None:
         if spec is None:
             if dataset_path is None:
@@ -122,6 +128,9 @@ class AutoTask:
         self.run_dir = Path(run_dir) if run_dir else None
         self.families = list(families) if families else None
         self.parsed: ParseResult | None = None  # set by from_description
+        if strategy not in STRATEGIES:
+            raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+        self.engine = EngineSettings(self.n_jobs, backend, address, strategy, policy)  # type: ignore[arg-type]
 
     @classmethod
     def from_description(
@@ -185,14 +194,50 @@ class AutoTask:
             (run_dir / "parse.json").write_text(
                 self.parsed.model_dump_json(indent=2), encoding="utf-8"
             )
-        workflow = RunWorkflow(spec, run_dir, self.n_jobs, self.families, on_event)
+        workflow = RunWorkflow(spec, run_dir, self.n_jobs, self.families, on_event, self.engine)
         return RunResult(workflow.run())
+
+    @classmethod
+    def resume(
+        cls,
+        run_dir: str | Path,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+        **engine: Any,
+    ) -> RunResult:
+        """Carry on an interrupted run from its folder: finished steps and trials are kept,
+        the study continues, and the time already spent counts against the budget.
+
+        ``engine`` may override backend, address, strategy, policy or n_jobs.
+
+        Example:
+            >>> result = AutoTask.resume("runs/news")
+        """
+        run_dir = Path(run_dir)
+        if not (run_dir / "state.db").is_file():
+            raise FileNotFoundError(
+                f"{run_dir} holds no run state (state.db); pass the --out folder of a run"
+            )
+        state = RunState(run_dir / "state.db")
+        try:
+            spec_json, settings = state.get("spec"), dict(state.get("settings") or {})
+        finally:
+            state.close()
+        if spec_json is None:
+            raise FileNotFoundError(f"{run_dir}/state.db has no spec: the run never started")
+        spec = TaskSpec.model_validate(spec_json)
+        settings.update({k: v for k, v in engine.items() if v is not None})
+        families = settings.pop("families", None)
+        n_jobs = settings.pop("n_jobs", None)
+        task = cls(spec=spec, run_dir=run_dir, families=families, n_jobs=n_jobs, **settings)
+        workflow = RunWorkflow(spec, run_dir, task.n_jobs, task.families, on_event, task.engine)
+        return RunResult(workflow.run(resume=True))
 
     def _prepare_run_dir(self, overwrite: bool) -> Path:
         if self.run_dir is None:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             return Path("runs") / f"{stamp}-{Path(self.spec.dataset_path).stem}"
         if self.run_dir.exists() and any(self.run_dir.iterdir()):
+            RunLock(self.run_dir).acquire().release()  # never clear a folder another run uses
             if not overwrite:
                 raise FileExistsError(
                     f"{self.run_dir} already exists and is not empty; pass overwrite=True "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ from openautoglm.cli_parse import (
     spec_table,
 )
 from openautoglm.data import DataError
+from openautoglm.engine.state import RunLocked
 from openautoglm.parse import ClarificationNeeded, ParseResult
 from openautoglm.spec import TaskSpec
 
@@ -49,6 +51,8 @@ class _Progress:
         if event["event"].startswith("step_"):
             self.state["step"] = event["step"]
         self.state.update({k: event[k] for k in ("trials_done", "best", "running") if k in event})
+        if "engine" in event:
+            self.state["engine"] = event["engine"]
         if "time_left" in event:
             self.state["time_left"] = event["time_left"]
         if self.live is not None:
@@ -68,6 +72,17 @@ class _Progress:
             f"[bold]time left[/] {left_text}",
             f"[bold]elapsed[/] {time.monotonic() - self.started:.0f} s",
         )
+        engine = s.get("engine")
+        if engine:
+            cpu, mem = engine.get("cpu_percent"), engine.get("memory_percent")
+            table.add_row(
+                f"[bold]{engine['backend']} workers[/] {engine['workers']}",
+                f"[bold]CPU[/] {'-' if cpu is None else f'{cpu:.0f}%'}",
+                f"[bold]memory[/] {'-' if mem is None else f'{mem:.0f}%'}",
+                f"[bold]queued[/] {engine['queued']}  [bold]running[/] {engine['running']}",
+                f"[bold]done[/] {engine['done']}  [bold]failed[/] {engine['failed']}",
+                f"[bold]retried[/] {engine['retried']}",
+            )
         return table
 
 
@@ -89,6 +104,9 @@ def _leaderboard_table(result: Any, top: int = 15) -> Table:
     return table
 
 
+_DESCRIPTION = typer.Argument(help="Optional: the task in plain words (zh or en).")
+_N_JOBS = typer.Option(help="Parallel worker processes (default: cores).")
+_FAMILIES = typer.Option(help="Comma-separated model families to consider.")
 _LLM_URL = typer.Option(
     "--llm-base-url", help="OpenAI-compatible endpoint (env OPENAUTOGLM_LLM_BASE_URL)."
 )
@@ -134,9 +152,7 @@ def parse(
 
 @app.command()
 def run(
-    description: Annotated[
-        str | None, typer.Argument(help="Optional: the task in plain words (zh or en).")
-    ] = None,
+    description: Annotated[str | None, _DESCRIPTION] = None,
     data: Annotated[
         Path | None,
         typer.Option("--data", help="Training file: csv, tsv, jsonl, json, parquet or xlsx."),
@@ -168,17 +184,27 @@ def run(
     target_score: Annotated[
         float | None, typer.Option(help="Stop once the CV score reaches this.")
     ] = None,
-    n_jobs: Annotated[
-        int | None, typer.Option(help="Parallel worker processes (default: cores).")
-    ] = None,
-    families: Annotated[
-        str | None, typer.Option(help="Comma-separated model families to consider.")
-    ] = None,
+    n_jobs: Annotated[int | None, _N_JOBS] = None,
+    families: Annotated[str | None, _FAMILIES] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Run a parsed description without asking.")
     ] = False,
+    resume: Annotated[
+        Path | None,
+        typer.Option(help="Carry on an interrupted run from its folder (keeps finished work)."),
+    ] = None,
+    backend: Annotated[str, typer.Option(help="Where trials run: local or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (host:port or auto).")
+    ] = None,
+    strategy: Annotated[
+        str, typer.Option(help="serial, pipeline (stage by stage) or dag (all that is ready).")
+    ] = "dag",
+    policy: Annotated[
+        str, typer.Option(help="Which queued trial starts next: fifo, round_robin or auction.")
+    ] = "fifo",
     llm_base_url: Annotated[str | None, _LLM_URL] = None,
     llm_model: Annotated[str | None, _LLM_MODEL] = None,
     llm_api_key: Annotated[str | None, _LLM_KEY] = None,
@@ -192,6 +218,11 @@ def run(
     """
     from openautoglm.api import AutoTask
 
+    engine = {"backend": backend, "address": address, "strategy": strategy, "policy": policy,
+              "n_jobs": n_jobs}  # fmt: skip
+    if resume is not None:
+        _resume(resume, engine, as_json)
+        return
     overrides = {
         "dataset_path": str(data) if data else None,
         "test_path": str(test) if test else None,
@@ -213,7 +244,7 @@ def run(
             parsed, spec = None, TaskSpec(dataset_path=str(data))
         spec = spec.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         spec = TaskSpec.model_validate(spec.model_dump())
-        task = AutoTask(spec=spec, n_jobs=n_jobs, run_dir=out, families=_split(families))
+        task = AutoTask(spec=spec, run_dir=out, families=_split(families), **engine)
         task.parsed = parsed
         if as_json:
             result = task.run(max_trials, time_budget, overwrite=overwrite)
@@ -226,9 +257,29 @@ def run(
     except ClarificationNeeded as question:
         _print_question(question, as_json)
         raise typer.Exit(code=3) from None
-    except (DataError, FileExistsError, ValueError, NotImplementedError) as exc:
+    except (DataError, FileExistsError, ValueError, NotImplementedError, RunLocked) as exc:
         console.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None
+    _report(result, as_json)
+
+
+def _resume(run_dir: Path, engine: dict[str, Any], as_json: bool) -> None:
+    from openautoglm.api import AutoTask
+
+    try:
+        if as_json:
+            result = AutoTask.resume(run_dir, **engine)
+        else:
+            with Live(console=console, refresh_per_second=4, transient=False) as live:
+                result = AutoTask.resume(run_dir, on_event=_Progress(live), **engine)
+            console.line()
+    except (FileNotFoundError, RunLocked, ValueError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    _report(result, as_json)
+
+
+def _report(result: Any, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(_summary(result), indent=2, ensure_ascii=False, default=str))
         return
@@ -282,6 +333,59 @@ def _print_question(question: ClarificationNeeded, as_json: bool) -> None:
     for option in question.options:
         console.print(f"  - {option}")
     console.print(f"answer with --answer {question.field}=<value>")
+
+
+@app.command()
+def plan(
+    description: Annotated[str | None, _DESCRIPTION] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Training file.")] = None,
+    n_jobs: Annotated[int | None, _N_JOBS] = None,
+    families: Annotated[str | None, _FAMILIES] = None,
+    strategy: Annotated[str, typer.Option(help="serial, pipeline or dag.")] = "dag",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+) -> None:
+    """Print the run's plan as a DAG (steps, inputs, resources, levels) without running it."""
+    from openautoglm.models.catalog import all_families, family_class
+    from openautoglm.workflow import EngineSettings, RunWorkflow, default_jobs
+
+    try:
+        if description:
+            spec = parse_with_questions(description, Path("."), None, {}, console, False).to_spec()
+        elif data is not None:
+            spec = TaskSpec(dataset_path=str(data))
+        else:
+            raise ValueError("give a task description or --data")
+    except (ClarificationNeeded, DataError, ValueError) as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    jobs = n_jobs or default_jobs()
+    workflow = RunWorkflow(spec, Path("."), jobs, engine=EngineSettings(jobs, strategy=strategy))
+    the_plan = workflow.plan()
+    trial_families = _split(families) or all_families()
+    trials = [{"family": f, **asdict(family_class(f).resources)} for f in trial_families]
+    if as_json:
+        payload = {"steps": the_plan.describe(), "levels": the_plan.levels(), "trials": trials,
+                   "strategy": strategy, "n_jobs": jobs}  # fmt: skip
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    console.print(_plan_table(the_plan.describe(), strategy))
+    for i, level in enumerate(the_plan.levels()):
+        console.print(f"level {i}: {' ∥ '.join(level)}")
+    console.print(
+        f"search runs trials as tasks, up to {jobs} at once ({strategy}); requests per family: "
+        + ", ".join(f"{t['family']} {t['cpus']:g} cpu/{t['memory_mb']} MB" for t in trials)
+    )
+
+
+def _plan_table(rows: list[dict[str, Any]], strategy: str) -> Table:
+    table = Table(title=f"Plan (strategy {strategy})")
+    for column in ("level", "step", "inputs", "outputs", "cpus", "memory MB", "retries"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r["level"]), r["step"], ", ".join(r["inputs"]) or "-",
+                      ", ".join(r["outputs"]), f"{r['cpus']:g}", str(r["memory_mb"]),
+                      str(r["retries"]))  # fmt: skip
+    return table
 
 
 def _split(value: str | None) -> list[str] | None:

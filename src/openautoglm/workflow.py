@@ -6,20 +6,33 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from openautoglm.data import PreparedData, prepare_data, save_profile
-from openautoglm.engine.local import LocalExecutor, Task
+from openautoglm.engine.factory import make_executor
+from openautoglm.engine.local import Task
+from openautoglm.engine.state import RunLock, RunState
+from openautoglm.engine.steps import Strategy, run_plan
 from openautoglm.evaluate.metrics import classification_metrics, score
 from openautoglm.models.catalog import families_for, family_class
 from openautoglm.models.ensemble import WeightedEnsemble, greedy_selection
 from openautoglm.models.text_features import needs_segmentation, tokenize
-from openautoglm.plan.dag import Plan, Step
-from openautoglm.registry.bundle import TextClassifier, save_bundle
+from openautoglm.plan.dag import Plan, RetryPolicy, Step
+from openautoglm.registry.bundle import TextClassifier, load_bundle, save_bundle
+from openautoglm.resources import Resources
+from openautoglm.run_records import (
+    data_from_json,
+    data_to_json,
+    ensemble_from_json,
+    ensemble_to_json,
+    members_from_json,
+    members_to_json,
+    record_from_json,
+)
 from openautoglm.search.runner import (
     SearchOutcome,
     SearchRunner,
@@ -39,6 +52,25 @@ EMBED_PROBE_ROWS = 512
 #: the most of the time left that sentence embeddings may take before the family is skipped
 EMBED_SHARE = 0.5
 EventHandler = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class Refit:
+    """The refit model and the folder each member was saved in."""
+
+    model: WeightedEnsemble
+    folders: list[Path]
+
+
+@dataclass
+class EngineSettings:
+    """How the run is executed: where (local or Ray), in what order, with which policy."""
+
+    n_jobs: int = 1
+    backend: str = "local"
+    address: str | None = None
+    strategy: Strategy = "dag"
+    policy: str = "fifo"
 
 
 @dataclass
@@ -71,7 +103,7 @@ def _embed_all(texts: list[str], cache_dir: str, max_s: float) -> float | None:
 
 
 class RunWorkflow:
-    """Builds and runs the plan of one run inside ``run_dir``."""
+    """Builds and runs the plan of one run inside ``run_dir``; resumable from its state.db."""
 
     def __init__(
         self,
@@ -80,46 +112,104 @@ class RunWorkflow:
         n_jobs: int,
         families: list[str] | None = None,
         on_event: EventHandler | None = None,
+        engine: EngineSettings | None = None,
     ) -> None:
-        self.spec, self.run_dir, self.n_jobs = spec, run_dir, n_jobs
+        self.spec, self.run_dir = spec, run_dir
+        self.engine = engine or EngineSettings(n_jobs=n_jobs)
+        self.n_jobs = self.engine.n_jobs = n_jobs
         self.include = families
-        self.on_event = on_event or (lambda event: None)
+        self.user_event = on_event or (lambda event: None)
         self.started = time.monotonic()
-        budget = spec.budget.time_s
-        self.deadline = self.started + budget if budget else float("inf")
+        self.deadline = float("inf")
         self.timings: dict[str, float] = {}
         self.cache_dir = str(run_dir / "cache")
+        self.state: RunState | None = None
 
     def plan(self) -> Plan:
-        """The run's DAG."""
+        """The run's DAG: each step with its inputs, outputs, resources, retries and restore."""
+        data = ("load",)
+        light = Resources(cpus=1, memory_mb=512)
         return Plan(
             [
-                Step("load", lambda r: self.load()),
-                Step("profile", lambda r: self.profile(r["load"]), ("load",)),
-                Step("featurize", lambda r: self.featurize(r["load"]), ("load",)),
-                Step("search", lambda r: self.search(r["load"]), ("load", "profile", "featurize")),
-                Step(
-                    "ensemble", lambda r: self.ensemble(r["load"], r["search"]), ("load", "search")
-                ),
-                Step("refit", lambda r: self.refit(r["load"], r["ensemble"]), ("load", "ensemble")),
-                Step("evaluate", lambda r: self.evaluate(r["load"], r["refit"]), ("load", "refit")),
-                Step(
-                    "save",
-                    lambda r: self.save(r),
-                    ("load", "search", "ensemble", "refit", "evaluate"),
-                ),
+                Step("load", lambda r: self.load(), (), ("data (in state.db)",), light,
+                     RetryPolicy(1, 1.0), persist=data_to_json, restore=self._restore_load),
+                Step("profile", lambda r: self.profile(r["load"]), data,
+                     ("spec.json", "profile.json"), light, persist=lambda p: p,
+                     restore=lambda p, r: p),
+                Step("featurize", lambda r: self.featurize(r["load"]), data, ("cache/",),
+                     Resources(cpus=1, memory_mb=2000), RetryPolicy(1, 2.0),
+                     persist=self._persist_features, restore=self._restore_features),
+                Step("search", lambda r: self.search(r["load"]), ("load", "profile", "featurize"),
+                     ("study.db", "trials/", "search_log.jsonl"),
+                     Resources(cpus=self.n_jobs, memory_mb=1024),
+                     persist=lambda o: {"holdout_rows": o.holdout_rows.tolist()},
+                     restore=self._restore_search),
+                Step("ensemble", lambda r: self.ensemble(r["load"], r["search"]),
+                     ("load", "search"), ("ensemble weights",), light,
+                     persist=members_to_json, restore=lambda p, r: members_from_json(p)),
+                Step("refit", lambda r: self.refit(r["load"], r["ensemble"]),
+                     ("load", "ensemble"), ("refit/",), Resources(cpus=self.n_jobs),
+                     RetryPolicy(1, 2.0), persist=lambda f: ensemble_to_json(f.model, f.folders),
+                     restore=self._restore_refit),
+                Step("evaluate", lambda r: self.evaluate(r["load"], r["refit"].model),
+                     ("load", "refit"), ("metrics",), Resources(cpus=1, memory_mb=2000),
+                     persist=lambda m: m, restore=lambda p, r: p),
+                Step("save", lambda r: self.save(r),
+                     ("load", "search", "ensemble", "refit", "evaluate"),
+                     ("model/", "leaderboard.json", "metrics.json"), light,
+                     persist=lambda o: {"model": str(o.run_dir / "model")},
+                     restore=self._restore_save),
             ]
-        )
+        )  # fmt: skip
 
-    def run(self) -> RunOutput:
-        """Run every step; the executor's worker processes are stopped whatever happens."""
+    def run(self, resume: bool = False) -> RunOutput:
+        """Run (or resume) every step; the lock and the workers are released whatever happens."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "cache").mkdir(exist_ok=True)
-        self.executor = LocalExecutor(cpus=self.n_jobs)
+        lock = RunLock(self.run_dir).acquire()
+        self.state = RunState(self.run_dir / "state.db")
         try:
-            return self.plan().run(self._on_step)["save"]
+            self._start_clock(resume)
+            self.executor = make_executor(self.engine, self._on_executor_event)
+            try:
+                results = run_plan(self.plan(), self.engine.strategy, self.state, self._on_step)
+                self.state.put("status", "done")
+                return results["save"]
+            finally:
+                self.executor.shutdown()
         finally:
-            self.executor.shutdown()
+            self._tick()
+            self.state.close()
+            lock.release()
+
+    def _start_clock(self, resume: bool) -> None:
+        """Count time already spent by an interrupted run against the budget."""
+        assert self.state is not None
+        spent = float(self.state.get("elapsed_s", 0.0)) if resume else 0.0
+        if not resume:
+            self.state.put("spec", json.loads(self.spec.model_dump_json()))
+            self.state.put("settings", {**asdict(self.engine), "families": self.include})
+        self.started = time.monotonic() - spent
+        budget = self.spec.budget.time_s
+        self.deadline = self.started + budget if budget else float("inf")
+        self.state.put("status", "running")
+
+    def _tick(self) -> None:
+        if self.state is not None:
+            self.state.put("elapsed_s", time.monotonic() - self.started)
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        """Pass an event on (with the engine's live stats) and persist the time spent."""
+        self._tick()
+        executor = getattr(self, "executor", None)
+        if executor is not None:
+            event = {**event, "engine": executor.stats()}
+        self.user_event(event)
+
+    def _on_executor_event(self, event: dict[str, Any]) -> None:
+        with (self.run_dir / "engine_log.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(event, default=str) + "\n")
+        self.user_event(event)
 
     def _on_step(self, name: str, status: str, seconds: float) -> None:
         if status == "done":
@@ -132,6 +222,32 @@ class RunWorkflow:
                 "time_left": self.deadline - time.monotonic(),
             }
         )
+
+    # --------------------------------------------------------------- restore
+    def _restore_load(self, payload: dict[str, Any], inputs: dict[str, Any]) -> PreparedData:
+        data = data_from_json(payload)
+        self.families = families_for(data.language, self.include, len(data.labels))
+        return data
+
+    def _persist_features(self, done: dict[str, Any]) -> dict[str, Any]:
+        return {**done, "families": list(self.families)}
+
+    def _restore_features(self, payload: dict[str, Any], inputs: dict[str, Any]) -> dict:
+        self.families = list(payload.pop("families"))
+        return payload
+
+    def _restore_search(self, payload: dict[str, Any], inputs: dict[str, Any]) -> SearchOutcome:
+        assert self.state is not None
+        records = [record_from_json(r) for r in self.state.trials()]
+        records = [r for r in records if r.state not in ("running", "interrupted")]
+        return SearchOutcome(records, np.asarray(payload["holdout_rows"]), [])
+
+    def _restore_refit(self, payload: list[dict[str, Any]], inputs: dict[str, Any]) -> Refit:
+        return Refit(ensemble_from_json(payload), [Path(m["folder"]) for m in payload])
+
+    def _restore_save(self, payload: dict[str, Any], inputs: dict[str, Any]) -> RunOutput:
+        classifier = load_bundle(payload["model"])
+        return self._output(inputs, classifier)
 
     # ------------------------------------------------------------------ steps
     def load(self) -> PreparedData:
@@ -161,7 +277,9 @@ class RunWorkflow:
             max_s = EMBED_SHARE * self._left()
             resources = family_class("frozen_encoder").resources
             args = (texts, self.cache_dir, max_s)
-            self.executor.submit(Task("embed", _embed_all, args, resources, self._left()))
+            self.executor.submit(
+                Task("embed", _embed_all, args, resources, self._left(), kind="embed")
+            )
             result = self.executor.wait_all()[0]
             if not result.ok or result.value is None:
                 self.families.remove("frozen_encoder")
@@ -181,6 +299,7 @@ class RunWorkflow:
             seed=self.spec.seed,
             target_score=self.spec.target_score,
             families=self.families,
+            strategy=self.engine.strategy,
         )
         runner = SearchRunner(
             data.train_texts,
@@ -191,6 +310,7 @@ class RunWorkflow:
             self.executor,
             lambda records: self._reserve(records, data),
             self.on_event,
+            self.state,
         )
         outcome = runner.run()
         if not outcome.completed():
@@ -220,9 +340,7 @@ class RunWorkflow:
             return [(best, 1.0)]
         return [(r, float(w)) for r, w in zip(pool, weights, strict=True) if w > 0]
 
-    def refit(
-        self, data: PreparedData, members: list[tuple[TrialRecord, float]]
-    ) -> WeightedEnsemble:
+    def refit(self, data: PreparedData, members: list[tuple[TrialRecord, float]]) -> Refit:
         """Refit cross-validated members on all training rows, in parallel worker processes."""
         fitted: dict[int, Path] = {}
         for record, _ in members:
@@ -241,15 +359,17 @@ class RunWorkflow:
             )
             resources = family_class(record.family).resources
             self.executor.submit(
-                Task(f"refit-{record.number}", fit_full, args, resources, max(30.0, self._left()))
-            )
+                Task(f"refit-{record.number}", fit_full, args, resources, max(30.0, self._left()),
+                     kind=f"refit:{record.family}")
+            )  # fmt: skip
             fitted[record.number] = out
         failed = {int(r.key.split("-")[1]) for r in self.executor.wait_all() if not r.ok}
         kept = [(r, w) for r, w in members if r.number not in failed]
         if not kept:
             raise RuntimeError("every ensemble member failed to refit on the full training data")
         models = [family_class(r.family).load(fitted[r.number]) for r, _ in kept]
-        return WeightedEnsemble(models, [w for _, w in kept])
+        folders = [fitted[r.number] for r, _ in kept]
+        return Refit(WeightedEnsemble(models, [w for _, w in kept]), folders)
 
     def evaluate(self, data: PreparedData, model: WeightedEnsemble) -> dict[str, Any]:
         """Test metrics (features from the run cache), and throughput on uncached texts."""
@@ -269,7 +389,6 @@ class RunWorkflow:
 
     def save(self, results: dict[str, Any]) -> RunOutput:
         data: PreparedData = results["load"]
-        outcome: SearchOutcome = results["search"]
         metrics = results["evaluate"]
         info = {
             "spec": json.loads(self.spec.model_dump_json()),
@@ -278,22 +397,27 @@ class RunWorkflow:
             "label_column": data.label_column,
             "metrics": {k: v for k, v in metrics.items() if k != "per_class"},
         }
-        classifier = TextClassifier(results["refit"], data.labels, info)
+        classifier = TextClassifier(results["refit"].model, data.labels, info)
         save_bundle(classifier, self.run_dir / "model", overwrite=True)
+        output = self._output(results, classifier)
+        self.timings["total"] = round(time.monotonic() - self.started, 2)
+        _write_json(self.run_dir / "leaderboard.json", records_to_json(output.records))
+        _write_json(
+            self.run_dir / "metrics.json",
+            {"metrics": metrics, "ensemble": output.ensemble, "timings": self.timings},
+        )
+        return output
+
+    def _output(self, results: dict[str, Any], classifier: TextClassifier) -> RunOutput:
+        outcome: SearchOutcome = results["search"]
         ensemble = [
             {"trial": r.number, "family": r.family, "weight": w} for r, w in results["ensemble"]
         ]
-        self.timings["total"] = round(time.monotonic() - self.started, 2)
-        _write_json(self.run_dir / "leaderboard.json", records_to_json(outcome.records))
-        _write_json(
-            self.run_dir / "metrics.json",
-            {"metrics": metrics, "ensemble": ensemble, "timings": self.timings},
-        )
         return RunOutput(
             self.run_dir,
-            data,
+            results["load"],
             classifier,
-            metrics,
+            results["evaluate"],
             outcome.records,
             ensemble,
             self.timings,

@@ -10,42 +10,20 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 import psutil
 
-from openautoglm.models.base import Resources
+from openautoglm.engine.executor_base import ExecutorBase
+from openautoglm.engine.monitor import Monitor
+from openautoglm.engine.scheduler import History, WorkerView, make_policy
+from openautoglm.engine.tasks import MAX_PREEMPTIONS, Task, TaskResult
+from openautoglm.resources import Resources
 
 #: modules the fork server imports once, so each worker starts warm instead of re-importing
 _PRELOAD = ["numpy", "scipy.sparse", "sklearn.linear_model", "sklearn.feature_extraction.text"]
-
-
-@dataclass
-class Task:
-    """One unit of work: a picklable top-level function and its arguments."""
-
-    key: str
-    fn: Callable[..., Any]
-    args: tuple[Any, ...] = ()
-    resources: Resources = field(default_factory=Resources)
-    timeout_s: float | None = None
-
-
-@dataclass
-class TaskResult:
-    """How a task ended: status is ok, failed (raised), timeout (killed) or crashed (died)."""
-
-    key: str
-    status: str
-    value: Any = None
-    error: str | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
 
 
 @dataclass
@@ -74,7 +52,7 @@ def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], cpus
         conn.close()
 
 
-class LocalExecutor:
+class LocalExecutor(ExecutorBase):
     """Runs tasks in separate processes on this machine, at most ``cpus`` cores at once.
 
     A task that raises, dies (e.g. a segfault) or passes its timeout is reported as a failed
@@ -87,39 +65,48 @@ class LocalExecutor:
         [1024]
     """
 
-    def __init__(self, cpus: int | None = None, start_method: str = "forkserver") -> None:
+    def __init__(
+        self,
+        cpus: int | None = None,
+        start_method: str = "forkserver",
+        policy: str = "fifo",
+        monitor: Monitor | None = None,
+    ) -> None:
         self.cpus = max(1, cpus or os.cpu_count() or 1)
         self._ctx = mp.get_context(start_method)
         if start_method == "forkserver":
             self._ctx.set_forkserver_preload(_PRELOAD + _torch_preload())
         self._queue: deque[Task] = deque()
         self._running: dict[str, _Running] = {}
-
-    def __enter__(self) -> LocalExecutor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()
-
-    @property
-    def busy(self) -> bool:
-        """Whether any task is queued or running."""
-        return bool(self._queue or self._running)
-
-    @property
-    def queued(self) -> int:
-        """Tasks waiting for cores or memory."""
-        return len(self._queue)
+        self._tasks: dict[str, Task] = {}  # queued or running, by key
+        self.history = History()
+        self.policy = make_policy(policy, self.history)
+        self.monitor = monitor or Monitor(max_parallel=self.cpus)
+        self.counts = {"done": 0, "failed": 0, "retried": 0, "preempted": 0}
+        self._sampled = 0.0
+        self._preempted_out: list[TaskResult] = []
 
     @property
     def free_cpus(self) -> float:
         """Cores not granted to a running task."""
         return self.cpus - sum(r.cpus for r in self._running.values())
 
+    def stats(self) -> dict[str, Any]:
+        """Workers, queued/running/done/failed tasks and the machine's averaged use."""
+        return {
+            "backend": "local",
+            "workers": self.monitor.limit,
+            "queued": len(self._queue),
+            "running": len(self._running),
+            **self.counts,
+            **self.monitor.snapshot(),
+        }
+
     def submit(self, task: Task) -> None:
         """Queue a task; it starts when cores and memory allow."""
-        if task.key in self._running or any(t.key == task.key for t in self._queue):
+        if task.key in self._tasks:
             raise ValueError(f"task {task.key!r} is already queued or running")
+        self._tasks[task.key] = task
         self._queue.append(task)
         self._start_ready()
 
@@ -127,41 +114,111 @@ class LocalExecutor:
         """Wait up to ``timeout`` seconds; return the tasks that ended and start queued ones."""
         self._start_ready()
         if not self._running:
-            return []
+            if self._queue:  # retries waiting out their backoff
+                time.sleep(
+                    min(
+                        timeout, max(0.0, min(t.not_before for t in self._queue) - time.monotonic())
+                    )
+                )
+            out, self._preempted_out = self._preempted_out, []
+            return out
         wait([r.process.sentinel for r in self._running.values()], timeout=timeout)
         done = [self._reap(key) for key in list(self._running)]
-        results = [r for r in done if r is not None]
+        results = [r for r in (self._settle(d) for d in done if d is not None) if r is not None]
         self._start_ready()
+        results += self._preempted_out
+        self._preempted_out = []
         return results
 
-    def wait_all(self) -> list[TaskResult]:
-        """Block until every queued and running task has ended."""
-        results: list[TaskResult] = []
-        while self.busy:
-            results.extend(self.poll(1.0))
-        return results
+    def _settle(self, result: TaskResult) -> TaskResult | None:
+        """The final result, or None when the task was queued again under its retry policy."""
+        task = self._tasks.pop(result.key)
+        result.attempts = task.attempts
+        if result.ok:
+            self.counts["done"] += 1
+            self.history.record(task.kind, result.seconds)
+            self.monitor.record_latency(task.kind, result.seconds)
+            return result
+        if task.attempts <= task.retry.count and result.status in task.retry.on:
+            task.not_before = time.monotonic() + task.retry.delay(task.attempts)
+            self.counts["retried"] += 1
+            self._queue.append(task)
+            self._tasks[task.key] = task
+            return None
+        self.counts["failed"] += 1
+        return result
 
     def cancel(self) -> list[TaskResult]:
         """Drop queued tasks and kill running ones; returns the killed ones as timeouts."""
         self._queue.clear()
-        return [
+        killed = [
             self._kill(key, "cancelled: the run's time budget was reached")
             for key in list(self._running)
         ]
+        self._tasks.clear()
+        return killed
 
     def shutdown(self) -> None:
         """Kill anything still running."""
         self.cancel()
 
     def _start_ready(self) -> None:
-        # first come, first served: a big task at the head waits instead of starving
-        while self._queue:
-            task = self._queue[0]
-            cpus = min(max(task.resources.cpus, 1), self.cpus)
-            if self._running and (cpus > self.free_cpus or not _memory_fits(task.resources)):
-                return
-            self._queue.popleft()
-            self._launch(task, cpus)
+        self._watch()
+        now = time.monotonic()
+        ready = [t for t in self._queue if t.not_before <= now]
+        room = self.monitor.limit - len(self._running)
+        if not ready or room <= 0:
+            return
+        if not self._running:
+            # an idle machine always takes the next task, even one larger than its share
+            self._start(ready[0], min(max(ready[0].resources.cpus, 1), self.cpus))
+            ready, room = ready[1:], room - 1
+        for index, _ in self.policy.assign(ready, [self._local_view()])[:room]:
+            task = ready[index]
+            self._start(task, min(max(task.resources.cpus, 1), self.cpus))
+
+    def _start(self, task: Task, cpus: float) -> None:
+        self._queue.remove(task)
+        task.attempts += 1
+        self._launch(task, cpus)
+
+    def _local_view(self) -> WorkerView:
+        memory = psutil.virtual_memory()
+        return WorkerView(
+            id="local",
+            cpus=self.cpus,
+            memory_mb=memory.total / 2**20,
+            free_cpus=self.free_cpus,
+            free_memory_mb=memory.available / 2**20,
+            load=(self.monitor.cpu.value or 0.0) / 100,
+        )
+
+    def _watch(self) -> None:
+        """Sample the machine (at most twice a second) and act on memory pressure."""
+        now = time.monotonic()
+        if now - self._sampled < 0.5:
+            return
+        self._sampled = now
+        self.monitor.sample()
+        self.monitor.adjust(len(self._queue), len(self._running), self.free_cpus)
+        if self.monitor.critical() and len(self._running) > 1:
+            self._preempt_newest()
+
+    def _preempt_newest(self) -> None:
+        key = max(self._running, key=lambda k: self._running[k].started)
+        task = self._running[key].task
+        self._kill(key, "stopped to relieve memory pressure")
+        task.preemptions += 1
+        task.attempts -= 1  # not the task's fault: the try does not count
+        self.counts["preempted"] += 1
+        if task.preemptions <= MAX_PREEMPTIONS:
+            self._queue.appendleft(task)
+        else:
+            self._tasks.pop(key, None)
+            self.counts["failed"] += 1
+            self._preempted_out.append(
+                TaskResult(key, "failed", error="stopped repeatedly under memory pressure")
+            )
 
     def _launch(self, task: Task, cpus: float) -> None:
         parent, child = self._ctx.Pipe(duplex=False)

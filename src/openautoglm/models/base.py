@@ -5,23 +5,15 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 import optuna
 
+from openautoglm.resources import Resources
+
 PARAMS_FILE = "params.json"
-
-
-@dataclass(frozen=True)
-class Resources:
-    """What one fit of a family asks the engine for."""
-
-    cpus: float = 1.0
-    memory_mb: int = 1024
-    gpus: float = 0.0
 
 
 class Candidate(ABC):

@@ -6,7 +6,7 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,10 @@ import numpy as np
 import optuna
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
-from openautoglm.engine.local import LocalExecutor, Task, TaskResult
+from openautoglm.engine.local import Task, TaskResult
+from openautoglm.engine.state import RunState
 from openautoglm.models.catalog import family_class
+from openautoglm.plan.dag import RetryPolicy
 from openautoglm.search.finetune_schedule import measured_epoch_s, next_finetune
 from openautoglm.search.space import suggest_config
 from openautoglm.search.trial import TrialJob, TrialOutcome, probe_finetune, run_trial
@@ -42,6 +44,9 @@ class SearchSettings:
     time_budget_s: float | None = None
     families: list[str] = field(default_factory=list)
     round_size: int = 4
+    strategy: str = (
+        "dag"  # serial: one trial at a time; pipeline: round by round; dag: any free slot
+    )
 
 
 @dataclass
@@ -92,9 +97,10 @@ class SearchRunner:
         language: str,
         run_dir: Path,
         settings: SearchSettings,
-        executor: LocalExecutor,
+        executor: Any,  # LocalExecutor or RayExecutor: submit / poll / cancel / busy
         reserve_s: Callable[[list[TrialRecord]], float],
         on_event: Callable[[dict[str, Any]], None] | None = None,
+        state: RunState | None = None,
     ) -> None:
         self.texts, self.y, self.language = texts, y, language
         self.run_dir, self.settings, self.executor = run_dir, settings, executor
@@ -113,6 +119,38 @@ class SearchRunner:
         self._folds, self.holdout = self._splits()
         self.study = self._create_study()
         self._warm = [f for f in WARM_START_ORDER if f in self.tpe_families]
+        self.state = state
+        if state is not None:
+            self._resume(state)
+
+    def _resume(self, state: RunState) -> None:
+        """Carry on from the trials an earlier, interrupted process recorded."""
+        names = {f.name for f in fields(TrialRecord)}
+        for saved in state.trials():
+            record = TrialRecord(**{k: v for k, v in saved.items() if k in names})
+            if record.state in ("running", "interrupted"):
+                if record.state == "running":  # it died with that process: not done, run again
+                    record.state = "interrupted"
+                    state.save_trial(record.number, "interrupted", asdict(record))
+                continue
+            self.records.append(record)
+        self._started = len(self.records)
+        self.round = max((r.round for r in self.records), default=0)
+        tried = {r.family for r in self.records}
+        self._warm = [f for f in self._warm if f not in tried]
+        for trial in self.study.get_trials(deepcopy=False):
+            if trial.state == optuna.trial.TrialState.RUNNING:
+                self.study.tell(trial.number, state=optuna.trial.TrialState.FAIL)
+                self.study.enqueue_trial(trial.params, user_attrs=dict(trial.user_attrs))
+        saved_ft = state.get("finetune")
+        if saved_ft and self._finetune_state != "none":
+            self._finetune_runs = sum(r.family == FINETUNE for r in self.records)
+            self._epoch_s = float(saved_ft.get("epoch_s", 0.0))
+            was = saved_ft.get("state")
+            # an interrupted probe is probed again; an interrupted run is scheduled again
+            self._finetune_state = {"probing": "todo", "running": "resume"}.get(was, was)
+        if self.records:
+            self._log("search_resumed", trials=len(self.records), finetune=self._finetune_state)
 
     # ------------------------------------------------------------------ set-up
     def _splits(self) -> tuple[list[tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
@@ -184,13 +222,23 @@ class SearchRunner:
 
     def _can_start(self) -> bool:
         cap = self.settings.max_trials
-        has_work = bool(self.live) or self._finetune_state == "todo"
+        has_work = bool(self.live) or self._finetune_state in ("todo", "resume")
         return has_work and (cap is None or self._started < cap) and self._budget_left() > 0
 
     def _fill_slots(self) -> None:
         while self._can_start() and self.executor.free_cpus >= 1 and not self.executor.queued:
-            if not self._start_next():
+            if self._strategy_waits() or not self._start_next():
                 return
+
+    def _strategy_waits(self) -> bool:
+        """serial: one trial at a time; pipeline: a round's trials all end before the next."""
+        if not self.executor.busy:
+            return False
+        if self.settings.strategy == "serial":
+            return True
+        return (
+            self.settings.strategy == "pipeline" and self._started % self.settings.round_size == 0
+        )
 
     def _start_next(self) -> bool:
         if self._warm:
@@ -198,6 +246,11 @@ class SearchRunner:
         if self._finetune_state == "todo":
             # fine-tuning needs every core: let running trials drain, then probe its cost
             return False if self.executor.busy else self._start_finetune()
+        if self._finetune_state == "resume":
+            if self.executor.busy:
+                return False
+            self._schedule_finetune()
+            return self._finetune_state == "running"
         if self._finetune_state in ("probing", "running") or not self.live:
             return False
         return self._submit_tpe(None, defaults=False)
@@ -252,9 +305,13 @@ class SearchRunner:
             # one slow configuration must not hold a worker for most of the run
             timeout = min(timeout, max(30.0, TRIAL_SHARE * self.settings.time_budget_s))
         resources = family_class(family).resources
-        self.executor.submit(Task(key, run_trial, (job,), resources, timeout))
+        # a worker that dies (e.g. killed for memory) gets one more try; an error does not
+        retry = RetryPolicy(count=1, backoff_s=1.0, on=("crashed",))
+        self.executor.submit(Task(key, run_trial, (job,), resources, timeout, family, retry))
         self._pending[key] = (trial, record)
         self._started += 1
+        if self.state is not None:
+            self.state.save_trial(number, "running", asdict(record))
         self._log("trial_started", number=number, family=family)
 
     def _finish(self, result: TaskResult) -> None:
@@ -276,6 +333,8 @@ class SearchRunner:
             else:
                 self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
         self.records.append(record)
+        if self.state is not None:
+            self.state.save_trial(record.number, record.state, asdict(record))
         if record.family == FINETUNE:
             history = result.value.extra.get("fit_history") if result.ok else None
             self._after_finetune(record, history)
@@ -367,6 +426,9 @@ class SearchRunner:
 
     # ---------------------------------------------------------------- logging
     def _log(self, kind: str, **data: Any) -> None:
+        if self.state is not None and kind.startswith("finetune"):
+            ft = {"state": self._finetune_state, "epoch_s": self._epoch_s}
+            self.state.put("finetune", ft)
         event = {"event": kind, "t": round(time.time(), 3), **data}
         self.events.append(event)
         with (self.run_dir / "search_log.jsonl").open("a", encoding="utf-8") as handle:

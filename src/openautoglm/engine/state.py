@@ -1,0 +1,210 @@
+"""Run state in SQLite (state.db in the run folder): steps, trials, metadata; and the run lock."""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS steps (
+    name TEXT PRIMARY KEY, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT, seconds REAL, result TEXT, updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trials (
+    number INTEGER PRIMARY KEY, state TEXT NOT NULL, record TEXT NOT NULL, updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trial_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, number INTEGER NOT NULL, event TEXT NOT NULL,
+    t REAL NOT NULL
+);
+"""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _serialised(method: F) -> F:
+    """One database call at a time: steps of a run may write from several threads."""
+
+    @functools.wraps(method)
+    def wrapper(self: RunState, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class RunLocked(RuntimeError):
+    """Another process is running this run folder."""
+
+
+class RunLock:
+    """An exclusive lock on a run folder, released when the process ends (even by kill -9).
+
+    Example:
+        >>> with RunLock(Path("runs/x")):
+        ...     pass
+    """
+
+    def __init__(self, run_dir: Path) -> None:
+        self.path = Path(run_dir) / ".lock"
+        self._handle: Any = None
+
+    def acquire(self) -> RunLock:
+        """Take the lock or raise RunLocked naming the holder's PID."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise RunLocked(
+                f"{self.path.parent} is being run by another process (pid {holder}); wait for "
+                "it to finish or stop it before running or resuming this folder"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._handle = handle
+        return self
+
+    def release(self) -> None:
+        """Give the lock back."""
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> RunLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class RunState:
+    """Transactional record of a run: each write commits before the call returns.
+
+    WAL journal with full sync: a kill or a power loss leaves the last committed state.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self.conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        with self.conn:
+            self.conn.executescript(_SCHEMA)
+
+    @_serialised
+    def close(self) -> None:
+        """Close the database."""
+        self.conn.close()
+
+    # ------------------------------------------------------------------ meta
+    @_serialised
+    def get(self, key: str, default: Any = None) -> Any:
+        """A metadata value (JSON), or ``default``."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    @_serialised
+    def put(self, key: str, value: Any) -> None:
+        """Set a metadata value."""
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, default=str)),
+            )
+
+    # ----------------------------------------------------------------- steps
+    @_serialised
+    def step(self, name: str) -> dict[str, Any] | None:
+        """A step's row (status, attempts, error, seconds, result), or None if never started."""
+        row = self.conn.execute(
+            "SELECT status, attempts, error, seconds, result FROM steps WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            return None
+        status, attempts, error, seconds, result = row
+        return {
+            "status": status,
+            "attempts": attempts,
+            "error": error,
+            "seconds": seconds,
+            "result": None if result is None else json.loads(result),
+        }
+
+    @_serialised
+    def start_step(self, name: str) -> int:
+        """Record a new attempt of a step; returns its attempt number (1 for the first)."""
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO steps (name, status, attempts, updated) VALUES (?, 'running', 1, ?) "
+                "ON CONFLICT(name) DO UPDATE SET status = 'running', "
+                "attempts = attempts + 1, updated = excluded.updated",
+                (name, time.time()),
+            )
+        return int(self.step(name)["attempts"])  # type: ignore[index]
+
+    def finish_step(
+        self, name: str, status: str, seconds: float, result: Any = None, error: str | None = None
+    ) -> None:
+        """Record how a step ended, with its JSON-able result when done."""
+        payload = None if result is None else json.dumps(result, default=str)
+        with self.conn:
+            self.conn.execute(
+                "UPDATE steps SET status = ?, seconds = ?, result = ?, error = ?, updated = ? "
+                "WHERE name = ?",
+                (status, seconds, payload, error, time.time(), name),
+            )
+
+    @_serialised
+    def steps(self) -> dict[str, str]:
+        """Step name → status."""
+        return dict(self.conn.execute("SELECT name, status FROM steps").fetchall())
+
+    # ---------------------------------------------------------------- trials
+    @_serialised
+    def save_trial(self, number: int, state: str, record: dict[str, Any]) -> None:
+        """Insert or replace a trial's record and log the event, in one transaction."""
+        now = time.time()
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO trials (number, state, record, updated) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(number) DO UPDATE SET state = excluded.state, "
+                "record = excluded.record, updated = excluded.updated",
+                (number, state, json.dumps(record, default=str), now),
+            )
+            self.conn.execute(
+                "INSERT INTO trial_log (number, event, t) VALUES (?, ?, ?)", (number, state, now)
+            )
+
+    @_serialised
+    def trials(self, state: str | None = None) -> list[dict[str, Any]]:
+        """Trial records (optionally of one state), by number."""
+        query, args = "SELECT record FROM trials", ()
+        if state is not None:
+            query, args = query + " WHERE state = ?", (state,)
+        rows = self.conn.execute(query + " ORDER BY number", args).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    @_serialised
+    def trial_log(self) -> list[tuple[int, str]]:
+        """Every (trial number, event) ever recorded, in order."""
+        return self.conn.execute("SELECT number, event FROM trial_log ORDER BY id").fetchall()

@@ -1,0 +1,137 @@
+"""Runs a Plan's steps in this process: strategies, retries, timeouts, persisted results."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any, Literal
+
+from openautoglm.engine.state import RunState
+from openautoglm.plan.dag import Plan, Step
+
+Strategy = Literal["serial", "pipeline", "dag"]
+STRATEGIES: tuple[str, ...] = ("serial", "pipeline", "dag")
+StepEvent = Callable[[str, str, float], None]
+
+
+class StepTimeout(TimeoutError):
+    """A step ran past its timeout."""
+
+
+def run_plan(
+    plan: Plan,
+    strategy: Strategy = "dag",
+    state: RunState | None = None,
+    on_step: StepEvent | None = None,
+) -> dict[str, Any]:
+    """Run every step; returns each step's result by name.
+
+    serial: one step at a time, in topological order; pipeline: level by level, the steps of
+    a level together; dag: every step as soon as its inputs are ready. With ``state``, steps
+    recorded as done are restored instead of run, and each result is committed when it ends.
+
+    Example:
+        >>> run_plan(Plan([Step("a", lambda r: 1), Step("b", lambda r: r["a"] + 1, ("a",))]))
+        {'a': 1, 'b': 2}
+    """
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+    runner = _Runner(plan, state, on_step or (lambda name, status, seconds: None))
+    if strategy == "serial":
+        for name in plan.order():
+            runner.run_one(name)
+    elif strategy == "pipeline":
+        for level in plan.levels():
+            runner.run_group(level)
+    else:
+        runner.run_ready()
+    return runner.results
+
+
+class _Runner:
+    def __init__(self, plan: Plan, state: RunState | None, on_step: StepEvent) -> None:
+        self.plan, self.state, self.on_step = plan, state, on_step
+        self.results: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def run_group(self, names: list[str]) -> None:
+        if len(names) == 1:
+            self.run_one(names[0])
+            return
+        with ThreadPoolExecutor(max_workers=len(names)) as pool:
+            for future in [pool.submit(self.run_one, n) for n in names]:
+                future.result()
+
+    def run_ready(self) -> None:
+        pending = set(self.plan.steps)
+        running: dict[Future, str] = {}
+        with ThreadPoolExecutor(max_workers=max(1, len(pending))) as pool:
+            while pending or running:
+                for name in sorted(pending):
+                    if set(self.plan.steps[name].deps) <= set(self.results):
+                        pending.discard(name)
+                        running[pool.submit(self.run_one, name)] = name
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in done:
+                    running.pop(future)
+                    future.result()  # a failed step stops the run here
+
+    def run_one(self, name: str) -> None:
+        step = self.plan.steps[name]
+        inputs = {d: self.results[d] for d in step.deps}
+        if self._restore(step, inputs):
+            return
+        attempt = 0
+        while True:
+            attempt = self.state.start_step(name) if self.state else attempt + 1
+            self.on_step(name, "started", 0.0)
+            start = time.monotonic()
+            try:
+                result = _call(step, inputs)
+            except Exception as exc:
+                seconds = time.monotonic() - start
+                self._record(name, "failed", seconds, error=f"{type(exc).__name__}: {exc}")
+                self.on_step(name, "failed", seconds)
+                # bad input (ValueError, DataError) fails the same way every time: no retry
+                if attempt > step.retry.count or isinstance(exc, ValueError):
+                    exc.add_note(f"step {name!r} failed after {attempt} attempt(s)")
+                    raise
+                time.sleep(step.retry.delay(attempt))
+                continue
+            seconds = time.monotonic() - start
+            payload = step.persist(result) if step.persist else None
+            self._record(name, "done", seconds, result=payload)
+            with self._lock:
+                self.results[name] = result
+            self.on_step(name, "done", seconds)
+            return
+
+    def _restore(self, step: Step, inputs: dict[str, Any]) -> bool:
+        if self.state is None or step.restore is None:
+            return False
+        row = self.state.step(step.name)
+        if row is None or row["status"] != "done":
+            return False
+        with self._lock:
+            self.results[step.name] = step.restore(row["result"], inputs)
+        self.on_step(step.name, "restored", 0.0)
+        return True
+
+    def _record(self, name: str, status: str, seconds: float, **kw: Any) -> None:
+        if self.state is not None:
+            self.state.finish_step(name, status, seconds, **kw)
+
+
+def _call(step: Step, inputs: dict[str, Any]) -> Any:
+    """The step's result; past ``timeout_s`` it is abandoned and StepTimeout raised."""
+    if step.timeout_s is None:
+        return step.fn(inputs)
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(step.fn, inputs).result(timeout=step.timeout_s)
+    except TimeoutError:
+        raise StepTimeout(f"step {step.name!r} passed its timeout of {step.timeout_s} s") from None
+    finally:
+        pool.shutdown(wait=False)  # a timed-out step's thread is left behind, not waited for

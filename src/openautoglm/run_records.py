@@ -1,0 +1,60 @@
+"""Step results of a run as JSON and back, so a resumed run restores instead of recomputing."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from openautoglm.data import PreparedData
+from openautoglm.models.catalog import family_class
+from openautoglm.models.ensemble import WeightedEnsemble
+from openautoglm.search.runner import TrialRecord
+
+
+def data_to_json(data: PreparedData) -> dict[str, Any]:
+    """PreparedData as plain JSON types."""
+    out = asdict(data)
+    out["train_y"], out["test_y"] = data.train_y.tolist(), data.test_y.tolist()
+    return out
+
+
+def data_from_json(payload: dict[str, Any]) -> PreparedData:
+    """The inverse of data_to_json."""
+    names = {f.name for f in fields(PreparedData)}
+    data = PreparedData(**{k: v for k, v in payload.items() if k in names})
+    data.train_y = np.asarray(payload["train_y"], dtype=np.int64)
+    data.test_y = np.asarray(payload["test_y"], dtype=np.int64)
+    return data
+
+
+def record_from_json(payload: dict[str, Any]) -> TrialRecord:
+    """A TrialRecord from its asdict() form."""
+    names = {f.name for f in fields(TrialRecord)}
+    return TrialRecord(**{k: v for k, v in payload.items() if k in names})
+
+
+def members_to_json(members: list[tuple[TrialRecord, float]]) -> list[dict[str, Any]]:
+    """Ensemble members as (trial record, weight) pairs."""
+    return [{"record": asdict(r), "weight": w} for r, w in members]
+
+
+def members_from_json(payload: list[dict[str, Any]]) -> list[tuple[TrialRecord, float]]:
+    """The inverse of members_to_json."""
+    return [(record_from_json(m["record"]), float(m["weight"])) for m in payload]
+
+
+def ensemble_to_json(model: WeightedEnsemble, folders: list[Path]) -> list[dict[str, Any]]:
+    """Where each refit member lies, with its family and weight."""
+    return [
+        {"family": m.family, "folder": str(f), "weight": float(w)}
+        for m, f, w in zip(model.members, folders, model.weights, strict=True)
+    ]
+
+
+def ensemble_from_json(payload: list[dict[str, Any]]) -> WeightedEnsemble:
+    """Load the refit members back from their folders."""
+    models = [family_class(m["family"]).load(Path(m["folder"])) for m in payload]
+    return WeightedEnsemble(models, [m["weight"] for m in payload])

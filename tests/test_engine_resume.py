@@ -1,0 +1,101 @@
+"""Resume after kill -9 at random points, and the lock against a second runner."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import make_texts
+
+from openautoglm import AutoTask, load
+from openautoglm.engine.state import RunLocked, RunState
+
+pytestmark = pytest.mark.slow
+
+FAMILIES = "tfidf_lr,complement_nb,nbsvm,tfidf_svm"
+TRIALS = 10
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "openautoglm.cli", *args]
+
+
+def _env() -> dict[str, str]:
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+
+
+def _wait_started(run_dir: Path, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if (run_dir / "state.db").is_file():
+            state = RunState(run_dir / "state.db")
+            try:
+                if state.get("spec") is not None:
+                    return
+            finally:
+                state.close()
+        time.sleep(0.2)
+    raise AssertionError("the run did not start")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_kill_9_then_resume_redoes_nothing_and_ends_valid(tmp_path: Path, seed: int) -> None:
+    data = tmp_path / "data.csv"
+    make_texts(60, seed=seed).to_csv(data, index=False)
+    run_dir = tmp_path / "run"
+    args = ["run", "--data", str(data), "--out", str(run_dir), "--max-trials", str(TRIALS),
+            "--families", FAMILIES, "--n-jobs", "2", "--json"]  # fmt: skip
+    process = subprocess.Popen(_cli(*args), env=_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)  # fmt: skip
+    _wait_started(run_dir, process)
+    time.sleep(random.Random(seed).uniform(0.5, 8.0))  # anywhere from featurizing to saving
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = subprocess.run(_cli("run", "--resume", str(run_dir), "--json"), env=_env(),
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = json.loads(done.stdout)
+    state = RunState(run_dir / "state.db")
+    completions = Counter(n for n, event in state.trial_log() if event == "complete")
+    assert completions and max(completions.values()) == 1  # no trial finished twice
+    complete = state.trials("complete")
+    assert len(complete) + len(state.trials("failed")) == TRIALS  # the cap spans both processes
+    assert state.get("status") == "done" and set(state.steps().values()) == {"done"}
+    state.close()
+    assert summary["metrics"]["accuracy"] > 0.8
+    model = load(run_dir / "model")  # hashes checked: the bundle is whole
+    assert model.predict(["goal match team coach league"]) == ["sports"]
+
+
+def test_a_second_runner_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    make_texts(30).to_csv(data, index=False)
+    run_dir = tmp_path / "run"
+    AutoTask(dataset_path=data, run_dir=run_dir, families=["complement_nb"]).run(max_trials=1)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, engine_tasks; engine_tasks.hold_lock(sys.argv[1], 30)",
+         str(run_dir)], env={**_env(), "PYTHONPATH": f"{_env()['PYTHONPATH']}{os.pathsep}"
+         f"{Path(__file__).parent}"},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            lock = (run_dir / ".lock").read_text().strip()
+            if lock == str(holder.pid):
+                break
+            time.sleep(0.1)
+        with pytest.raises(RunLocked, match=f"pid {holder.pid}"):
+            AutoTask.resume(run_dir)
+        with pytest.raises(RunLocked):
+            AutoTask(dataset_path=data, run_dir=run_dir).run(max_trials=1, overwrite=True)
+        assert (run_dir / "model").is_dir()  # nothing of the locked run was touched
+    finally:
+        holder.kill()
+        holder.wait()
