@@ -178,7 +178,7 @@ class RunWorkflow:
             finally:
                 self.executor.shutdown()
         finally:
-            self._tick()
+            self._tick(force=True)
             self.state.close()
             lock.release()
 
@@ -194,9 +194,12 @@ class RunWorkflow:
         self.deadline = self.started + budget if budget else float("inf")
         self.state.put("status", "running")
 
-    def _tick(self) -> None:
-        if self.state is not None:
-            self.state.put("elapsed_s", time.monotonic() - self.started)
+    def _tick(self, force: bool = False) -> None:
+        """Persist the time spent (at most once a second: each write is a synced commit)."""
+        now = time.monotonic()
+        if self.state is not None and (force or now - getattr(self, "_ticked", 0.0) >= 1.0):
+            self._ticked = now
+            self.state.put("elapsed_s", now - self.started)
 
     def on_event(self, event: dict[str, Any]) -> None:
         """Pass an event on (with the engine's live stats) and persist the time spent."""
