@@ -6,14 +6,21 @@ def test_first_run_is_capped_by_its_estimate_and_the_time_left() -> None:
     assert params is not None
     assert params["max_time_s"] == FINETUNE_RUNS[0]["epochs"] * 50.0 * 1.5
     params, _ = next_finetune(0, epoch_s=50.0, affordable_s=150.0)
-    assert params is not None and params["max_time_s"] == 150.0
+    assert params is not None and params["epochs"] == 2 and params["max_time_s"] == 150.0
 
 
 def test_no_run_when_two_epochs_do_not_fit_or_all_runs_are_done() -> None:
     params, reason = next_finetune(0, epoch_s=100.0, affordable_s=200.0)
-    assert params is None and "2 epochs" in reason
+    assert params is None and "2 epoch(s)" in reason
     params, reason = next_finetune(len(FINETUNE_RUNS), epoch_s=1.0, affordable_s=1e6)
     assert params is None and "done" in reason
+
+
+def test_a_follow_up_run_shrinks_to_the_epochs_that_fit() -> None:
+    params, _ = next_finetune(1, epoch_s=100.0, affordable_s=200.0)
+    assert params is not None and params["epochs"] == 1 and params["max_time_s"] == 150.0
+    params, reason = next_finetune(1, epoch_s=100.0, affordable_s=100.0)
+    assert params is None and "1 epoch(s)" in reason
 
 
 def test_follow_up_runs_differ_for_a_diverse_ensemble() -> None:

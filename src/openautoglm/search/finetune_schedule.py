@@ -12,8 +12,8 @@ FINETUNE_RUNS: tuple[dict[str, Any], ...] = (
     {"epochs": 4, "lr": 3e-5, "seed": 2},
     {"epochs": 3, "lr": 6e-5, "seed": 3},
 )
-#: a run is worth starting only when two epochs fit (the first rarely beats frozen features)
-MIN_EPOCHS = 2
+#: the first run is worth starting only when two epochs fit (one rarely beats frozen features)
+MIN_FIRST_EPOCHS = 2
 #: validation passes, model loading and prediction on top of the training steps
 OVERHEAD = 1.15
 #: how far past its estimate a run may go before it stops with its best weights so far
@@ -25,6 +25,9 @@ def next_finetune(
 ) -> tuple[dict[str, Any] | None, str]:
     """The next fine-tuning run's params (with its time cap), or None and the reason why not.
 
+    A follow-up run gets fewer epochs when its planned ones do not fit (one at least): a
+    shorter run on another seed is still a diverse ensemble member.
+
     Example:
         >>> next_finetune(0, epoch_s=50.0, affordable_s=400.0)[0]["max_time_s"]
         225.0
@@ -32,9 +35,12 @@ def next_finetune(
     if runs_done >= len(FINETUNE_RUNS):
         return None, f"all {len(FINETUNE_RUNS)} fine-tuning runs done"
     params = dict(FINETUNE_RUNS[runs_done])
-    needed = MIN_EPOCHS * epoch_s * OVERHEAD
-    if needed > affordable_s:
-        return None, f"{MIN_EPOCHS} epochs need about {needed:.0f} s, {affordable_s:.0f} s left"
+    least = MIN_FIRST_EPOCHS if runs_done == 0 else 1
+    fit = int(affordable_s // (epoch_s * OVERHEAD)) if epoch_s > 0 else params["epochs"]
+    if fit < least:
+        needed = least * epoch_s * OVERHEAD
+        return None, f"{least} epoch(s) need about {needed:.0f} s, {affordable_s:.0f} s left"
+    params["epochs"] = min(params["epochs"], fit)
     params["max_time_s"] = float(min(affordable_s, params["epochs"] * epoch_s * SLACK))
     return params, f"{params['epochs']} epochs of about {epoch_s:.0f} s each"
 
