@@ -2,7 +2,8 @@
 
     python examples/quickstart.py
 
-It then runs the same on the shared news_zh dataset when that folder is present.
+It then runs the same task described in plain words, and on the shared news_zh dataset when
+that folder is present.
 """
 
 from __future__ import annotations
@@ -99,8 +100,22 @@ def run(dataset: Path, run_dir: Path, test_path: Path | None = None) -> None:
     print(load(model_dir).predict(["央行宣布降准", "梅西打进制胜球", "新电影定档春节"]))
 
 
+def run_described(run_dir: Path) -> None:
+    """The same task said in plain words: the parser works out the spec, then it runs."""
+    task = AutoTask.from_description(
+        "把 examples/data/news.csv 里的新闻分成科技、体育、娱乐三类，优化宏F1，最多 3 组参数",
+        base_dir=HERE.parent,
+        run_dir=run_dir,
+    )
+    print(task.spec.model_dump_json(indent=2))
+    for name, field in task.parsed.fields.items():
+        print(f"{name}: {field.value!r} ({field.source}, {field.confidence:.2f})")
+    print(task.run(overwrite=True))
+
+
 if __name__ == "__main__":
     run(write_example(HERE / "data" / "news.csv"), Path("runs") / "quickstart")
+    run_described(Path("runs") / "quickstart-described")
     if (SHARED_NEWS / "train.csv").is_file():
         run(
             SHARED_NEWS / "train.csv", Path("runs") / "quickstart-news_zh", SHARED_NEWS / "test.csv"
