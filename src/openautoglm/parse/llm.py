@@ -117,19 +117,19 @@ class LLMParser:
         raise LLMFailed(f"no valid answer after {self.config.max_retries + 1} tries: {errors}")
 
     def _complete(self, messages: list[dict[str, str]]) -> str:
-        from openai import APIConnectionError, APIStatusError, APITimeoutError, BadRequestError
+        from openai import APIConnectionError, APIStatusError
 
         started = time.monotonic()
         while True:
             try:
                 response = self._create(messages)
                 break
-            except BadRequestError as exc:
-                if self._format is None:
-                    raise LLMFailed(f"the LLM at {self.config.base_url} refused: {exc}") from exc
-                # servers differ in structured output support: step down to plainer requests
-                self._format = "json_object" if self._format == "json_schema" else None
-            except (APIConnectionError, APITimeoutError, APIStatusError) as exc:
+            except (APIConnectionError, APIStatusError) as exc:  # APITimeoutError included
+                if self._format is not None and _format_refused(exc):
+                    # servers differ in structured output support: step down to plainer requests
+                    self._format = "json_object" if self._format == "json_schema" else None
+                    self._log({"event": "format_refused", "error": str(exc)[:500]})
+                    continue
                 self._log({"event": "error", "messages": messages, "error": repr(exc)})
                 raise LLMFailed(f"the LLM at {self.config.base_url} failed: {exc}") from exc
         answer = response.choices[0].message.content or ""
@@ -152,8 +152,8 @@ class LLMParser:
                 "type": "json_schema",
                 "json_schema": {"name": "task_spec", "schema": self.schema},
             }
-        elif self._format == "json_object":  # llama-cpp-python reads "schema" as a grammar
-            extra["response_format"] = {"type": "json_object", "schema": self.schema}
+        elif self._format == "json_object":  # any JSON; the schema is in the system prompt
+            extra["response_format"] = {"type": "json_object"}
         return self.client.chat.completions.create(
             model=self.config.model,
             messages=messages,  # type: ignore[arg-type]
@@ -170,6 +170,12 @@ class LLMParser:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+
+
+def _format_refused(exc: Exception) -> bool:
+    """Whether the server turned down the structured-output request itself (some answer 500)."""
+    status = getattr(exc, "status_code", None)
+    return status in (400, 422, 500) and "response_format" in str(exc)
 
 
 def _json_object(answer: str) -> dict[str, Any]:
