@@ -120,6 +120,7 @@ class Monitor:
             "memory_percent": self.memory.value,
             "available_mb": self.last.available_mb if self.last else None,
             "limit": self.limit,
+            "latency_s": {kind: round(e.value or 0.0, 3) for kind, e in self.latency.items()},
         }
 
     def _set(self, limit: int, reason: str) -> None:
