@@ -104,16 +104,31 @@ class RunState:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self.conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
         with self.conn:
             self.conn.executescript(_SCHEMA)
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (steps may run in threads; a connection stays in one)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            self._local.conn = conn
+            with self._lock:
+                self._opened.append(conn)
+        return conn
+
     @_serialised
     def close(self) -> None:
-        """Close the database."""
-        self.conn.close()
+        """Close every thread's connection."""
+        for conn in self._opened:
+            conn.close()
+        self._opened.clear()
+        self._local = threading.local()
 
     # ------------------------------------------------------------------ meta
     @_serialised
