@@ -7,6 +7,20 @@ from typing import Any
 from openautoglm.engine.tasks import Task, TaskResult
 
 
+def pin_threads(cpus: int) -> None:
+    """Limit math libraries (BLAS, OpenMP, torch) to the cores a task was granted, so that
+    parallel tasks don't oversubscribe the machine."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=max(1, cpus))
+    try:
+        import torch
+
+        torch.set_num_threads(max(1, cpus))
+    except ImportError:
+        pass
+
+
 class ExecutorBase:
     """Queue bookkeeping common to the local and the Ray executor."""
 

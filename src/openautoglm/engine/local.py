@@ -16,7 +16,7 @@ from typing import Any
 
 import psutil
 
-from openautoglm.engine.executor_base import ExecutorBase
+from openautoglm.engine.executor_base import ExecutorBase, pin_threads
 from openautoglm.engine.monitor import Monitor
 from openautoglm.engine.scheduler import History, WorkerView, make_policy
 from openautoglm.engine.tasks import MAX_PREEMPTIONS, Task, TaskResult
@@ -36,14 +36,7 @@ class _Running:
 
 
 def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], cpus: int) -> None:
-    # pin math libraries to the cores this task was granted, so parallel tasks don't oversubscribe
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=cpus)
-    if "torch" in sys.modules:
-        import torch
-
-        torch.set_num_threads(cpus)
+    pin_threads(cpus)
     try:
         conn.send(("ok", fn(*args)))
     except BaseException as exc:  # report any failure to the parent instead of dying silently

@@ -8,21 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from openautoglm.engine.executor_base import ExecutorBase
+from openautoglm.engine.executor_base import ExecutorBase, pin_threads
 from openautoglm.engine.tasks import Task, TaskResult
 
 
 def _call(fn: Callable[..., Any], args: tuple[Any, ...], cpus: int) -> Any:
     """Runs on a Ray worker: pin math threads to the granted cores, then call."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=max(1, cpus))
-    try:
-        import torch
-
-        torch.set_num_threads(max(1, cpus))
-    except ImportError:
-        pass
+    pin_threads(cpus)
     return fn(*args)
 
 
