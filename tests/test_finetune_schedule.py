@@ -1,3 +1,5 @@
+import math
+
 from openautoglm.search.finetune_schedule import FINETUNE_RUNS, measured_epoch_s, next_finetune
 
 
@@ -33,3 +35,15 @@ def test_measured_epoch_seconds_prefer_the_real_history() -> None:
     assert measured_epoch_s(history, fallback=40.0) == 55.0
     assert measured_epoch_s(None, fallback=40.0) == 40.0
     assert measured_epoch_s([{"epoch": 0.0, "seconds": 0.0}], fallback=40.0) == 40.0
+
+
+def test_no_time_budget_gets_the_planned_epochs() -> None:
+    # a trial cap with no budget leaves an infinite affordable time (inf // x is NaN)
+    for done in range(len(FINETUNE_RUNS)):
+        params, _ = next_finetune(done, epoch_s=50.0, affordable_s=math.inf)
+        assert params is not None
+        assert params["epochs"] == FINETUNE_RUNS[done]["epochs"]
+        assert params["max_time_s"] == FINETUNE_RUNS[done]["epochs"] * 50.0 * 1.5
+    params, _ = next_finetune(0, epoch_s=0.0, affordable_s=math.inf)
+    assert params is not None and params["epochs"] == FINETUNE_RUNS[0]["epochs"]
+    assert params["max_time_s"] is None  # no cap, and no Infinity in the JSON files

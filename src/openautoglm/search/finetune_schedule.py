@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 #: the runs tried in order while fine-tuning stays the best family and time allows; they
@@ -26,7 +27,8 @@ def next_finetune(
     """The next fine-tuning run's params (with its time cap), or None and the reason why not.
 
     A follow-up run gets fewer epochs when its planned ones do not fit (one at least): a
-    shorter run on another seed is still a diverse ensemble member.
+    shorter run on another seed is still a diverse ensemble member. With no time budget
+    (``affordable_s`` infinite) every run gets its planned epochs.
 
     Example:
         >>> next_finetune(0, epoch_s=50.0, affordable_s=400.0)[0]["max_time_s"]
@@ -36,12 +38,18 @@ def next_finetune(
         return None, f"all {len(FINETUNE_RUNS)} fine-tuning runs done"
     params = dict(FINETUNE_RUNS[runs_done])
     least = MIN_FIRST_EPOCHS if runs_done == 0 else 1
-    fit = int(affordable_s // (epoch_s * OVERHEAD)) if epoch_s > 0 else params["epochs"]
+    if epoch_s > 0 and math.isfinite(affordable_s):
+        fit = int(affordable_s // (epoch_s * OVERHEAD))
+    else:  # no budget (or no estimate): inf // x is NaN, and the planned epochs fit anyway
+        fit = params["epochs"]
     if fit < least:
         needed = least * epoch_s * OVERHEAD
         return None, f"{least} epoch(s) need about {needed:.0f} s, {affordable_s:.0f} s left"
     params["epochs"] = min(params["epochs"], fit)
-    params["max_time_s"] = float(min(affordable_s, params["epochs"] * epoch_s * SLACK))
+    planned_s = params["epochs"] * epoch_s * SLACK if epoch_s > 0 else math.inf
+    cap = min(affordable_s, planned_s)
+    # None rather than inf: params go to JSON files, where Infinity is not valid
+    params["max_time_s"] = float(cap) if math.isfinite(cap) else None
     return params, f"{params['epochs']} epochs of about {epoch_s:.0f} s each"
 
 
