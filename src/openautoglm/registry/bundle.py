@@ -1,4 +1,9 @@
-"""Model bundles: safe-format weights plus a manifest whose hashes are checked on load."""
+"""Model bundles: safe-format weights plus a manifest whose hashes are checked on load.
+
+Format 2 adds a SHA-256 digest of the manifest itself (``manifest_sha256``) and, when a key is
+configured (``key=`` or ``$OPENAUTOGLM_BUNDLE_KEY``), an HMAC-SHA256 ``signature``. Format 1
+bundles (no manifest digest) are still read, with a ``BundleWarning``, unless a key is configured.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ import json
 import platform
 import shutil
 import tempfile
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -15,10 +21,32 @@ from typing import Any
 import numpy as np
 
 from openautoglm.models.ensemble import WeightedEnsemble
+from openautoglm.registry import signing
+from openautoglm.registry.signing import DIGEST_FIELD, KEY_ENV, SIGNATURE_FIELD
 from openautoglm.versions import library_versions
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+#: the bundle format this library writes; 2 added the manifest digest and optional signature
+FORMAT_VERSION = 2
+#: the oldest format still read (1: file hashes only, so manifest edits go unnoticed)
+OLDEST_FORMAT = 1
+#: where a run folder keeps its bundle
+RUN_MODEL_FOLDER = "model"
+#: texts predicted at a time, so members' intermediate memory stays bounded on large inputs
+CHUNK_SIZE = 1024
+#: manifest keys the bundle writes itself; an ``info`` entry never overrides them
+_RESERVED = {
+    "format_version",
+    "created",
+    "labels",
+    "ensemble",
+    "library_versions",
+    "files",
+    DIGEST_FIELD,
+    SIGNATURE_FIELD,
+}
+#: manifest keys that are bundle structure, not information about the model
+_NOT_INFO = {"labels", "files", "ensemble", DIGEST_FIELD, SIGNATURE_FIELD}
 _LIBRARIES = (
     "openautoglm",
     "scikit-learn",
@@ -38,6 +66,10 @@ class BundleError(ValueError):
     """A bundle that is missing, incomplete or altered since it was saved."""
 
 
+class BundleWarning(UserWarning):
+    """A bundle that loads but cannot be fully verified (old format, or signed with no key)."""
+
+
 class TextClassifier:
     """A trained classifier that maps texts to label names; what ``openautoglm.load`` returns.
 
@@ -47,6 +79,9 @@ class TextClassifier:
         ['体育']
     """
 
+    #: texts passed to the model at a time (results do not depend on it)
+    chunk_size: int = CHUNK_SIZE
+
     def __init__(
         self, model: WeightedEnsemble, labels: Sequence[str], info: dict[str, Any] | None = None
     ) -> None:
@@ -54,72 +89,243 @@ class TextClassifier:
         self.labels = list(labels)
         self.info = info or {}
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities, one column per label in ``self.labels`` order."""
-        return self.model.predict_proba(_as_texts(texts))
+    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
+        """Probabilities, one column per label in ``self.labels`` order (no texts: 0 rows)."""
+        texts = _as_texts(texts)
+        if not texts:
+            return np.empty((0, len(self.labels)))
+        step = max(1, int(self.chunk_size))
+        return np.concatenate(
+            [self.model.predict_proba(texts[i : i + step]) for i in range(0, len(texts), step)]
+        )
 
-    def predict(self, texts: Sequence[str]) -> list[str]:
+    def predict(self, texts: Iterable[str]) -> list[str]:
         """The most probable label name per text."""
         return [self.labels[i] for i in self.predict_proba(texts).argmax(axis=1)]
 
-    def save(self, path: str | Path, overwrite: bool = False) -> Path:
+    def save(
+        self, path: str | Path, overwrite: bool = False, key: str | bytes | None = None
+    ) -> Path:
         """Write the bundle to ``path``; an existing non-empty folder needs ``overwrite=True``."""
-        return save_bundle(self, Path(path), overwrite=overwrite)
+        return save_bundle(self, Path(path), overwrite=overwrite, key=key)
 
 
-def _as_texts(texts: Sequence[str] | str) -> list[str]:
-    if isinstance(texts, str):
+def _as_texts(texts: Iterable[str]) -> list[str]:
+    """``texts`` as a list, refusing anything that is not a one-dimensional run of strings."""
+    if isinstance(texts, (str, bytes)):
         raise TypeError("pass a list of texts, e.g. predict(['some text']), not a single string")
-    return [str(t) for t in texts]
-
-
-def save_bundle(clf: TextClassifier, path: Path, overwrite: bool = False) -> Path:
-    """Write weights, then a manifest with the SHA-256 of every file, atomically into ``path``."""
-    if path.exists() and any(path.iterdir()) and not overwrite:
-        raise FileExistsError(
-            f"{path} already exists and is not empty; pass overwrite=True "
-            "(CLI: --overwrite) or choose another folder"
+    if getattr(texts, "ndim", 1) != 1:  # a DataFrame would iterate over its column names
+        raise TypeError(
+            f"pass a one-dimensional list of texts (one column, e.g. predict(df['text'])); "
+            f"got a {texts.ndim}-dimensional {type(texts).__name__}"
         )
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise TypeError(
+            f"pass a list of texts, e.g. predict(['some text']); got {type(texts).__name__}"
+        ) from None
+    bad = [(i, t) for i, t in enumerate(texts) if not isinstance(t, str)]
+    if bad:
+        raise TypeError(_non_text_message(bad))
+    return texts
+
+
+def _non_text_message(bad: list[tuple[int, Any]], shown: int = 5) -> str:
+    where = ", ".join(f"{i} ({type(t).__name__}: {t!r:.40})" for i, t in bad[:shown])
+    more = f" and {len(bad) - shown} more" if len(bad) > shown else ""
+    return (
+        f"texts must be strings; {len(bad)} are not, at positions {where}{more}. "
+        "Drop or fill missing values first (e.g. df['text'].fillna('')) or convert with str()"
+    )
+
+
+def save_bundle(
+    clf: TextClassifier, path: Path, overwrite: bool = False, key: str | bytes | None = None
+) -> Path:
+    """Write weights, then a sealed manifest (file hashes, digest, signature), into ``path``."""
+    signing_key = signing.resolve_key(key)  # an unusable key fails before anything is written
+    _check_replaceable(path, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".bundle-", dir=path.parent))
     try:
         members = clf.model.save(staging)
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "labels": clf.labels,
-            "ensemble": members,
-            **clf.info,
-            "library_versions": _library_versions(),
-            "files": {
-                str(p.relative_to(staging)): _sha256(p)
-                for p in sorted(staging.rglob("*"))
-                if p.is_file()
-            },
-        }
+        manifest = signing.seal(_manifest(clf, members, staging), signing_key)
         (staging / MANIFEST).write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+            json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
         )
-        if path.exists():
-            shutil.rmtree(path)
+        aside = staging.with_name(staging.name + "-old")
+        if path.exists():  # moved aside, not deleted, until the new bundle is in place
+            path.rename(aside)
         staging.rename(path)
+        if aside.exists():
+            shutil.rmtree(aside)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
     return path
 
 
-def load_bundle(path: str | Path) -> TextClassifier:
-    """Load a bundle after checking every file against the manifest's hashes."""
-    path = Path(path)
-    manifest_path = path / MANIFEST
-    if not manifest_path.is_file():
-        raise BundleError(f"{path} is not a model bundle: {MANIFEST} is missing")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+def _check_replaceable(path: Path, overwrite: bool) -> None:
+    """Only an earlier bundle may be replaced: never a folder of the user's own files."""
+    if not path.exists() or (path.is_dir() and not any(path.iterdir())):
+        return
+    if not overwrite:
+        raise FileExistsError(
+            f"{path} already exists and is not empty; pass overwrite=True to replace an "
+            "earlier model there, or choose another folder"
+        )
+    if not path.is_dir() or not (path / MANIFEST).is_file():
+        raise FileExistsError(
+            f"refusing to replace {path}: it is not a model bundle (no {MANIFEST}); choose "
+            "another folder. Nothing was changed."
+        )
+    if path.resolve() in (Path.cwd().resolve(), Path.home().resolve()):
+        raise FileExistsError(f"refusing to replace {path}: it is the current or home folder")
+
+
+def _manifest(clf: TextClassifier, members: list[dict], staging: Path) -> dict[str, Any]:
+    extra = {k: v for k, v in clf.info.items() if k not in _RESERVED}
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "labels": clf.labels,
+        "ensemble": members,
+        **extra,
+        "library_versions": _library_versions(),
+        "files": {
+            str(p.relative_to(staging)): _sha256(p)
+            for p in sorted(staging.rglob("*"))
+            if p.is_file()
+        },
+    }
+    # through JSON first, so the digest covers exactly what load_bundle will read back
+    return json.loads(json.dumps(manifest, ensure_ascii=False, default=str))
+
+
+def load_bundle(path: str | Path, key: str | bytes | None = None) -> TextClassifier:
+    """Load a bundle (or a run folder's ``model/``) after checking its manifest and files.
+
+    With a key (``key=`` or ``$OPENAUTOGLM_BUNDLE_KEY``) only bundles signed with it load.
+    """
+    signing_key = signing.resolve_key(key)
+    path = _bundle_folder(Path(path))
+    manifest = _read_manifest(path)
+    _check_format(path, manifest)
+    _check_manifest(path, manifest, signing_key)
     _verify(path, manifest.get("files", {}))
     model = WeightedEnsemble.load(path)
-    info = {k: v for k, v in manifest.items() if k not in ("labels", "files", "ensemble")}
+    info = {k: v for k, v in manifest.items() if k not in _NOT_INFO}
     return TextClassifier(model, manifest["labels"], info)
+
+
+def _bundle_folder(path: Path) -> Path:
+    """``path`` itself, or its ``model/`` folder when ``path`` is a run folder."""
+    if (path / MANIFEST).is_file():
+        return path
+    if (path / RUN_MODEL_FOLDER / MANIFEST).is_file():
+        return path / RUN_MODEL_FOLDER
+    if not path.exists():
+        raise BundleError(f"{path} does not exist")
+    if path.is_file():
+        raise BundleError(f"{path} is a file; pass the bundle folder (the one holding {MANIFEST})")
+    if (path / "state.db").is_file():
+        raise BundleError(
+            f"{path} is a run folder without a model yet (its run has not finished); "
+            f"finish it with `autoglm run --resume {path}`"
+        )
+    raise BundleError(
+        f"{path} is not a model bundle: {MANIFEST} is missing "
+        f"(nor is it a run folder with {RUN_MODEL_FOLDER}/{MANIFEST})"
+    )
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BundleError(
+            f"{path}/{MANIFEST} is not valid JSON ({error}); re-save or re-copy the bundle"
+        ) from error
+    if not isinstance(manifest, dict):
+        raise BundleError(f"{path}/{MANIFEST} is not a JSON object; re-save or re-copy the bundle")
+    return manifest
+
+
+def _check_format(path: Path, manifest: dict[str, Any]) -> None:
+    version = manifest.get("format_version")
+    readable = (
+        f"this openautoglm ({_own_version()}) reads bundle formats {OLDEST_FORMAT} to "
+        f"{FORMAT_VERSION}"
+    )
+    if isinstance(version, bool) or not isinstance(version, int) or version < OLDEST_FORMAT:
+        raise BundleError(
+            f"{path}/{MANIFEST} has an unknown format_version {version!r}; {readable}"
+        )
+    if version > FORMAT_VERSION:
+        raise BundleError(
+            f"{path} is bundle format {version}, written by a newer openautoglm; {readable}: "
+            "upgrade openautoglm to load it"
+        )
+
+
+def _check_manifest(path: Path, manifest: dict[str, Any], key: bytes | None) -> None:
+    if manifest["format_version"] < 2:  # format 1 predates the manifest digest
+        _accept_format_1(path, key)
+        return
+    if DIGEST_FIELD not in manifest:
+        raise BundleError(
+            f"{path}/{MANIFEST} has no {DIGEST_FIELD}, which format {FORMAT_VERSION} requires: "
+            "the manifest was edited after saving; refusing to load it"
+        )
+    if not signing.same(signing.digest(manifest), manifest[DIGEST_FIELD]):
+        raise BundleError(
+            f"{path}/{MANIFEST} does not match its {DIGEST_FIELD}: the manifest (labels, "
+            "ensemble weights or file hashes) was edited after saving; refusing to load it"
+        )
+    _check_signature(path, manifest, key)
+
+
+def _accept_format_1(path: Path, key: bytes | None) -> None:
+    if key is not None:
+        raise BundleError(
+            f"{path} is a format-1 bundle, which cannot be signed, and a signing key is configured "
+            f"({KEY_ENV} or key=); re-save it with this library and the key, or unset the key"
+        )
+    warnings.warn(
+        f"{path} is bundle format 1 (no manifest digest): its files are checked but edits to "
+        f"{MANIFEST} (labels, weights) would go unnoticed; re-save it with "
+        "TextClassifier.save to upgrade it to format 2",
+        BundleWarning,
+        stacklevel=4,
+    )
+
+
+def _check_signature(path: Path, manifest: dict[str, Any], key: bytes | None) -> None:
+    found = manifest.get(SIGNATURE_FIELD)
+    if key is None:
+        if found is not None:
+            warnings.warn(
+                f"{path} is signed but no key is configured, so the signature was not checked; "
+                f"set {KEY_ENV} or pass key= to check it",
+                BundleWarning,
+                stacklevel=4,
+            )
+        return
+    if found is None:
+        raise BundleError(
+            f"{path} is not signed, but a signing key is configured ({KEY_ENV} or key=), so "
+            f"unsigned bundles are refused; re-save it with the key, or unset {KEY_ENV}"
+        )
+    if not (
+        isinstance(found, dict)
+        and found.get("algorithm") == signing.ALGORITHM
+        and signing.same(signing.signature(manifest, key), found.get("value"))
+    ):
+        raise BundleError(
+            f"{path} has a signature that does not match the configured key: the bundle was "
+            "altered after signing, or signed with another key; refusing to load it"
+        )
 
 
 def _verify(path: Path, files: dict[str, str]) -> None:
@@ -149,6 +355,10 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _own_version() -> str:
+    return library_versions(("openautoglm",))["openautoglm"]
 
 
 def _library_versions() -> dict[str, str]:
