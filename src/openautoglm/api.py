@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from openautoglm.engine.state import RunLock, RunState
+from openautoglm import run_folder
+from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import STRATEGIES
 from openautoglm.parse import LLMConfig, ParseResult, parse_description
 from openautoglm.parse.reconcile import resolve
@@ -66,9 +66,14 @@ class RunResult:
         """Probabilities, columns in ``self.labels`` order."""
         return self.model.predict_proba(texts)
 
-    def save(self, path: str | Path, overwrite: bool = False) -> Path:
-        """Write the model bundle to ``path`` (load it back with ``openautoglm.load``)."""
-        return self.model.save(path, overwrite=overwrite)
+    def save(
+        self, path: str | Path, overwrite: bool = False, key: str | bytes | None = None
+    ) -> Path:
+        """Write the model bundle to ``path`` (load it back with ``openautoglm.load``).
+
+        ``key`` (or OPENAUTOGLM_BUNDLE_KEY) signs the manifest with HMAC-SHA256.
+        """
+        return self.model.save(path, overwrite=overwrite, key=key)
 
     def __repr__(self) -> str:
         m = self.metrics
@@ -188,26 +193,46 @@ class AutoTask:
                 )
             }
         )
-        run_dir = self._prepare_run_dir(overwrite)
-        if self.parsed is not None:  # how the words became this spec, kept with the run
-            run_dir.mkdir(parents=True, exist_ok=True)
-            (run_dir / "parse.json").write_text(
-                self.parsed.model_dump_json(indent=2), encoding="utf-8"
-            )
-        workflow = RunWorkflow(spec, run_dir, self.n_jobs, self.families, on_event, self.engine)
-        return RunResult(workflow.run())
+        run_dir = self.run_dir or _default_run_dir(self.spec.dataset_path)
+        inputs = [Path(p) for p in (spec.dataset_path, spec.test_path) if p]
+        replacement = run_folder.prepare(run_dir, overwrite, inputs)
+        try:
+            run_folder.mark(run_dir)
+            if self.parsed is not None:  # how the words became this spec, kept with the run
+                (run_dir / "parse.json").write_text(
+                    self.parsed.model_dump_json(indent=2), encoding="utf-8"
+                )
+            workflow = RunWorkflow(spec, run_dir, self.n_jobs, self.families, on_event, self.engine)
+            output = workflow.run()
+        except KeyboardInterrupt as exc:  # both runs are kept: the new one can be resumed
+            exc.add_note(_resume_hint(run_dir))
+            if replacement.aside is not None:
+                exc.add_note(f"the run it was replacing is kept in {replacement.aside}")
+            raise
+        except BaseException:
+            replacement.rollback()
+            raise
+        replacement.commit()
+        return RunResult(output)
 
     @classmethod
     def resume(
         cls,
         run_dir: str | Path,
         on_event: Callable[[dict[str, Any]], None] | None = None,
+        *,
+        time_budget: float | str | None = None,
+        max_trials: int | None = None,
         **engine: Any,
     ) -> RunResult:
         """Carry on an interrupted run from its folder: finished steps and trials are kept,
         the study continues, and the time already spent counts against the budget.
 
-        ``engine`` may override backend, address, strategy, policy or n_jobs.
+        Without ``time_budget`` the run gets what is left of its budget; with it, a fresh
+        budget counted from now. ``max_trials`` replaces the trial cap (trials already run
+        count). A run whose budget is spent still ends with a model: the search runs at
+        least one fast trial. ``engine`` may override backend, address, strategy, policy
+        or n_jobs.
 
         Example:
             >>> result = AutoTask.resume("runs/news")
@@ -225,33 +250,41 @@ class AutoTask:
         if spec_json is None:
             raise FileNotFoundError(f"{run_dir}/state.db has no spec: the run never started")
         spec = TaskSpec.model_validate(spec_json)
+        seconds = parse_duration(time_budget)
+        updates = {"time_s": seconds, "max_trials": max_trials}
+        budget = spec.budget.model_copy(update={k: v for k, v in updates.items() if v})
+        spec = spec.model_copy(update={"budget": budget})
         settings.update({k: v for k, v in engine.items() if v is not None})
         families = settings.pop("families", None)
         n_jobs = settings.pop("n_jobs", None)
         task = cls(spec=spec, run_dir=run_dir, families=families, n_jobs=n_jobs, **settings)
         workflow = RunWorkflow(spec, run_dir, task.n_jobs, task.families, on_event, task.engine)
-        return RunResult(workflow.run(resume=True))
-
-    def _prepare_run_dir(self, overwrite: bool) -> Path:
-        if self.run_dir is None:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            return Path("runs") / f"{stamp}-{Path(self.spec.dataset_path).stem}"
-        if self.run_dir.exists() and any(self.run_dir.iterdir()):
-            RunLock(self.run_dir).acquire().release()  # never clear a folder another run uses
-            if not overwrite:
-                raise FileExistsError(
-                    f"{self.run_dir} already exists and is not empty; pass overwrite=True "
-                    "(CLI: --overwrite) or choose another folder"
-                )
-            shutil.rmtree(self.run_dir)
-        return self.run_dir
+        try:
+            return RunResult(workflow.run(resume=True, new_budget=seconds is not None))
+        except KeyboardInterrupt as exc:
+            exc.add_note(_resume_hint(run_dir))
+            raise
 
 
-def load(path: str | Path) -> TextClassifier:
-    """Load a saved model bundle (hashes are checked first).
+def _resume_hint(run_dir: Path) -> str:
+    return (
+        f"interrupted: finished steps and trials are saved in {run_dir}; carry on with "
+        f"`autoglm run --resume {run_dir}` (Python: AutoTask.resume({str(run_dir)!r}))"
+    )
+
+
+def _default_run_dir(dataset_path: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{stamp}-{Path(dataset_path).stem}"
+
+
+def load(path: str | Path, key: str | bytes | None = None) -> TextClassifier:
+    """Load a saved model bundle or a run folder's model (hashes are checked first).
+
+    ``key`` (or OPENAUTOGLM_BUNDLE_KEY) verifies the bundle's HMAC signature.
 
     Example:
         >>> model = openautoglm.load("models/news")
         >>> model.predict(["央行宣布降准"])
     """
-    return load_bundle(path)
+    return load_bundle(path, key=key)

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
+from openautoglm.cli_messages import as_cli_message
 from openautoglm.cli_parse import (
     is_interactive,
     llm_config,
@@ -140,7 +142,7 @@ def parse(
         _print_question(question, as_json)
         raise typer.Exit(code=3) from None
     except (DataError, ValueError) as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+        _error(exc)
         raise typer.Exit(code=2) from None
     if as_json:
         typer.echo(json.dumps(parse_json(result), indent=2, ensure_ascii=False, default=str))
@@ -174,9 +176,16 @@ def run(
     label_column: Annotated[
         str | None, typer.Option(help="Label column (inferred when omitted).")
     ] = None,
-    max_trials: Annotated[int | None, typer.Option(help="Stop after this many trials.")] = None,
+    max_trials: Annotated[
+        int | None,
+        typer.Option(help="Stop after this many trials (with --resume: the new cap, all trials)."),
+    ] = None,
     time_budget: Annotated[
-        str | None, typer.Option(help="Budget for the whole run, e.g. 300, 5m, 1h.")
+        str | None,
+        typer.Option(
+            help="Budget for the whole run, e.g. 300, 5m, 1h. With --resume: a fresh budget "
+            "from now (default: what the interrupted run had left)."
+        ),
     ] = None,
     metric: Annotated[
         str | None, typer.Option(help="accuracy (default), f1_macro, f1_weighted or log_loss.")
@@ -187,13 +196,22 @@ def run(
     n_jobs: Annotated[int | None, _N_JOBS] = None,
     families: Annotated[str | None, _FAMILIES] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    overwrite: Annotated[bool, typer.Option(help="Replace an existing --out folder.")] = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            help="Replace an earlier run in --out (only a run folder of ours; the old run is "
+            "kept aside until the new one has finished)."
+        ),
+    ] = False,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Run a parsed description without asking.")
     ] = False,
     resume: Annotated[
         Path | None,
-        typer.Option(help="Carry on an interrupted run from its folder (keeps finished work)."),
+        typer.Option(
+            help="Carry on an interrupted run from its folder: finished steps and trials are "
+            "kept; it always ends with a model."
+        ),
     ] = None,
     backend: Annotated[str, typer.Option(help="Where trials run: local or ray.")] = "local",
     address: Annotated[
@@ -221,7 +239,7 @@ def run(
     engine = {"backend": backend, "address": address, "strategy": strategy, "policy": policy,
               "n_jobs": n_jobs}  # fmt: skip
     if resume is not None:
-        _resume(resume, engine, as_json)
+        _resume(resume, engine, as_json, time_budget, max_trials)
         return
     overrides = {
         "dataset_path": str(data) if data else None,
@@ -258,24 +276,48 @@ def run(
         _print_question(question, as_json)
         raise typer.Exit(code=3) from None
     except (DataError, FileExistsError, ValueError, NotImplementedError, RunLocked) as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+        _error(exc)
         raise typer.Exit(code=2) from None
+    except KeyboardInterrupt as exc:
+        _interrupted(exc)
     _report(result, as_json)
 
 
-def _resume(run_dir: Path, engine: dict[str, Any], as_json: bool) -> None:
+def _error(exc: BaseException) -> None:
+    """One error line, in the CLI's words (flags, not Python arguments)."""
+    console.print(f"[bold red]error:[/] {escape(as_cli_message(str(exc)))}")
+
+
+def _interrupted(exc: KeyboardInterrupt) -> None:
+    """Ctrl-C: say how to carry on, exit with the shell's code for SIGINT."""
+    console.line()
+    for note in getattr(exc, "__notes__", []):
+        console.print(f"[bold yellow]{escape(note)}[/]")
+    raise typer.Exit(code=130) from None
+
+
+def _resume(
+    run_dir: Path,
+    engine: dict[str, Any],
+    as_json: bool,
+    time_budget: str | None,
+    max_trials: int | None,
+) -> None:
     from openautoglm.api import AutoTask
 
+    budget = {"time_budget": time_budget, "max_trials": max_trials}
     try:
         if as_json:
-            result = AutoTask.resume(run_dir, **engine)
+            result = AutoTask.resume(run_dir, **budget, **engine)
         else:
             with Live(console=console, refresh_per_second=4, transient=False) as live:
-                result = AutoTask.resume(run_dir, on_event=_Progress(live), **engine)
+                result = AutoTask.resume(run_dir, on_event=_Progress(live), **budget, **engine)
             console.line()
     except (FileNotFoundError, RunLocked, ValueError) as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+        _error(exc)
         raise typer.Exit(code=2) from None
+    except KeyboardInterrupt as exc:
+        _interrupted(exc)
     _report(result, as_json)
 
 
@@ -356,7 +398,7 @@ def plan(
         else:
             raise ValueError("give a task description or --data")
     except (ClarificationNeeded, DataError, ValueError) as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+        _error(exc)
         raise typer.Exit(code=2) from None
     jobs = n_jobs or default_jobs()
     workflow = RunWorkflow(spec, Path("."), jobs, engine=EngineSettings(jobs, strategy=strategy))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -16,7 +17,7 @@ from openautoglm.data import PreparedData, prepare_data, save_profile
 from openautoglm.engine.factory import make_executor
 from openautoglm.engine.local import Task
 from openautoglm.engine.state import RunLock, RunState
-from openautoglm.engine.steps import Strategy, run_plan
+from openautoglm.engine.steps import Interrupted, Strategy, run_plan
 from openautoglm.evaluate.metrics import classification_metrics, score
 from openautoglm.models.catalog import families_for, family_class
 from openautoglm.models.ensemble import WeightedEnsemble, greedy_selection
@@ -47,6 +48,8 @@ from openautoglm.spec import TaskSpec
 ENSEMBLE_POOL = 8
 #: test rows timed without the cache to report real prediction throughput
 THROUGHPUT_ROWS = 256
+#: texts segmented at a time (the stop flag is checked between chunks)
+TOKENIZE_CHUNK = 5_000
 #: rows embedded first to project the cost of embedding everything
 EMBED_PROBE_ROWS = 512
 #: the most of the time left that sentence embeddings may take before the family is skipped
@@ -124,6 +127,7 @@ class RunWorkflow:
         self.timings: dict[str, float] = {}
         self.cache_dir = str(run_dir / "cache")
         self.state: RunState | None = None
+        self.stop = threading.Event()  # set on Ctrl-C: steps end early, the run can resume
 
     def plan(self) -> Plan:
         """The run's DAG: each step with its inputs, outputs, resources, retries and restore."""
@@ -162,19 +166,28 @@ class RunWorkflow:
             ]
         )  # fmt: skip
 
-    def run(self, resume: bool = False) -> RunOutput:
-        """Run (or resume) every step; the lock and the workers are released whatever happens."""
+    def run(self, resume: bool = False, new_budget: bool = False) -> RunOutput:
+        """Run (or resume) every step; the lock and the workers are released whatever happens.
+
+        ``new_budget``: a resumed run counts its time budget from now instead of going on with
+        what the interrupted process left.
+        """
         self.run_dir.mkdir(parents=True, exist_ok=True)
         (self.run_dir / "cache").mkdir(exist_ok=True)
         lock = RunLock(self.run_dir).acquire()
         self.state = RunState(self.run_dir / "state.db")
         try:
-            self._start_clock(resume)
+            self._start_clock(resume, new_budget)
             self.executor = make_executor(self.engine, self._on_executor_event)
             try:
-                results = run_plan(self.plan(), self.engine.strategy, self.state, self._on_step)
+                results = run_plan(
+                    self.plan(), self.engine.strategy, self.state, self._on_step, self.stop
+                )
                 self.state.put("status", "done")
                 return results["save"]
+            except KeyboardInterrupt:
+                self.state.put("status", "interrupted")
+                raise
             finally:
                 self.executor.shutdown()
         finally:
@@ -182,12 +195,12 @@ class RunWorkflow:
             self.state.close()
             lock.release()
 
-    def _start_clock(self, resume: bool) -> None:
+    def _start_clock(self, resume: bool, new_budget: bool = False) -> None:
         """Count time already spent by an interrupted run against the budget."""
         assert self.state is not None
-        spent = float(self.state.get("elapsed_s", 0.0)) if resume else 0.0
+        spent = float(self.state.get("elapsed_s", 0.0)) if resume and not new_budget else 0.0
+        self.state.put("spec", json.loads(self.spec.model_dump_json()))  # a resume may change it
         if not resume:
-            self.state.put("spec", json.loads(self.spec.model_dump_json()))
             self.state.put("settings", {**asdict(self.engine), "families": self.include})
         self.started = time.monotonic() - spent
         budget = self.spec.budget.time_s
@@ -274,7 +287,10 @@ class RunWorkflow:
         texts = data.train_texts + data.test_texts
         done: dict[str, Any] = {}
         if needs_segmentation(data.language):
-            tokenize(texts, data.language, self.cache_dir)
+            for start in range(0, len(texts), TOKENIZE_CHUNK):  # chunks: Ctrl-C stays prompt
+                if self.stop.is_set():
+                    raise Interrupted("featurize was interrupted")
+                tokenize(texts[start : start + TOKENIZE_CHUNK], data.language, self.cache_dir)
             done["tokens"] = len(texts)
         if "frozen_encoder" in self.families:
             max_s = EMBED_SHARE * self._left()
@@ -283,7 +299,7 @@ class RunWorkflow:
             self.executor.submit(
                 Task("embed", _embed_all, args, resources, self._left(), kind="embed")
             )
-            result = self.executor.wait_all()[0]
+            result = self.executor.wait_all(self.stop)[0]
             if not result.ok or result.value is None:
                 self.families.remove("frozen_encoder")
                 done["embeddings_skipped"] = result.error or f"would take over {max_s:.0f} s"
@@ -314,6 +330,7 @@ class RunWorkflow:
             lambda records: self._reserve(records, data),
             self.on_event,
             self.state,
+            self.stop,
         )
         outcome = runner.run()
         if not outcome.completed():
@@ -366,7 +383,8 @@ class RunWorkflow:
                      kind=f"refit:{record.family}")
             )  # fmt: skip
             fitted[record.number] = out
-        failed = {int(r.key.split("-")[1]) for r in self.executor.wait_all() if not r.ok}
+        results = self.executor.wait_all(self.stop)
+        failed = {int(r.key.split("-")[1]) for r in results if not r.ok}
         kept = [(r, w) for r, w in members if r.number not in failed]
         if not kept:
             raise RuntimeError("every ensemble member failed to refit on the full training data")

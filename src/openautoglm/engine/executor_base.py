@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from openautoglm.engine.steps import Interrupted
 from openautoglm.engine.tasks import Task, TaskResult
 
 
@@ -43,12 +45,21 @@ class ExecutorBase:
         """Tasks waiting for resources."""
         return len(self._queue)
 
-    def wait_all(self) -> list[TaskResult]:
-        """Block until every queued and running task has ended."""
+    def wait_all(self, stop: threading.Event | None = None) -> list[TaskResult]:
+        """Block until every queued and running task has ended.
+
+        When ``stop`` is set meanwhile, the tasks are cancelled and Interrupted is raised.
+        """
         results: list[TaskResult] = []
         while self.busy:
-            results.extend(self.poll(0.5 if self._queue else 1.0))
+            if stop is not None and stop.is_set():
+                self.cancel()
+                raise Interrupted("stopped while waiting for tasks")
+            results.extend(self.poll(0.5))
         return results
+
+    def cancel(self) -> list[TaskResult]:
+        raise NotImplementedError
 
     def poll(self, timeout: float = 0.5) -> list[TaskResult]:
         raise NotImplementedError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import sys
 import time
 import traceback
@@ -36,6 +37,9 @@ class _Running:
 
 
 def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], cpus: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides what stops (and records a
+    # killed trial as unfinished); a worker dying of it would be recorded as a failed trial
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     pin_threads(cpus)
     try:
         conn.send(("ok", fn(*args)))

@@ -20,17 +20,25 @@ class StepTimeout(TimeoutError):
     """A step ran past its timeout."""
 
 
+class Interrupted(Exception):
+    """A step stopped early because the run was interrupted (Ctrl-C); resume carries on."""
+
+
 def run_plan(
     plan: Plan,
     strategy: Strategy = "dag",
     state: RunState | None = None,
     on_step: StepEvent | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[str, Any]:
     """Run every step; returns each step's result by name.
 
     serial: one step at a time, in topological order; pipeline: level by level, the steps of
     a level together; dag: every step as soon as its inputs are ready. With ``state``, steps
     recorded as done are restored instead of run, and each result is committed when it ends.
+    An interrupt (Ctrl-C) or a failed step sets ``stop`` (steps that watch it end early, with
+    ``Interrupted``) and run_plan returns only once no step of it is running any more, so
+    that the caller may then release the run folder.
 
     Example:
         >>> run_plan(Plan([Step("a", lambda r: 1), Step("b", lambda r: r["a"] + 1, ("a",))]))
@@ -38,21 +46,28 @@ def run_plan(
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
-    runner = _Runner(plan, state, on_step or (lambda name, status, seconds: None))
-    if strategy == "serial":
-        for name in plan.order():
-            runner.run_one(name)
-    elif strategy == "pipeline":
-        for level in plan.levels():
-            runner.run_group(level)
-    else:
-        runner.run_ready()
+    stop = stop or threading.Event()
+    runner = _Runner(plan, state, on_step or (lambda name, status, seconds: None), stop)
+    try:
+        if strategy == "serial":
+            for name in plan.order():
+                runner.run_one(name)
+        elif strategy == "pipeline":
+            for level in plan.levels():
+                runner.run_group(level)
+        else:
+            runner.run_ready()
+    except BaseException:
+        stop.set()
+        raise
     return runner.results
 
 
 class _Runner:
-    def __init__(self, plan: Plan, state: RunState | None, on_step: StepEvent) -> None:
-        self.plan, self.state, self.on_step = plan, state, on_step
+    def __init__(
+        self, plan: Plan, state: RunState | None, on_step: StepEvent, stop: threading.Event
+    ) -> None:
+        self.plan, self.state, self.on_step, self.stop = plan, state, on_step, stop
         self.results: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -61,22 +76,36 @@ class _Runner:
             self.run_one(names[0])
             return
         with ThreadPoolExecutor(max_workers=len(names)) as pool:
-            for future in [pool.submit(self.run_one, n) for n in names]:
-                future.result()
+            futures = [pool.submit(self.run_one, n) for n in names]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                self._stop_and_drain(futures)
+                raise
 
     def run_ready(self) -> None:
         pending = set(self.plan.steps)
         running: dict[Future, str] = {}
         with ThreadPoolExecutor(max_workers=max(1, len(pending))) as pool:
-            while pending or running:
-                for name in sorted(pending):
-                    if set(self.plan.steps[name].deps) <= set(self.results):
-                        pending.discard(name)
-                        running[pool.submit(self.run_one, name)] = name
-                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for future in done:
-                    running.pop(future)
-                    future.result()  # a failed step stops the run here
+            try:
+                while pending or running:
+                    for name in sorted(pending):
+                        if set(self.plan.steps[name].deps) <= set(self.results):
+                            pending.discard(name)
+                            running[pool.submit(self.run_one, name)] = name
+                    done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                    for future in done:
+                        running.pop(future)
+                        future.result()  # a failed step stops the run here
+            except BaseException:
+                self._stop_and_drain(list(running))
+                raise
+
+    def _stop_and_drain(self, futures: list[Future]) -> None:
+        """Ask running steps to stop and wait for them: their last writes land first."""
+        self.stop.set()
+        wait(futures)
 
     def run_one(self, name: str) -> None:
         step = self.plan.steps[name]
@@ -92,10 +121,12 @@ class _Runner:
                 result = _call(step, inputs)
             except Exception as exc:
                 seconds = time.monotonic() - start
-                self._record(name, "failed", seconds, error=f"{type(exc).__name__}: {exc}")
-                self.on_step(name, "failed", seconds)
+                interrupted = isinstance(exc, Interrupted) or self.stop.is_set()
+                status = "interrupted" if interrupted else "failed"
+                self._record(name, status, seconds, error=f"{type(exc).__name__}: {exc}")
+                self.on_step(name, status, seconds)
                 # bad input (ValueError, DataError) fails the same way every time: no retry
-                if attempt > step.retry.count or isinstance(exc, ValueError):
+                if attempt > step.retry.count or isinstance(exc, ValueError) or interrupted:
                     exc.add_note(f"step {name!r} failed after {attempt} attempt(s)")
                     raise
                 time.sleep(step.retry.delay(attempt))

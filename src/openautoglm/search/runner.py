@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -16,6 +17,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from openautoglm.engine.local import Task, TaskResult
 from openautoglm.engine.state import RunState
+from openautoglm.engine.steps import Interrupted
 from openautoglm.models.catalog import family_class
 from openautoglm.plan.dag import RetryPolicy
 from openautoglm.search.finetune_schedule import measured_epoch_s, next_finetune
@@ -29,6 +31,11 @@ DROP_MARGIN = 0.05
 FINETUNE = "finetune"
 #: the most of the run's budget one ordinary trial may take before it is stopped
 TRIAL_SHARE = 0.25
+#: fastest families first: the one trial a run still gets when its budget is spent without a
+#: finished trial, so that it always ends with a model
+FALLBACK_ORDER = ["complement_nb", "tfidf_lr", "nbsvm", "tfidf_svm", "fasttext", "frozen_encoder"]
+#: how long the fallback trial may take whatever the budget says
+FALLBACK_TIMEOUT_S = 600.0
 
 
 @dataclass
@@ -101,11 +108,13 @@ class SearchRunner:
         reserve_s: Callable[[list[TrialRecord]], float],
         on_event: Callable[[dict[str, Any]], None] | None = None,
         state: RunState | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
         self.texts, self.y, self.language = texts, y, language
         self.run_dir, self.settings, self.executor = run_dir, settings, executor
         self.reserve_s = reserve_s
         self.on_event = on_event or (lambda event: None)
+        self.stop = stop or threading.Event()
         self.tpe_families = [f for f in settings.families if f != FINETUNE]
         self.live = set(self.tpe_families)
         self.records: list[TrialRecord] = []
@@ -184,6 +193,7 @@ class SearchRunner:
     def run(self) -> SearchOutcome:
         """Run trials until a stop condition holds; returns every trial's record."""
         while True:
+            self._check_stop()
             reason = self._stop_reason()
             if reason:
                 break
@@ -196,7 +206,32 @@ class SearchRunner:
         for result in self.executor.cancel():
             self._finish(result)
         self._log("search_stopped", reason=reason)
+        if not any(r.state == "complete" for r in self.records):
+            self._fallback()
         return SearchOutcome(self.records, self.holdout[1], self.events)
+
+    def _check_stop(self) -> None:
+        """On an interrupt, stop the running trials without recording them as finished.
+
+        They stay "running" in the run state, so a resume runs them again, exactly as after
+        a kill.
+        """
+        if self.stop.is_set():
+            self.executor.cancel()
+            self._log("search_interrupted", running=len(self._pending))
+            raise Interrupted("the search was interrupted")
+
+    def _fallback(self) -> None:
+        """No trial finished in the budget: run the fastest family once, whatever the time."""
+        family = next((f for f in FALLBACK_ORDER if f in self.tpe_families), None)
+        if family is None:
+            return
+        self._log("fallback_started", family=family, reason="no trial finished within the budget")
+        self._submit_tpe(family, defaults=True, timeout=FALLBACK_TIMEOUT_S)
+        while self.executor.busy:
+            self._check_stop()
+            for result in self.executor.poll(0.5):
+                self._finish(result)
 
     def time_left(self) -> float:
         """Seconds until the run's deadline."""
@@ -256,7 +291,7 @@ class SearchRunner:
         return self._submit_tpe(None, defaults=False)
 
     # --------------------------------------------------------------- trials
-    def _submit_tpe(self, family: str | None, defaults: bool) -> bool:
+    def _submit_tpe(self, family: str | None, defaults: bool, timeout: float | None = None) -> bool:
         if family is not None:
             self.study.enqueue_trial({"family": family}, user_attrs={"defaults": defaults})
         for _ in range(20):
@@ -271,7 +306,7 @@ class SearchRunner:
             self.study.enqueue_trial({"family": best_live})
             trial = self.study.ask()
             chosen, params = suggest_config(trial, self.tpe_families)
-        self._submit(trial, chosen, params)
+        self._submit(trial, chosen, params, timeout)
         return True
 
     def _best_live_family(self) -> str:
@@ -282,7 +317,11 @@ class SearchRunner:
         return max(best, key=best.__getitem__) if best else sorted(self.live)[0]
 
     def _submit(
-        self, trial: optuna.trial.Trial | None, family: str, params: dict[str, Any]
+        self,
+        trial: optuna.trial.Trial | None,
+        family: str,
+        params: dict[str, Any],
+        timeout: float | None = None,
     ) -> None:
         number = trial.number if trial is not None else 10_000 + len(self.records)
         record = TrialRecord(number, family, params, "running", self.round)
@@ -300,10 +339,11 @@ class SearchRunner:
             trial_dir=str(self.run_dir / "trials" / f"{number:04d}"),
         )
         key = f"trial-{number}"
-        timeout = max(5.0, self._budget_left())
-        if family != FINETUNE and self.settings.time_budget_s:
-            # one slow configuration must not hold a worker for most of the run
-            timeout = min(timeout, max(30.0, TRIAL_SHARE * self.settings.time_budget_s))
+        if timeout is None:
+            timeout = max(5.0, self._budget_left())
+            if family != FINETUNE and self.settings.time_budget_s:
+                # one slow configuration must not hold a worker for most of the run
+                timeout = min(timeout, max(30.0, TRIAL_SHARE * self.settings.time_budget_s))
         resources = family_class(family).resources
         # a worker that dies (e.g. killed for memory) gets one more try; an error does not
         retry = RetryPolicy(count=1, backoff_s=1.0, on=("crashed",))
