@@ -115,3 +115,74 @@ def test_a_described_task_trains_and_keeps_its_parse(reviews: Path, tmp_path: Pa
     assert len(result.leaderboard) == 2  # the words' trial cap
     assert result.metrics["accuracy"] > 0.7
     assert (tmp_path / "run" / "parse.json").is_file()
+
+
+# --- a label the words name and the data lacks (issue 8, item 12) -----------------------------
+
+
+@pytest.fixture
+def tickets(tmp_path: Path) -> Path:
+    kinds = ["billing", "shipping"]
+    frame = pd.DataFrame(
+        {"body": [f"ticket {i} about {kinds[i % 2]}" for i in range(40)],
+         "kind": [kinds[i % 2] for i in range(40)]}
+    )  # fmt: skip
+    return _write(tmp_path, "tickets.csv", frame)
+
+
+@pytest.mark.parametrize(
+    "separator", ["、", "，", ",", "；", ";", "/", "|", "｜", " ", "和", "或", "或者"]
+)
+def test_a_chinese_label_the_data_lacks_is_a_question_whatever_its_separator(
+    reviews: Path, separator: str
+) -> None:
+    text = f"把 reviews.csv 分为正面{separator}负面{separator}中性，优化宏F1，10分钟内完成"
+    with pytest.raises(ClarificationNeeded) as info:
+        parse_description(text, base_dir=reviews.parent)
+    assert info.value.field == "labels"
+    assert "中性" in info.value.question and info.value.options == ["正面, 负面"]
+
+
+@pytest.mark.parametrize("separator", [", ", "; ", " / ", " | ", "，", "；", " or "])
+def test_an_english_label_the_data_lacks_is_a_question_whatever_its_separator(
+    tickets: Path, separator: str
+) -> None:
+    text = (
+        f"Classify the tickets in tickets.csv as billing{separator}shipping{separator}returns; "
+        "optimise macro F1 and finish within 10 minutes"
+    )
+    with pytest.raises(ClarificationNeeded) as info:
+        parse_description(text, base_dir=tickets.parent)
+    assert info.value.field == "labels"
+    assert "returns" in info.value.question and "F1" not in info.value.question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Classify the tickets in tickets.csv as billing or shipping, optimise macro F1 and finish "
+        "within 10 minutes",
+        "Classify tickets.csv as billing; shipping; optimise macro F1; 10 minutes",
+        "把 tickets.csv 的工单分为 billing；shipping，优化宏F1，10分钟内完成",
+        "把 tickets.csv 分为 billing 或 shipping 并优化宏F1，限时10分钟",
+    ],
+    ids=lambda v: v[:30],
+)
+def test_constraints_after_the_labels_leave_the_datas_labels_unquestioned(
+    tickets: Path, text: str
+) -> None:
+    result = parse_description(text, base_dir=tickets.parent)
+    assert result.value("labels") == ["billing", "shipping"]
+    assert result.fields["labels"].source == "words"
+    assert result.value("metric") == "f1_macro" and result.value("time_budget_s") == 600.0
+
+
+def test_an_answered_label_keeps_its_slash_when_commas_separate(tmp_path: Path) -> None:
+    topics = ["World", "Sci/Tech"]
+    frame = pd.DataFrame({"text": [f"news item {i} here" for i in range(20)], "topic": topics * 10})
+    _write(tmp_path, "news.csv", frame)
+    result = parse_description(
+        "Sort news.csv into world and tech news", base_dir=tmp_path,
+        answers={"labels": "World, Sci/Tech"},
+    )  # fmt: skip
+    assert result.value("labels") == ["World", "Sci/Tech"]

@@ -1,3 +1,4 @@
+import itertools
 import json
 from pathlib import Path
 
@@ -112,3 +113,141 @@ def test_numbers_and_durations_in_words() -> None:
     assert [s for s, _ in find_durations("1h30m")] == [5400.0]
     assert [s for s, _ in find_durations("an hour and a half")] == [5400.0]
     assert find_durations("延迟 5 毫秒, 5 ms, 五分类, (ham/spam)") == []
+
+
+# --- label lists followed by constraints (issue 8, item 12) -----------------------------------
+
+ZH_SEPARATORS = ["、", "，", ",", "；", ";", "/", "／", "|", "｜", " ", "和", " 和 ", "或", "或者"]
+EN_SEPARATORS = [", ", ",", "; ", ";", " / ", "/", " | ", "，", "；", " or ", " and "]
+# what may follow a list: another clause after a comma, a semicolon, a stop, a colon or a dash
+ZH_ENDS = ["，", "；", "。", "：", "——", " "]
+EN_ENDS = [", ", "; ", ". ", ": ", " — ", "，", "；"]
+ZH_CLAUSES = [
+    "优化宏F1，10分钟内完成", "限时半小时", "最多试 20 次", "准确率达到90%", "并优化宏F1",
+    "用准确率评估", "模型不超过50MB", "单条延迟不超过10毫秒", "尽快完成", "文本列是 content",
+    "训练时间不超过1小时", "以宏F1为准",
+]  # fmt: skip
+EN_CLAUSES = [
+    "optimise macro F1 and finish within 10 minutes", "finish in 5 min", "at most 10 trials",
+    "use accuracy as the metric", "target accuracy 0.9", "keep latency under 20 ms", "macro F1",
+    "then stop after 8 trials", "be quick", "model under 50 MB", "budget 2 hours",
+    "weighted F1, 20 minutes",
+]  # fmt: skip
+
+
+def _labels_of(text: str) -> list[str] | None:
+    return RuleParser().parse(text).flat().get("labels")
+
+
+@pytest.mark.parametrize("separator", ZH_SEPARATORS)
+def test_a_chinese_list_ends_where_a_constraint_starts_whatever_its_separator(
+    separator: str,
+) -> None:
+    wrong = {}
+    for labels in (["好评", "差评", "中评"], ["用户问题", "账单问题", "其他"], ["时间", "地点"]):
+        for end, clause in itertools.product(ZH_ENDS, ZH_CLAUSES):
+            text = f"把 t.csv 分为{separator.join(labels)}{end}{clause}"
+            if _labels_of(text) != labels:
+                wrong[text] = _labels_of(text)
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("separator", EN_SEPARATORS)
+def test_an_english_list_ends_where_a_constraint_starts_whatever_its_separator(
+    separator: str,
+) -> None:
+    wrong = {}
+    for labels in (["billing", "shipping", "returns"], ["first class", "economy", "business"]):
+        for end, clause in itertools.product(EN_ENDS, EN_CLAUSES):
+            text = f"Classify the tickets in t.csv as {separator.join(labels)}{end}{clause}"
+            if _labels_of(text) != labels:
+                wrong[text] = _labels_of(text)
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "Classify the tickets in data.csv as billing, shipping or returns, optimise macro F1 "
+            "and finish within 10 minutes",
+            {
+                "labels": ["billing", "shipping", "returns"],
+                "metric": "f1_macro",
+                "time_budget_s": 600.0,
+            },
+        ),
+        (
+            "Classify the tickets in data.csv as billing, shipping, or returns, and finish",
+            {"labels": ["billing", "shipping", "returns"]},
+        ),
+        (
+            "Sort data.csv into billing, shipping and returns, then stop after 5 trials",
+            {"labels": ["billing", "shipping", "returns"], "max_trials": 5},
+        ),
+        (
+            "Label the rows of data.csv as spam or ham, use accuracy as the metric",
+            {"labels": ["spam", "ham"], "metric": "accuracy"},
+        ),
+        (
+            "classify t.csv into: billing; shipping; returns; at most 10 trials",
+            {"labels": ["billing", "shipping", "returns"], "max_trials": 10},
+        ),
+        (
+            "把 reviews.csv 分为好评；差评；中评，优化宏F1，10分钟内完成",
+            {"labels": ["好评", "差评", "中评"], "metric": "f1_macro", "time_budget_s": 600.0},
+        ),
+        (
+            "把 reviews.csv 分为：好评、差评；中评；限时10分钟",
+            {"labels": ["好评", "差评", "中评"], "time_budget_s": 600.0},
+        ),
+        (
+            "把 reviews.csv 分为正面和负面两类并优化宏F1",
+            {"labels": ["正面", "负面"], "metric": "f1_macro"},
+        ),
+        (
+            "把 reviews.csv 分为好评、差评或中评10分钟内完成",
+            {"labels": ["好评", "差评", "中评"], "time_budget_s": 600.0},
+        ),
+        (
+            "类别：正面｜负面｜中性，模型不超过50MB，最多20组参数",
+            {"labels": ["正面", "负面", "中性"], "max_model_mb": 50.0, "max_trials": 20},
+        ),
+        (
+            "判断 t.csv 里的评论是好评、差评还是中评；优化宏F1",
+            {"labels": ["好评", "差评", "中评"], "metric": "f1_macro"},
+        ),
+    ],
+    ids=lambda v: str(v)[:30],
+)
+def test_constraint_phrases_in_a_long_description_are_never_labels(text: str, expect: dict) -> None:
+    flat = RuleParser().parse(text).with_defaults().flat()
+    assert {k: flat.get(k) for k in expect} == expect
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        # a column the words name is no label, though it sits in the list
+        (
+            "text column is body; classify t.csv into sports, politics or body",
+            ["sports", "politics"],
+        ),
+        ("把 t.csv 分为好评、差评，文本列是 content；标签列是 sentiment", ["好评", "差评"]),
+        # 及 in 及格, 用 in 用户, 在 in 在线 are parts of words, not separators or clause openers
+        ("把 t.csv 分为及格、不及格，准确率达到90%", ["及格", "不及格"]),
+        ("把 t.csv 分为在线支付、请假、用户问题；最多20组参数", ["在线支付", "请假", "用户问题"]),
+        ("把 t.csv 分为一组、二组、三组", ["一组", "二组", "三组"]),
+        # the list's own words: "returns", "stop", "Sci/Tech" stay labels
+        ("classify t.csv as play, pause or stop; finish in 5 min", ["play", "pause", "stop"]),
+        (
+            "Sort t.csv into World, Sports, Business and Sci/Tech; weighted F1, 20 minutes",
+            ["World", "Sports", "Business", "Sci/Tech"],
+        ),
+    ],
+    ids=lambda v: str(v)[:30],
+)
+def test_column_names_and_word_parts_do_not_break_a_label_list(
+    text: str, labels: list[str]
+) -> None:
+    assert _labels_of(text) == labels

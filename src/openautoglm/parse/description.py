@@ -12,6 +12,7 @@ from openautoglm.parse.numbers import find_durations
 from openautoglm.parse.prompts import DataContext
 from openautoglm.parse.reconcile import reconcile, resolve
 from openautoglm.parse.result import ClarificationNeeded, ParseResult
+from openautoglm.parse.rule_labels import split_list
 from openautoglm.parse.rules import RuleParser
 from openautoglm.spec import parse_duration
 
@@ -170,7 +171,7 @@ def _apply_answers(result: ParseResult, answers: dict[str, str]) -> None:
 def _answer_value(name: str, raw: str) -> Any:
     raw = raw.strip()
     if name == "labels":
-        return [part for part in _LIST_SEP.split(raw) if part]
+        return split_list(raw)
     if name == "text_column":
         parts = [part for part in _LIST_SEP.split(raw) if part]
         return parts if len(parts) > 1 else raw

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS
+from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.numbers import NUMBER, find_durations, to_number
 from openautoglm.parse.result import ParseResult
 from openautoglm.parse.rule_columns import find_columns
@@ -55,15 +56,6 @@ _CLASSIFY = re.compile(
     r"\bspam\b|\bsentiment\b|分类|分成|分为|归类|识别|判断|打标签|情感分析|\binto\b",
     re.I,
 )
-_METRICS: list[tuple[str, str, float]] = [
-    (r"macro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*macro|"
-     r"宏\s*(?:平均)?\s*f1(?:值|分数)?", "f1_macro", 0.95),
-    (r"weighted[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*weighted|"
-     r"加权\s*(?:平均)?\s*f1(?:值|分数)?", "f1_weighted", 0.95),
-    (r"log[\s_-]*loss|cross[\s-]*entropy|对数损失|交叉熵", "log_loss", 0.95),
-    (r"\baccuracy\b|\bacc\b|准确率|正确率|准确度|精度", "accuracy", 0.95),
-    (r"\bf1(?:[\s_-]*score)?\b|f1\s*值|f1\s*分数", "f1_macro", 0.7),
-]  # fmt: skip
 _TRIALS = [
     re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:trials?|configurations?|configs?|"
                rf"hyper-?parameter sets?)\b", re.I),
@@ -104,7 +96,8 @@ class RuleParser:
         masked = self._paths(text, result)
         task = self._task_type(masked, result)
         self._columns(masked, task, result)
-        labels, evidence = find_labels(masked)
+        # a column the words name ("标签列是 sentiment") is never one of the labels
+        labels, evidence = find_labels(masked, _column_names(result))
         if labels:
             result.set("labels", labels, "words", 0.85, evidence)
         self._metric(masked, result)
@@ -177,7 +170,7 @@ class RuleParser:
     # ----------------------------------------------------------------- metric
     def _metric(self, text: str, result: ParseResult) -> None:
         hits: list[tuple[int, int, str, float]] = []
-        for pattern, metric, confidence in _METRICS:
+        for pattern, metric, confidence in METRICS:
             for match in re.finditer(pattern, text, re.I):
                 if not any(s <= match.start() < e for s, e, _, _ in hits):
                     hits.append((match.start(), match.end(), metric, confidence))
@@ -243,6 +236,14 @@ class RuleParser:
             if 0 < value <= 1:
                 result.set("target_score", value, "words", 0.8, match.group(0))
                 return
+
+
+def _column_names(result: ParseResult) -> list[str]:
+    names: list[str] = []
+    for field in ("text_column", "label_column"):
+        value = result.value(field)
+        names += value if isinstance(value, list) else [value] if value else []
+    return names
 
 
 def _first_match(patterns: list[str], text: str) -> str | None:

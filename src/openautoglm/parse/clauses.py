@@ -1,0 +1,136 @@
+"""Phrases that say how to build the model (metric, budget, limits, orders): never a label.
+
+A label list in a description is often followed by more instructions with no full stop between
+("…as billing, shipping or returns, optimise macro F1 and finish within 10 minutes"). The list
+reader asks :func:`states_a_constraint` of each item so that such a clause ends the list instead
+of becoming a label.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from openautoglm.parse.numbers import find_durations
+
+#: metric phrases: (pattern, metric, confidence); the rule parser reads the metric from these
+METRICS: list[tuple[str, str, float]] = [
+    (r"macro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*macro|"
+     r"宏\s*(?:平均)?\s*f1(?:值|分数)?", "f1_macro", 0.95),
+    (r"weighted[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*weighted|"
+     r"加权\s*(?:平均)?\s*f1(?:值|分数)?", "f1_weighted", 0.95),
+    (r"log[\s_-]*loss|cross[\s-]*entropy|对数损失|交叉熵", "log_loss", 0.95),
+    (r"\baccuracy\b|\bacc\b|准确率|正确率|准确度|精度", "accuracy", 0.95),
+    (r"\bf1(?:[\s_-]*score)?\b|f1\s*值|f1\s*分数", "f1_macro", 0.7),
+]  # fmt: skip
+_OTHER_METRICS = r"\bprecision\b|\brecall\b|\bauc\b|召回率|精确率"
+_METRIC = re.compile("|".join([*(f"(?:{p})" for p, _, _ in METRICS), _OTHER_METRICS]), re.I)
+# a limit with its unit: 90%, 50 MB, 20 ms, 8 trials, 30 次, 20 组 (digits only: 一组 is a name)
+_QUANTITY = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|percent\b|个百分点|[KMG]i?B\b|兆|ms\b|milliseconds?\b|毫秒"
+    r"|trials?\b|configs?\b|configurations?\b|epochs?\b|次|组|轮)",
+    re.I,
+)
+_MASKED_PATH = re.compile(r"\bFILE\b")  # the rule parser blanks data paths out to this word
+
+# an English clause opens with an order, a modal or a pronoun ("optimise …", "then …", "we …");
+# only words that are hardly ever a class name, so "returns" or "stop" stay labels
+_EN_OPENERS = frozenset(
+    "optimise optimize maximise maximize minimise minimize improve finish use aim ensure make be "
+    "then also please should must need needs want prefer prioritise prioritize focus evaluate "
+    "validate tune spend do don't i we you it this that which".split()
+)
+_EN_WORDS = frozenset(
+    "metric metrics budget latency deadline trials column columns dataset model".split()
+)
+# words an English label list never starts with ("the label", "each text")
+_EN_NOT_FIRST = frozenset("the a an label labels text input target each every".split())
+_EN_LIMIT = re.compile(
+    r"\b(?:at most|at least|up to|no more than|less than|more than|max(?:imum)?|target)\b", re.I
+)
+_EN_MAX_WORDS = 3
+
+# a Chinese clause opens with a preposition, a conjunction or a modal ("用…", "并…", "尽量…");
+# checked on jieba words so that 用户 or 在线 (words of their own) stay labels
+_ZH_OPENERS = frozenset(
+    "用 以 在 并 并且 而且 然后 同时 再 请 要 需要 希望 尽量 尽快 务必 必须 另外 此外 "
+    "使用 采用 把 将 让 按 按照 根据 保证 确保 不要 只要 最好".split()
+)
+# verbs of a setting, found as substrings (jieba splits some, 最多 → 最 多); a clause starts there
+_ZH_VERBS = "优化 限时 训练 预算 最多 至少 不超过 不低于 达到 提升 提高 最大化 最小化 评估".split()
+# nouns of a setting: never in a label, but often after a subject (文本列, 单条延迟), so a
+# clause does not start at them
+_ZH_NOUNS = "以内 之内 目标 指标 延迟 时延 模型 分钟 小时 毫秒 字段 参数 试验 耗时".split()
+_ZH_CHARS = frozenset("列 秒".split())  # whole words only: 列 in 文本列, not in 系列
+_ZH_MAX_CHARS = 10
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def states_a_constraint(item: str) -> bool:
+    """Whether ``item`` names a metric, a budget, a limit, a file or an order: not a label."""
+    if _METRIC.search(item) or _QUANTITY.search(item) or _MASKED_PATH.search(item):
+        return True
+    if find_durations(item):
+        return True
+    return _zh_clause(item) if _CJK.search(item) else _en_clause(item)
+
+
+def clause_start(item: str) -> int | None:
+    """Where a clause glued to a label starts (中评并优化宏F1 → 2, "returns finish now" → 8)."""
+    # not at a path: in "数据是 FILE" the words before it are no label but the clause's subject
+    starts = [m.start() for p in (_METRIC, _QUANTITY) for m in p.finditer(item)]
+    starts += [start for _, (start, _) in find_durations(item)]
+    if _CJK.search(item):
+        starts += [m.start() for verb in _ZH_VERBS for m in re.finditer(verb, item)]
+        starts += [start for start, word in _zh_spans(item)[1:] if word in _ZH_OPENERS]
+    else:
+        starts += [m.start() for m in _EN_LIMIT.finditer(item)]
+        words = list(re.finditer(r"[\w']+", item))[1:]
+        # not at nouns: "keep latency" is no label "keep" and a clause after it
+        starts += [m.start() for m in words if m[0].lower() in _EN_OPENERS]
+    return min(starts, default=None)
+
+
+def word_bounds(text: str) -> frozenset[int]:
+    """The offsets where jieba's words of ``text`` start or end."""
+    bounds, offset = {0}, 0
+    for word in _zh_words(text):
+        offset += len(word)
+        bounds.add(offset)
+    return frozenset(bounds)
+
+
+def _en_clause(item: str) -> bool:
+    words = [w.strip(".,:;!?\"'").lower() for w in item.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > _EN_MAX_WORDS or _EN_LIMIT.search(item):
+        return True
+    return words[0] in _EN_OPENERS or words[0] in _EN_NOT_FIRST or bool(_EN_WORDS & set(words))
+
+
+def _zh_clause(item: str) -> bool:
+    if len(item) > _ZH_MAX_CHARS:
+        return True
+    if any(word in item for word in (*_ZH_VERBS, *_ZH_NOUNS)):
+        return True
+    words = {word for _, word in _zh_spans(item)}
+    return bool(words & _ZH_CHARS or words & _ZH_OPENERS)
+
+
+def _zh_spans(text: str) -> list[tuple[int, str]]:
+    """jieba's words of ``text`` with their offsets, blanks left out."""
+    spans, offset = [], 0
+    for word in _zh_words(text):
+        if word.strip():
+            spans.append((offset, word))
+        offset += len(word)
+    return spans
+
+
+@lru_cache(maxsize=1024)
+def _zh_words(item: str) -> tuple[str, ...]:
+    import jieba  # imported lazily: loading its dictionary costs about half a second
+
+    jieba.setLogLevel(60)
+    # no HMM: an unknown pair such as 用宏 (in 用宏F1评估) stays two words, 用 then 宏
+    return tuple(jieba.lcut(item, HMM=False))
