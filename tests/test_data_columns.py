@@ -68,8 +68,9 @@ def test_ambiguous_unnamed_label_columns(tmp_path: Path) -> None:
 
 
 def test_explicit_columns_resolve_ambiguity(tmp_path: Path) -> None:
-    frame = _frame("review", "label")
-    frame["category"] = ["a", "b", "c"] * 4
+    # 24 rows: three classes need 14 training rows for the search's validation split.
+    frame = _frame("review", "label", n=24)
+    frame["category"] = ["a", "b", "c"] * 8
     spec = TaskSpec(dataset_path=_write(tmp_path, frame), label_column="category")
     assert prepare_data(spec).labels == ["a", "b", "c"]
 
@@ -88,3 +89,39 @@ def test_test_file_needs_same_columns(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match=r"test\.csv lacks column\(s\) \['stars'\]"):
         prepare_data(spec)
+
+
+def _twin_text_frame(second_suffix: str) -> pd.DataFrame:
+    texts = [f"row {i} of a plain english sentence about things" for i in range(12)]
+    return pd.DataFrame(
+        {
+            "body_a": texts,
+            "body_b": [t + second_suffix for t in texts],
+            "stars": ["pos", "neg"] * 6,
+        }
+    )
+
+
+def test_close_text_columns_get_a_note_naming_the_flag(tmp_path: Path) -> None:
+    # Issue 8 item 10: near-identical text columns were chosen by length without a word.
+    data = prepare_data(TaskSpec(dataset_path=_write(tmp_path, _twin_text_frame("!"))))
+    assert data.text_column == "body_b"
+    close = [note for note in data.notes if "close call" in note]
+    assert len(close) == 1, data.notes
+    note = close[0]
+    assert "'body_a'" in note and "'body_b' was chosen" in note and "longest" in note
+    assert "--text-column" in note and "text_column=" in note
+
+
+def test_clear_text_column_choice_has_no_close_call_note(tmp_path: Path) -> None:
+    frame = _twin_text_frame(" and a much longer tail that makes this column clearly the text")
+    data = prepare_data(TaskSpec(dataset_path=_write(tmp_path, frame)))
+    assert data.text_column == "body_b"
+    assert not any("close call" in note for note in data.notes)
+
+
+def test_given_text_column_has_no_close_call_note(tmp_path: Path) -> None:
+    path = _write(tmp_path, _twin_text_frame("!"))
+    data = prepare_data(TaskSpec(dataset_path=path, text_column="body_a"))
+    assert data.text_column == "body_a"
+    assert not any("close call" in note for note in data.notes)

@@ -109,3 +109,36 @@ def test_malformed_jsonl_names_line(tmp_path: Path) -> None:
     path.write_text('{"text": "a", "label": "x"}\n{"text": oops}\n', encoding="utf-8")
     with pytest.raises(DataError, match="line 2"):
         read_table(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("h.csv", "text,label\n"),
+        ("h.tsv", "text\tlabel\n"),
+        ("h.json", "[]"),
+        ("h.json", '{"text": [], "label": []}'),
+        ("h.jsonl", "\n\n"),
+    ],
+)
+def test_header_only_file_says_no_data_rows(tmp_path: Path, name: str, content: str) -> None:
+    # Issue 8 item 6: a header-only csv used to come back as an empty frame and crash later.
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=rf"{name.replace('.', '[.]')} has no data rows"):
+        read_table(path)
+
+
+def test_all_rows_empty_says_no_data_rows(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("text,label\n,\n , \n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"d\.csv has no data rows: all 2 rows are empty"):
+        read_table(path)
+
+
+def test_cells_are_object_strings_even_for_all_null_json_column(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps([{"text": "a", "label": None}, {"text": "b", "label": None}]))
+    frame = read_table(path)
+    assert frame["label"].tolist() == ["", ""]
+    assert frame["label"].str.strip().tolist() == ["", ""]

@@ -58,6 +58,9 @@ class TaskSpec(BaseModel):
     target_score: float | None = Field(default=None, gt=0, le=1)
     test_size: float = Field(default=0.2, gt=0, lt=1)
     seed: int = 0
+    # Classes with fewer training rows than this (rows of dataset_path after cleaning and
+    # de-duplication, before any holdout) are dropped with a note instead of failing the run.
+    min_class_rows: int | None = Field(default=None, ge=1)
 
     @field_validator("labels")
     @classmethod

@@ -21,6 +21,8 @@ TEXT_NAMES: frozenset[str] = frozenset(
 # A label column repeats its values; above this distinct/rows share it looks like free text or ids.
 MAX_LABEL_DISTINCT_SHARE = 0.5
 MIN_TEXT_UNIQUE_SHARE = 0.5
+# Mean lengths within this share of the longest are a close call worth telling the user about.
+CLOSE_LENGTH_SHARE = 0.1
 _NUMBER = re.compile(r"^\s*[-+]?\d+(\.\d+)?\s*$")
 
 
@@ -51,8 +53,10 @@ def choose_columns(
         label_column, why = _infer_label(frame, exclude=text_column)
         notes.append(f"label column {label_column!r} chosen: {why}")
     if text_column is None:
-        text_column, why = _infer_text(frame, exclude=label_column)
+        text_column, why, rivals = _rank_text(frame, exclude=label_column)
         notes.append(f"text column {text_column!r} chosen: {why}")
+        if rivals:
+            notes.append(_close_call_note(frame, text_column, rivals))
     if text_column == label_column:
         raise DataError(
             f"text_column and label_column are both {text_column!r}; "
@@ -120,6 +124,12 @@ def _looks_categorical(frame: pd.DataFrame, column: str) -> bool:
 
 
 def _infer_text(frame: pd.DataFrame, exclude: str | None) -> tuple[str, str]:
+    column, why, _ = _rank_text(frame, exclude)
+    return column, why
+
+
+def _rank_text(frame: pd.DataFrame, exclude: str | None) -> tuple[str, str, list[str]]:
+    """The text column, why, and the other candidates whose mean length came close to it."""
     columns = [c for c in frame.columns if c != exclude and not _is_numeric(frame, c)]
     if not columns:
         raise DataError(
@@ -133,9 +143,27 @@ def _infer_text(frame: pd.DataFrame, exclude: str | None) -> tuple[str, str]:
         reason = "named like a text column"
     elif named:
         reason = "longest of the columns named like text"
-    column = max(pool, key=lambda c: _mean_length(frame, c))
-    mean, unique = _mean_length(frame, column), _unique_share(frame, column)
-    return column, f"{reason} (mean {mean:.0f} chars, {unique:.0%} unique)"
+    lengths = {c: _mean_length(frame, c) for c in pool}
+    column = max(pool, key=lambda c: lengths[c])
+    mean, unique = lengths[column], _unique_share(frame, column)
+    # Only a choice made by length can be a close call; a lone text-like name is not one.
+    rivals = [] if len(named) == 1 else _close_rivals(lengths, column)
+    return column, f"{reason} (mean {mean:.0f} chars, {unique:.0%} unique)", rivals
+
+
+def _close_rivals(lengths: dict[str, float], chosen: str) -> list[str]:
+    limit = lengths[chosen] * (1 - CLOSE_LENGTH_SHARE)
+    return [c for c, mean in lengths.items() if c != chosen and mean >= limit]
+
+
+def _close_call_note(frame: pd.DataFrame, chosen: str, rivals: list[str]) -> str:
+    others = ", ".join(f"{c!r} ({_mean_length(frame, c):.0f} chars)" for c in rivals)
+    return (
+        f"close call for the text column: {others} came within {CLOSE_LENGTH_SHARE:.0%} of "
+        f"{chosen!r} ({_mean_length(frame, chosen):.0f} chars) in mean length; {chosen!r} was "
+        "chosen only for being the longest (ties go to the leftmost column). If another is "
+        "meant, pass text_column='NAME'."
+    )
 
 
 class AmbiguousColumn(DataError):

@@ -17,10 +17,16 @@ from openautoglm.data.profile import build_profile, data_hash
 from openautoglm.data.readers import read_table
 from openautoglm.data.splits import count_conflicts, dedupe_pairs, drop_overlap, holdout_split
 from openautoglm.data.validate import (
+    MIN_TRAIN_ROWS,
+    check_class_sizes,
     check_classes,
     check_test_labels,
+    check_two_classes,
+    check_validation_split,
     clean_rows,
     keep_labels,
+    min_rows_per_class,
+    rare_classes,
     restrict_labels,
 )
 from openautoglm.spec import TaskSpec
@@ -50,6 +56,19 @@ class _Rows:
     labels: list[str]
 
 
+_AFTER_LEAKS = " after removing texts that also occur in the test set"
+
+
+@dataclass
+class _Counts:
+    """What cleaning dropped, for the profile."""
+
+    dup_within: int = 0
+    dup_overlap: int = 0
+    dropped_unlisted: int = 0
+    dropped_rare: dict[str, int] = field(default_factory=dict)
+
+
 def prepare_data(spec: TaskSpec) -> PreparedData:
     """Read, clean, validate, dedupe, split and profile the data a TaskSpec points to."""
     notes: list[str] = []
@@ -58,44 +77,16 @@ def prepare_data(spec: TaskSpec) -> PreparedData:
             f"{spec.task_type} reads one text column, got {spec.text_column}; pass one column "
             "(two text columns are for text_pair_classification)."
         )
-    train_frame = _read(spec.dataset_path, notes)
-    test_frame = _read(spec.test_path, notes) if spec.test_path else None
-    choice = choose_columns(
-        train_frame, spec.text_column, spec.label_column, _name(spec.dataset_path)
-    )
-    notes += choice.notes
-    text_col, label_col = choice.text_column, choice.label_column
-    train = _Rows(*clean_rows(train_frame, text_col, label_col, _name(spec.dataset_path)))
-    test = None
-    if test_frame is not None and spec.test_path:
-        _check_test_columns(test_frame, text_col, label_col, spec.test_path)
-        test = _Rows(*clean_rows(test_frame, text_col, label_col, _name(spec.test_path)))
-
+    train, test, text_col, label_col = _load(spec, notes)
+    counts = _Counts()
     if spec.label_map:
         _rename_labels(train, test, spec.label_map, notes)
-    dropped = _restrict(train, test, spec, notes)
-    check_classes(train.labels)
-    train.texts, train.labels, dup_within = dedupe_pairs(train.texts, train.labels)
-    if dup_within:
-        notes.append(f"dropped {dup_within} exact duplicate (text, label) rows from training data")
-    _note_conflicts(train, notes)
-
-    if test is None:
-        train, test = _holdout(train, spec, notes)
-        test_source = "holdout"
-    else:
-        test_source = "test_path"
-    train.texts, train.labels, dup_overlap = drop_overlap(train.texts, train.labels, test.texts)
-    if dup_overlap:
-        notes.append(
-            f"removed {dup_overlap} training rows whose text also occurs in the test set "
-            "(prevents leakage into the score)"
-        )
-        check_classes(train.labels, context=" after removing texts that also occur in the test set")
+    counts.dropped_unlisted = _restrict(train, test, spec, notes)
+    train, test, test_source = _dedupe_and_split(train, test, spec, counts, notes)
     test_name = _name(spec.test_path) if spec.test_path else "the holdout test set"
     check_test_labels(train.labels, test.labels, test_name)
 
-    labels = list(spec.labels) if spec.labels else sorted(set(train.labels))
+    labels = _label_order(spec, train, counts.dropped_rare)
     language = detect_language(train.texts)
     notes.append(f"language detected: {language}")
     if spec.constraints.language and spec.constraints.language != language:
@@ -110,9 +101,10 @@ def prepare_data(spec: TaskSpec) -> PreparedData:
         language=language,
         text_column=text_col,
         label_column=label_col,
-        duplicates_within_train=dup_within,
-        duplicates_train_test=dup_overlap,
-        dropped_unlisted_labels=dropped,
+        duplicates_within_train=counts.dup_within,
+        duplicates_train_test=counts.dup_overlap,
+        dropped_unlisted_labels=counts.dropped_unlisted,
+        dropped_rare_classes=counts.dropped_rare,
         test_source=test_source,
     )
     return PreparedData(
@@ -129,6 +121,105 @@ def prepare_data(spec: TaskSpec) -> PreparedData:
         profile=profile,
         data_hash=data_hash(train.texts, train.labels, test.texts, test.labels),
     )
+
+
+def _load(spec: TaskSpec, notes: list[str]) -> tuple[_Rows, _Rows | None, str, str]:
+    """Read the files, choose the columns and clean the rows."""
+    train_frame = _read(spec.dataset_path, notes)
+    test_frame = _read(spec.test_path, notes) if spec.test_path else None
+    choice = choose_columns(
+        train_frame, spec.text_column, spec.label_column, _name(spec.dataset_path)
+    )
+    notes += choice.notes
+    text_col, label_col = choice.text_column, choice.label_column
+    train = _Rows(*clean_rows(train_frame, text_col, label_col, _name(spec.dataset_path)))
+    test = None
+    if test_frame is not None and spec.test_path:
+        _check_test_columns(test_frame, text_col, label_col, spec.test_path)
+        test = _Rows(*clean_rows(test_frame, text_col, label_col, _name(spec.test_path)))
+    return train, test, text_col, label_col
+
+
+def _dedupe_and_split(
+    train: _Rows, test: _Rows | None, spec: TaskSpec, counts: _Counts, notes: list[str]
+) -> tuple[_Rows, _Rows, str]:
+    """Drop duplicates, leaks and (if asked) rare classes, then check what the search needs."""
+    train.texts, train.labels, counts.dup_within = dedupe_pairs(train.texts, train.labels)
+    if counts.dup_within:
+        notes.append(
+            f"dropped {counts.dup_within} exact duplicate (text, label) rows from training data"
+        )
+    if test is not None:
+        # Before the class checks, so they count the training rows the search will really get.
+        counts.dup_overlap = _drop_leaks(train, test, notes)
+    _note_conflicts(train, notes)
+    counts.dropped_rare = _drop_rare_classes(train, test, spec, notes)
+    source = _name(spec.dataset_path)
+    cv_needs = " for the search's cross-validation"
+    if test is not None:
+        where = f" in {source}" + (_AFTER_LEAKS if counts.dup_overlap else "")
+        check_classes(train.labels, MIN_TRAIN_ROWS, where, cv_needs)
+        check_validation_split(train.labels)
+        return train, test, "test_path"
+    why = (
+        f" (with no test file 1 goes to the test set, and the search's cross-validation needs "
+        f"{MIN_TRAIN_ROWS})"
+    )
+    check_two_classes(train.labels, f" in {source}")
+    needed = min_rows_per_class(holdout=True)
+    check_class_sizes(train.labels, needed, f" in {source} once a test row is held out", why)
+    train, test = _holdout(train, spec, notes)
+    counts.dup_overlap = _drop_leaks(train, test, notes)
+    if counts.dup_overlap:
+        # Only texts seen with two labels can leak here; losing them may starve a class.
+        check_classes(train.labels, MIN_TRAIN_ROWS, f" in {source}{_AFTER_LEAKS}", cv_needs)
+    check_validation_split(train.labels, f" (after holding out {len(test.labels)} for testing)")
+    return train, test, "holdout"
+
+
+def _drop_leaks(train: _Rows, test: _Rows, notes: list[str]) -> int:
+    train.texts, train.labels, removed = drop_overlap(train.texts, train.labels, test.texts)
+    if removed:
+        notes.append(
+            f"removed {removed} training rows whose text also occurs in the test set "
+            "(prevents leakage into the score)"
+        )
+    return removed
+
+
+def _drop_rare_classes(
+    train: _Rows, test: _Rows | None, spec: TaskSpec, notes: list[str]
+) -> dict[str, int]:
+    # min_class_rows trades the rare classes for a run that can train at all.
+    if spec.min_class_rows is None:
+        return {}
+    rare = rare_classes(train.labels, spec.min_class_rows)
+    if not rare:
+        return {}
+    keep = sorted(set(train.labels) - set(rare))
+    train.texts, train.labels, dropped = keep_labels(train.texts, train.labels, keep)
+    message = (
+        f"dropped {len(rare)} class(es) with fewer than {spec.min_class_rows} training rows "
+        f"(min_class_rows={spec.min_class_rows}): {rare}, {dropped} training rows"
+    )
+    if test is not None:
+        test.texts, test.labels, dropped_test = keep_labels(test.texts, test.labels, keep)
+        message += f" and {dropped_test} test rows"
+        if not test.texts:
+            raise DataError(
+                f"every row of test file {_name(spec.test_path or '')} belongs to a class dropped "
+                f"by min_class_rows={spec.min_class_rows} ({sorted(rare)}); lower min_class_rows "
+                "or add training rows for those classes."
+            )
+    notes.append(message)
+    return rare
+
+
+def _label_order(spec: TaskSpec, train: _Rows, dropped: dict[str, int]) -> list[str]:
+    # labels= fixes the order; classes dropped by min_class_rows leave it.
+    if spec.labels:
+        return [label for label in spec.labels if label not in dropped]
+    return sorted(set(train.labels))
 
 
 def _read(path: str, notes: list[str]) -> pd.DataFrame:

@@ -47,8 +47,22 @@ def read_table(path: str | Path) -> pd.DataFrame:
         text, encoding = decode_file(path)
         frame = _parse_text(text, suffix, path)
     frame = _as_strings(frame)
+    _check_has_rows(frame, path)
     frame.attrs["encoding"] = encoding
     return frame
+
+
+def _check_has_rows(frame: pd.DataFrame, path: Path) -> None:
+    # Caught here, before column inference and training, so the user hears about the file.
+    columns = [str(c) for c in frame.columns]
+    if len(frame) == 0:
+        header = f" (only the header {columns})" if columns else ""
+        raise DataError(f"{path} has no data rows{header}; add rows below the header.")
+    if all(not cell.strip() for column in frame.columns for cell in frame[column]):
+        raise DataError(
+            f"{path} has no data rows: all {len(frame)} rows are empty (columns {columns}); "
+            "fill in the texts and labels."
+        )
 
 
 def decode_file(path: Path) -> tuple[str, str]:
@@ -181,7 +195,9 @@ def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
         repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
         raise DataError(f"duplicate column names {repeated}; rename the columns so each is unique.")
     for column in frame.columns:
-        frame[column] = [_cell_to_str(value) for value in frame[column].tolist()]
+        # object dtype even when empty: pandas would make an empty column float, breaking .str
+        cells = [_cell_to_str(value) for value in frame[column].tolist()]
+        frame[column] = pd.Series(cells, index=frame.index, dtype=object)
     return frame
 
 

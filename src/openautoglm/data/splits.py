@@ -7,6 +7,9 @@ from collections import Counter, defaultdict
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+# Training rows each class needs in the search (stratified k-fold with k >= 2); see validate.py.
+MIN_TRAIN_ROWS = 2
+
 
 def dedupe_pairs(texts: list[str], labels: list[str]) -> tuple[list[str], list[str], int]:
     """Drop exact repeats of a (text, label) pair, keeping the first; return the drop count."""
@@ -69,20 +72,24 @@ def _per_class_split(labels: list[str], test_size: float, seed: int) -> tuple[np
 def _ensure_coverage(
     labels: list[str], train_idx: np.ndarray, test_idx: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    # Rounding can leave a rare class with no rows on one side; move one row across when the
-    # other side can spare it. Training coverage comes first: an unseen class cannot be learned.
+    # Rounding (or a large test_size) can leave a rare class short on one side; move rows across
+    # while the other side can spare them. Training comes first: the search's cross-validation
+    # needs MIN_TRAIN_ROWS of every class, and an unseen class cannot be learned at all.
     train = train_idx.tolist()
     test = test_idx.tolist()
-    _lend(labels, source=test, target=train)
-    _lend(labels, source=train, target=test)
+    _lend(labels, source=test, target=train, want=MIN_TRAIN_ROWS, keep=1)
+    _lend(labels, source=train, target=test, want=1, keep=MIN_TRAIN_ROWS)
     return np.array(sorted(train), dtype=np.int64), np.array(sorted(test), dtype=np.int64)
 
 
-def _lend(labels: list[str], source: list[int], target: list[int]) -> None:
+def _lend(labels: list[str], source: list[int], target: list[int], want: int, keep: int) -> None:
+    """Move rows so each class has `want` in target, leaving at least `keep` in source."""
     source_counts = Counter(labels[i] for i in source)
-    target_labels = {labels[i] for i in target}
-    for label, n in sorted(source_counts.items()):
-        if label not in target_labels and n >= 2:
+    target_counts = Counter(labels[i] for i in target)
+    for label in sorted(source_counts):
+        while target_counts[label] < want and source_counts[label] > keep:
             moved = next(i for i in reversed(source) if labels[i] == label)
             source.remove(moved)
             target.append(moved)
+            source_counts[label] -= 1
+            target_counts[label] += 1
