@@ -8,7 +8,6 @@ from typer.testing import CliRunner
 
 from openautoglm import AutoTask
 from openautoglm.cli import app
-from openautoglm.cli_messages import as_cli_message
 from openautoglm.run_folder import RUN_MARKER, RunFolderError, prepare
 
 FAMILIES = ["complement_nb"]
@@ -120,28 +119,3 @@ def test_a_run_folder_with_user_files_is_not_reused_silently(tmp_path):
     with pytest.raises(RunFolderError, match="mine.txt"):
         prepare(run_dir, overwrite=True, inputs=[])
     assert (run_dir / "mine.txt").read_text() == "keep"
-
-
-def test_cli_errors_name_flags_not_python_arguments(tmp_path):
-    data = _data(tmp_path / "d")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app, ["run", "--data", str(data), "--text-column", "txt", "--out", str(out)]
-    )
-    assert result.exit_code == 2
-    message = " ".join(result.output.split())
-    assert "--text-column 'txt' is not a column" in message
-    assert "text_column" not in message
-
-
-def test_cli_message_rewrites_python_arguments_only() -> None:
-    assert as_cli_message("pass overwrite=True to replace it") == "pass --overwrite to replace it"
-    assert as_cli_message("check label_column=.") == "check --label-column."
-    assert (
-        as_cli_message("drop them with --min-class-rows 3 (min_class_rows=3 in Python).")
-        == "drop them with --min-class-rows 3."
-    )
-    assert as_cli_message("not in labels=['a', 'b']") == "not in --labels a,b"
-    assert as_cli_message("a sentence with no arguments = fine") == (
-        "a sentence with no arguments = fine"
-    )

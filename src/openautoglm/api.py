@@ -16,6 +16,7 @@ from openautoglm.engine.steps import STRATEGIES
 from openautoglm.parse import LLMConfig, ParseResult, parse_description
 from openautoglm.parse.reconcile import resolve
 from openautoglm.registry.bundle import TextClassifier, load_bundle
+from openautoglm.search.runner import search_notes
 from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration
 from openautoglm.workflow import EngineSettings, RunOutput, RunWorkflow, default_jobs
 
@@ -32,7 +33,7 @@ class RunResult:
         self.metrics: dict[str, Any] = output.metrics
         self.run_dir: Path = output.run_dir
         self.profile: dict[str, Any] = output.data.profile
-        self.notes: list[str] = output.data.notes
+        self.notes: list[str] = output.data.notes + search_notes(output.events)
         self.labels: list[str] = output.data.labels
         self.ensemble: list[dict[str, Any]] = output.ensemble
         self.timings: dict[str, float] = output.timings
@@ -104,6 +105,7 @@ class AutoTask:
         label_column: str | None = None,
         metric: str = "accuracy",
         target_score: float | None = None,
+        min_class_rows: int | None = None,
         n_jobs: int | None = None,
         seed: int = 0,
         run_dir: str | Path | None = None,
@@ -126,6 +128,7 @@ class AutoTask:
                 labels=list(labels) if labels else None,
                 metric=metric,
                 target_score=target_score,
+                min_class_rows=min_class_rows,
                 seed=seed,
             )
         self.spec = spec

@@ -193,6 +193,10 @@ def run(
     target_score: Annotated[
         float | None, typer.Option(help="Stop once the CV score reaches this.")
     ] = None,
+    min_class_rows: Annotated[
+        int | None,
+        typer.Option(help="Drop classes with fewer training rows than this (default: refuse)."),
+    ] = None,
     n_jobs: Annotated[int | None, _N_JOBS] = None,
     families: Annotated[str | None, _FAMILIES] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
@@ -249,6 +253,7 @@ def run(
         "label_column": label_column,
         "metric": metric,
         "target_score": target_score,
+        "min_class_rows": min_class_rows,
         "seed": seed,
     }
     try:
@@ -326,7 +331,7 @@ def _report(result: Any, as_json: bool) -> None:
         typer.echo(json.dumps(_summary(result), indent=2, ensure_ascii=False, default=str))
         return
     for note in result.notes:
-        console.print(f"[dim]note:[/] {note}")
+        console.print(f"[dim]note:[/] {escape(as_cli_message(note))}")
     console.print(_leaderboard_table(result))
     m = result.metrics
     console.print(
