@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -99,3 +100,89 @@ def test_a_second_runner_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def _lock_free(run_dir: Path) -> bool:
+    from openautoglm.engine.state import RunLock
+
+    try:
+        RunLock(run_dir).acquire().release()
+    except RunLocked:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("budget", "seed"), [(["--time-budget", "40s"], 0), (["--time-budget", "30s"], 1),
+                         (["--max-trials", str(TRIALS)], 2)],
+)  # fmt: skip
+def test_ctrl_c_then_resume_ends_with_a_model(tmp_path: Path, budget: list[str], seed: int) -> None:
+    data = tmp_path / "data.csv"
+    make_texts(60, seed=seed).to_csv(data, index=False)
+    run_dir = tmp_path / "run"
+    args = ["run", "--data", str(data), "--out", str(run_dir), *budget, "--families", FAMILIES,
+            "--n-jobs", "2", "--json"]  # fmt: skip
+    # a new session, as a terminal's Ctrl-C reaches the whole foreground process group
+    process = subprocess.Popen(_cli(*args), env=_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+    _wait_started(run_dir, process)
+    time.sleep(random.Random(seed).uniform(1.0, 12.0))
+    if process.poll() is not None:
+        pytest.skip("the run finished before the interrupt")  # the machine was fast
+    os.killpg(process.pid, signal.SIGINT)
+    while process.poll() is None:  # the lock is held until the process has written its last
+        if _lock_free(run_dir):  # only a run that had already finished gives it back early
+            state = RunState(run_dir / "state.db")
+            assert state.get("status") == "done", "lock released while the run still runs"
+            state.close()
+        time.sleep(0.05)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode == 0:
+        pytest.skip("the run finished before the interrupt reached it")
+    assert process.returncode == 130, stderr[-2000:]
+    assert f"--resume {run_dir}" in " ".join(stderr.split())
+    state = RunState(run_dir / "state.db")
+    assert state.get("status") == "interrupted"
+    state.close()
+    done = subprocess.run(_cli("run", "--resume", str(run_dir), "--json"), env=_env(),
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    state = RunState(run_dir / "state.db")
+    completions = Counter(n for n, event in state.trial_log() if event == "complete")
+    assert completions and max(completions.values()) == 1  # no trial finished twice
+    assert state.get("status") == "done" and set(state.steps().values()) == {"done"}
+    state.close()
+    model = load(run_dir / "model")
+    assert model.predict(["goal match team coach league"]) == ["sports"]
+
+
+def test_resume_with_the_budget_spent_still_ends_with_a_model(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    make_texts(60).to_csv(data, index=False)
+    run_dir = tmp_path / "run"
+    task = AutoTask(dataset_path=data, run_dir=run_dir, families=FAMILIES.split(","), n_jobs=1)
+    events: list[dict] = []
+
+    def interrupt_after_first_trial(event: dict) -> None:
+        if event.get("event") == "trial_started":
+            raise KeyboardInterrupt  # as Ctrl-C would, once the search is under way
+        events.append(event)
+
+    with pytest.raises(KeyboardInterrupt):
+        task.run(time_budget=20, on_event=interrupt_after_first_trial)
+    state = RunState(run_dir / "state.db")
+    state.put("elapsed_s", 60.0)  # as if the whole budget went by before the interrupt
+    state.close()
+    copy = tmp_path / "copy"
+    shutil.copytree(run_dir, copy)
+
+    result = AutoTask.resume(run_dir)  # what is left of the budget: nothing
+    assert result.metrics["accuracy"] > 0.8
+    log = [json.loads(line) for line in (run_dir / "search_log.jsonl").open()]
+    assert any(e["event"] == "fallback_started" for e in log)
+    assert any("budget" in note for note in result.notes)
+
+    result = AutoTask.resume(copy, time_budget=20)  # a fresh budget, counted from now
+    log = [json.loads(line) for line in (copy / "search_log.jsonl").open()]
+    assert not any(e["event"] == "fallback_started" for e in log)
+    assert (result.leaderboard.state == "complete").sum() >= 2

@@ -176,6 +176,7 @@ class RunWorkflow:
         (self.run_dir / "cache").mkdir(exist_ok=True)
         lock = RunLock(self.run_dir).acquire()
         self.state = RunState(self.run_dir / "state.db")
+        interrupted = False
         try:
             self._start_clock(resume, new_budget)
             self.executor = make_executor(self.engine, self._on_executor_event)
@@ -187,13 +188,15 @@ class RunWorkflow:
                 return results["save"]
             except KeyboardInterrupt:
                 self.state.put("status", "interrupted")
+                interrupted = True
                 raise
             finally:
                 self.executor.shutdown()
         finally:
             self._tick(force=True)
             self.state.close()
-            lock.release()
+            # interrupted: the process is on its way out; no other may take the folder before
+            lock.release(at_exit=interrupted)
 
     def _start_clock(self, resume: bool, new_budget: bool = False) -> None:
         """Count time already spent by an interrupted run against the budget."""

@@ -6,6 +6,7 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections import deque
@@ -73,6 +74,7 @@ class LocalExecutor(ExecutorBase):
         self._ctx = mp.get_context(start_method)
         if start_method == "forkserver":
             self._ctx.set_forkserver_preload(_PRELOAD + _torch_preload())
+            _start_forkserver()
         self._queue: deque[Task] = deque()
         self._running: dict[str, _Running] = {}
         self._tasks: dict[str, Task] = {}  # queued or running, by key
@@ -282,6 +284,23 @@ def _main_module_hidden() -> Iterator[None]:
         yield
     finally:
         main.__file__ = path
+
+
+def _start_forkserver() -> None:
+    """Start the fork server with Ctrl-C ignored (it inherits that through exec).
+
+    Ctrl-C reaches the whole process group; a fork server still importing its preload would
+    die of it with a long traceback, while the run itself stops in order.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be changed from the main thread
+    from multiprocessing import forkserver
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _memory_fits(resources: Resources) -> bool:

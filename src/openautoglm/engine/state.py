@@ -47,6 +47,11 @@ class RunLocked(RuntimeError):
     """Another process is running this run folder."""
 
 
+#: locks of interrupted runs: kept until this process ends, so that no other process resumes
+#: the folder while this one is still shutting down; a resume in this process takes one over
+_HELD_UNTIL_EXIT: dict[Path, tuple[RunLock, int]] = {}
+
+
 class RunLock:
     """An exclusive lock on a run folder, released when the process ends (even by kill -9).
 
@@ -61,6 +66,12 @@ class RunLock:
 
     def acquire(self) -> RunLock:
         """Take the lock or raise RunLocked naming the holder's PID."""
+        held = _HELD_UNTIL_EXIT.pop(self.path.resolve(), None)
+        if held is not None:  # this process holds it from an interrupted run: take it over
+            lock, spare_fd = held
+            self._handle, lock._handle = lock._handle, None
+            os.close(spare_fd)
+            return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+")
         try:
@@ -80,8 +91,14 @@ class RunLock:
         self._handle = handle
         return self
 
-    def release(self) -> None:
-        """Give the lock back."""
+    def release(self, at_exit: bool = False) -> None:
+        """Give the lock back (``at_exit``: only when this process ends, or to a resume in it)."""
+        if at_exit and self._handle is not None:
+            # a raw duplicate of the descriptor: Python's teardown closes file objects before
+            # the process ends, the OS closes this one only when the process is gone
+            spare_fd = os.dup(self._handle.fileno())
+            _HELD_UNTIL_EXIT[self.path.resolve()] = (self, spare_fd)
+            return
         if self._handle is not None:
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()

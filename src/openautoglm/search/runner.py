@@ -484,6 +484,19 @@ class SearchRunner:
         )
 
 
+def search_notes(events: list[dict[str, Any]]) -> list[str]:
+    """What a user should know about how the search went (for RunResult.notes)."""
+    notes = []
+    for event in events:
+        if event["event"] == "fallback_started":
+            notes.append(
+                "the time budget was spent before any trial finished, so the fastest family "
+                f"({event['family']}) ran once to give a model; resume with a fresh budget "
+                "(time_budget=) for a better one"
+            )
+    return notes
+
+
 def records_to_json(records: list[TrialRecord]) -> list[dict[str, Any]]:
     """Plain dicts of the records, for leaderboard.json."""
     return [asdict(r) for r in records]
