@@ -35,6 +35,10 @@ def test_tiny_run_saves_and_reloads(tiny_csv, tmp_path) -> None:
     assert len(board) == 4 and {"family", "params", "score", "fit_s"} <= set(board.columns)
     for name in ("spec.json", "profile.json", "study.db", "leaderboard.json", "metrics.json"):
         assert (tmp_path / "run" / name).is_file(), name
+    saved = json.loads((tmp_path / "run" / "metrics.json").read_text())["metrics"]
+    # the speed of the returned model, batch and single text, is reported with the metrics
+    assert saved["predict_rows_per_s"] > 0
+    assert 0 < saved["latency_ms_p50"] <= saved["latency_ms_p95"]
     texts = ["a new chip for the cloud", "spicy soup for dinner"]
     result.save(tmp_path / "model")
     loaded = openautoglm.load(tmp_path / "model")

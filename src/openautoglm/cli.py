@@ -338,6 +338,12 @@ def _report(result: Any, as_json: bool) -> None:
         f"[bold]test[/] ({m['test_source']}, {m['n_test']} rows): accuracy {m['accuracy']:.4f}, "
         f"macro-F1 {m['f1_macro']:.4f}, log loss {m['log_loss']:.4f}"
     )
+    if "latency_ms_p50" in m:
+        console.print(
+            f"[bold]speed[/] of the final model: {m['predict_rows_per_s']:,.0f} rows/s in "
+            f"batches, {m['latency_ms_p50']:.1f} ms a single text (p95 "
+            f"{m['latency_ms_p95']:.1f} ms)"
+        )
     members = ", ".join(f"{e['family']}×{e['weight']:.2f}" for e in result.ensemble)
     console.print(f"[bold]model[/] {members} → saved in {result.run_dir / 'model'}")
 
