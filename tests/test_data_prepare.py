@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from openautoglm.data import DataError, PreparedData, prepare_data, save_profile
 from openautoglm.data.splits import holdout_split
+from openautoglm.search.runner import search_splits
 from openautoglm.spec import TaskSpec
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -203,14 +203,10 @@ def test_no_training_rows_left_after_removing_test_texts(tmp_path: Path) -> None
         prepare_data(TaskSpec(dataset_path=path, test_path=path))
 
 
-# --------------------------------------------------- issue 8, item 7: what the search needs
+# ------------------------------------------------------------- what the search needs
 def _search_splits(y: np.ndarray) -> None:
-    """The splits search/runner.py makes (SearchRunner._splits, n_folds); raise if they fail."""
-    counts = np.bincount(y)
-    k = max(2, min(5 if len(y) <= 5_000 else 3, int(counts[counts > 0].min())))
-    rows = np.arange(len(y))
-    list(StratifiedKFold(n_splits=k, shuffle=True, random_state=0).split(rows, y))
-    train_test_split(rows, test_size=0.15, stratify=y, random_state=0)
+    """The splits every search makes; raise if the data cannot give them."""
+    search_splits(y, seed=0)
 
 
 def test_class_with_two_rows_is_refused_up_front_naming_it_and_the_fixes(tmp_path: Path) -> None:

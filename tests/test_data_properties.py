@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from openautoglm.data import DataError, PreparedData, prepare_data, read_table
 from openautoglm.data.validate import check_validation_split
+from openautoglm.search.runner import search_splits
 from openautoglm.spec import TaskSpec
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -81,12 +81,8 @@ def _assert_valid_frame(frame: pd.DataFrame) -> None:
 
 
 def _search_splits(y: np.ndarray) -> None:
-    """The splits search/runner.py makes (SearchRunner._splits, n_folds); raise if they fail."""
-    counts = np.bincount(y)
-    k = max(2, min(5 if len(y) <= 5_000 else 3, int(counts[counts > 0].min())))
-    rows = np.arange(len(y))
-    list(StratifiedKFold(n_splits=k, shuffle=True, random_state=0).split(rows, y))
-    train_test_split(rows, test_size=0.15, stratify=y, random_state=0)
+    """The splits every search makes; raise if the data cannot give them."""
+    search_splits(y, seed=0)
 
 
 def _assert_valid_data(data: PreparedData) -> None:
@@ -198,7 +194,7 @@ def test_validation_split_check_agrees_with_scikit_learn(sizes: list[int]) -> No
     # The check must refuse exactly the data on which the search's split would fail.
     labels = [f"c{i}" for i, size in enumerate(sizes) for _ in range(size)]
     try:
-        train_test_split(labels, test_size=0.15, stratify=labels, random_state=0)
+        search_splits(np.unique(labels, return_inverse=True)[1], seed=0)
         sklearn_ok = True
     except ValueError:
         sklearn_ok = False

@@ -114,7 +114,7 @@ def _lock_free(run_dir: Path) -> bool:
 
 @pytest.mark.parametrize(
     ("budget", "seed"), [(["--time-budget", "40s"], 0), (["--time-budget", "30s"], 1),
-                         (["--max-trials", str(TRIALS)], 2)],
+                         (["--max-trials", "60"], 2)],
 )  # fmt: skip
 def test_ctrl_c_then_resume_ends_with_a_model(tmp_path: Path, budget: list[str], seed: int) -> None:
     data = tmp_path / "data.csv"

@@ -15,6 +15,7 @@ import numpy as np
 import optuna
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
+from openautoglm.data.validate import VALIDATION_SHARE
 from openautoglm.engine.local import Task, TaskResult
 from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import Interrupted
@@ -94,6 +95,21 @@ def n_folds(n_rows: int, min_class_count: int) -> int:
     return max(2, min(folds, min_class_count))
 
 
+def search_splits(
+    y: np.ndarray, seed: int
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
+    """The stratified CV folds and the (fit, validation) holdout every trial of a run uses."""
+    counts = np.bincount(y)
+    k = n_folds(len(y), int(counts[counts > 0].min()))
+    skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    rows = np.arange(len(y))
+    folds = list(skf.split(rows, y))
+    fit_rows, val_rows = train_test_split(
+        rows, test_size=VALIDATION_SHARE, stratify=y, random_state=seed
+    )
+    return folds, (np.sort(fit_rows), np.sort(val_rows))
+
+
 class SearchRunner:
     """Runs the trials of one run: warm start, a fine-tuning slot when it fits, then TPE rounds."""
 
@@ -163,15 +179,7 @@ class SearchRunner:
 
     # ------------------------------------------------------------------ set-up
     def _splits(self) -> tuple[list[tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
-        counts = np.bincount(self.y)
-        k = n_folds(len(self.y), int(counts[counts > 0].min()))
-        skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.settings.seed)
-        rows = np.arange(len(self.y))
-        folds = list(skf.split(rows, self.y))
-        fit_rows, val_rows = train_test_split(
-            rows, test_size=0.15, stratify=self.y, random_state=self.settings.seed
-        )
-        return folds, (np.sort(fit_rows), np.sort(val_rows))
+        return search_splits(self.y, self.settings.seed)
 
     def _create_study(self) -> optuna.Study:
         optuna.logging.set_verbosity(optuna.logging.WARNING)
