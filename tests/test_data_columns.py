@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from openautoglm.cli_messages import as_cli_message
 from openautoglm.data import DataError, prepare_data
 from openautoglm.spec import TaskSpec
 
@@ -110,7 +111,8 @@ def test_close_text_columns_get_a_note_naming_the_flag(tmp_path: Path) -> None:
     assert len(close) == 1, data.notes
     note = close[0]
     assert "'body_a'" in note and "'body_b' was chosen" in note and "longest" in note
-    assert "--text-column" in note and "text_column=" in note
+    assert "text_column=" in note  # the CLI shows it as the flag
+    assert "--text-column 'NAME'" in as_cli_message(note)
 
 
 def test_clear_text_column_choice_has_no_close_call_note(tmp_path: Path) -> None:
