@@ -288,6 +288,6 @@ def load(path: str | Path, key: str | bytes | None = None) -> TextClassifier:
 
     Example:
         >>> model = openautoglm.load("models/news")
-        >>> model.predict(["央行宣布降准"])
+        >>> model.predict(["梅西打进制胜球"])
     """
     return load_bundle(path, key=key)
