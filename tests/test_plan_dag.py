@@ -4,8 +4,17 @@ from pathlib import Path
 
 import pytest
 
+from openautoglm import (
+    BundleError,
+    ClarificationNeeded,
+    DataError,
+    OpenAutoGLMError,
+    RunLocked,
+    SearchFailed,
+)
 from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import StepTimeout, run_plan
+from openautoglm.errors import is_retryable
 from openautoglm.plan.dag import Plan, PlanError, RetryPolicy, Step
 
 
@@ -86,13 +95,33 @@ def test_a_failing_step_is_retried_per_its_policy_then_reported(tmp_path: Path) 
         run_plan(Plan([Step("bad", lambda r: 1 / 0, retry=RetryPolicy(1, 0.01))]), state=state)
     assert "'bad' failed after 2 attempt(s)" in info.value.__notes__[0]
     assert state.step("bad")["status"] == "failed" and "ZeroDivision" in state.step("bad")["error"]
-    with pytest.raises(ValueError, match="bad input"):  # input errors are not retried
+    with pytest.raises(DataError, match="bad input"):  # input errors are not retried
         run_plan(Plan([Step("input", _bad_input, retry=RetryPolicy(3, 0.01))]), state=state)
     assert state.step("input")["attempts"] == 1
 
 
 def _bad_input(r: dict) -> None:
-    raise ValueError("bad input")
+    raise DataError("bad input")
+
+
+def test_retry_follows_the_errors_own_word_not_its_builtin_type(tmp_path: Path) -> None:
+    class Flaky(OpenAutoGLMError, ValueError):  # a ValueError that says it may pass next time
+        retryable = True
+
+    calls: list[int] = []
+
+    def once_flaky(r: dict) -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise Flaky("endpoint busy")
+        return "ok"
+
+    state = RunState(tmp_path / "state.db")
+    plan = Plan([Step("call", once_flaky, retry=RetryPolicy(2, 0.01))])
+    assert run_plan(plan, state=state)["call"] == "ok" and len(calls) == 2
+    assert is_retryable(OSError("disk")) and not is_retryable(KeyboardInterrupt())
+    for error in (DataError, BundleError, ClarificationNeeded, RunLocked, SearchFailed):
+        assert issubclass(error, OpenAutoGLMError)
 
 
 def test_a_step_past_its_timeout_fails() -> None:

@@ -24,8 +24,7 @@ from openautoglm.cli_parse import (
     parse_with_questions,
     spec_table,
 )
-from openautoglm.data import DataError
-from openautoglm.engine.state import RunLocked
+from openautoglm.errors import OpenAutoGLMError
 from openautoglm.parse import ClarificationNeeded, ParseResult
 from openautoglm.spec import TaskSpec
 
@@ -141,7 +140,7 @@ def parse(
     except ClarificationNeeded as question:
         _print_question(question, as_json)
         raise typer.Exit(code=3) from None
-    except (DataError, ValueError) as exc:
+    except (OpenAutoGLMError, ValueError) as exc:
         _error(exc)
         raise typer.Exit(code=2) from None
     if as_json:
@@ -280,7 +279,7 @@ def run(
     except ClarificationNeeded as question:
         _print_question(question, as_json)
         raise typer.Exit(code=3) from None
-    except (DataError, FileExistsError, ValueError, NotImplementedError, RunLocked) as exc:
+    except (OpenAutoGLMError, FileExistsError, ValueError, NotImplementedError) as exc:
         _error(exc)
         raise typer.Exit(code=2) from None
     except KeyboardInterrupt as exc:
@@ -318,7 +317,7 @@ def _resume(
             with Live(console=console, refresh_per_second=4, transient=False) as live:
                 result = AutoTask.resume(run_dir, on_event=_Progress(live), **budget, **engine)
             console.line()
-    except (FileNotFoundError, RunLocked, ValueError) as exc:
+    except (OpenAutoGLMError, FileNotFoundError, ValueError) as exc:
         _error(exc)
         raise typer.Exit(code=2) from None
     except KeyboardInterrupt as exc:
@@ -408,7 +407,7 @@ def plan(
             spec = TaskSpec(dataset_path=str(data))
         else:
             raise ValueError("give a task description or --data")
-    except (ClarificationNeeded, DataError, ValueError) as exc:
+    except (OpenAutoGLMError, ValueError) as exc:
         _error(exc)
         raise typer.Exit(code=2) from None
     jobs = n_jobs or default_jobs()

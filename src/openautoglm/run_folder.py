@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from openautoglm.engine.state import RunLock
+from openautoglm.errors import OpenAutoGLMError
 
 #: written into every run folder when the run starts: only such a folder may be replaced
 RUN_MARKER = ".openautoglm-run"
@@ -20,7 +21,7 @@ RUN_ENTRIES = frozenset(
 )  # fmt: skip
 
 
-class RunFolderError(FileExistsError):
+class RunFolderError(OpenAutoGLMError, FileExistsError):
     """The run folder cannot be used (or replaced) as asked; the message says why."""
 
 

@@ -18,6 +18,7 @@ from openautoglm.engine.factory import make_executor
 from openautoglm.engine.local import Task
 from openautoglm.engine.state import RunLock, RunState
 from openautoglm.engine.steps import Interrupted, Strategy, run_plan
+from openautoglm.errors import SearchFailed
 from openautoglm.evaluate.metrics import classification_metrics, score
 from openautoglm.models.catalog import families_for, family_class
 from openautoglm.models.ensemble import WeightedEnsemble, greedy_selection
@@ -275,7 +276,7 @@ class RunWorkflow:
         data = prepare_data(self.spec)
         self.families = families_for(data.language, self.include, len(data.labels))
         if not self.families:
-            raise RuntimeError(
+            raise SearchFailed(
                 f"no model family can run for language {data.language!r} with families="
                 f"{self.include}; install the nn extra or widen the family list"
             )
@@ -340,7 +341,7 @@ class RunWorkflow:
         outcome = runner.run()
         if not outcome.completed():
             errors = {r.family: r.error for r in outcome.records if r.error}
-            raise RuntimeError(f"no trial finished within the budget; errors: {errors}")
+            raise SearchFailed(f"no trial finished within the budget; errors: {errors}")
         return outcome
 
     def ensemble(
@@ -392,7 +393,7 @@ class RunWorkflow:
         failed = {int(r.key.split("-")[1]) for r in results if not r.ok}
         kept = [(r, w) for r, w in members if r.number not in failed]
         if not kept:
-            raise RuntimeError("every ensemble member failed to refit on the full training data")
+            raise SearchFailed("every ensemble member failed to refit on the full training data")
         models = [family_class(r.family).load(fitted[r.number]) for r, _ in kept]
         folders = [fitted[r.number] for r, _ in kept]
         return Refit(WeightedEnsemble(models, [w for _, w in kept]), folders)

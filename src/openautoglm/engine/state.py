@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from openautoglm.errors import OpenAutoGLMError
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS steps (
@@ -43,7 +45,7 @@ def _serialised(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class RunLocked(RuntimeError):
+class RunLocked(OpenAutoGLMError, RuntimeError):
     """Another process is running this run folder."""
 
 

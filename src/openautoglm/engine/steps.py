@@ -9,6 +9,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Literal
 
 from openautoglm.engine.state import RunState
+from openautoglm.errors import OpenAutoGLMError, is_retryable
 from openautoglm.plan.dag import Plan, Step
 
 Strategy = Literal["serial", "pipeline", "dag"]
@@ -16,11 +17,13 @@ STRATEGIES: tuple[str, ...] = ("serial", "pipeline", "dag")
 StepEvent = Callable[[str, str, float], None]
 
 
-class StepTimeout(TimeoutError):
-    """A step ran past its timeout."""
+class StepTimeout(OpenAutoGLMError, TimeoutError):
+    """A step ran past its timeout (another try may fit)."""
+
+    retryable = True
 
 
-class Interrupted(Exception):
+class Interrupted(OpenAutoGLMError):
     """A step stopped early because the run was interrupted (Ctrl-C); resume carries on."""
 
 
@@ -125,8 +128,8 @@ class _Runner:
                 status = "interrupted" if interrupted else "failed"
                 self._record(name, status, seconds, error=f"{type(exc).__name__}: {exc}")
                 self.on_step(name, status, seconds)
-                # bad input (ValueError, DataError) fails the same way every time: no retry
-                if attempt > step.retry.count or isinstance(exc, ValueError) or interrupted:
+                # bad input fails the same way every time: the error says it is not retryable
+                if attempt > step.retry.count or not is_retryable(exc) or interrupted:
                     exc.add_note(f"step {name!r} failed after {attempt} attempt(s)")
                     raise
                 time.sleep(step.retry.delay(attempt))

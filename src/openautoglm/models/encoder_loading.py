@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from openautoglm.errors import OpenAutoGLMError
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -18,7 +20,7 @@ DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = frozenset({DEFAULT_ENCODER, f"sentence-transformers/{DEFAULT_ENCODER}"})
 
 
-class EncoderNotAvailableError(FileNotFoundError):
+class EncoderNotAvailableError(OpenAutoGLMError, FileNotFoundError):
     """The requested encoder is neither bundled, a local folder, nor in the offline cache."""
 
 

@@ -7,11 +7,13 @@ from typing import Any
 
 import skops.io as sio
 
+from openautoglm.errors import OpenAutoGLMError
+
 #: module prefixes whose types may be rebuilt when loading; anything else is refused
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "openautoglm.models.")
 
 
-class UnsafeModelError(ValueError):
+class UnsafeModelError(OpenAutoGLMError, ValueError):
     """A model file asks to rebuild a type outside the trusted allow-list."""
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from openautoglm.errors import OpenAutoGLMError
 from openautoglm.parse.prompts import DataContext, build_messages, reask_messages, retry_messages
 from openautoglm.parse.result import ParseResult
 from openautoglm.spec import Metric, TaskType
@@ -64,8 +65,10 @@ class LLMFields(BaseModel):
     max_model_mb: float | None = Field(default=None, gt=0)
 
 
-class LLMFailed(RuntimeError):
+class LLMFailed(OpenAutoGLMError, RuntimeError):
     """The LLM could not give a valid answer (unreachable, timing out or answering garbage)."""
+
+    retryable = True
 
 
 class LLMParser:

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from openautoglm.errors import OpenAutoGLMError
 from openautoglm.spec import Budget, Constraints, TaskSpec
 
 Source = Literal["words", "llm", "data", "answer", "default"]
@@ -96,7 +97,7 @@ class ParseResult(BaseModel):
         )
 
 
-class ClarificationNeeded(ValueError):
+class ClarificationNeeded(OpenAutoGLMError, ValueError):
     """The description leaves open something that matters: one precise question and its options.
 
     Answer it by passing ``answers={exc.field: choice}`` to the next parse.

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from openautoglm.errors import OpenAutoGLMError
 from openautoglm.resources import Resources
 
 
-class PlanError(ValueError):
+class PlanError(OpenAutoGLMError, ValueError):
     """A plan that cannot run: a cycle, a duplicate name or an input no step produces."""
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from openautoglm.errors import OpenAutoGLMError
 from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.registry import signing
 from openautoglm.registry.signing import DIGEST_FIELD, KEY_ENV, SIGNATURE_FIELD
@@ -62,7 +63,7 @@ _LIBRARIES = (
 )
 
 
-class BundleError(ValueError):
+class BundleError(OpenAutoGLMError, ValueError):
     """A bundle that is missing, incomplete or altered since it was saved."""
 
 
