@@ -41,6 +41,15 @@ def _dataset() -> tuple[list[str], np.ndarray]:
     return texts, np.array(labels)
 
 
+def _held_out() -> tuple[list[str], np.ndarray]:
+    """Texts the training set never has (three trailing "really"), made of words it has."""
+    texts, labels = [], []
+    for label, (template, words) in _TOPICS.items():
+        texts.extend(template.format(word) + " really" * 3 for word in words)
+        labels.extend([label] * len(words))
+    return texts, np.array(labels)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _one_thread():
     previous = torch.get_num_threads()
@@ -52,6 +61,13 @@ def _one_thread():
 @pytest.fixture(scope="module")
 def data() -> tuple[list[str], np.ndarray]:
     return _dataset()
+
+
+@pytest.fixture(scope="module")
+def held_out(data) -> tuple[list[str], np.ndarray]:
+    texts, y = _held_out()
+    assert not set(texts) & set(data[0])
+    return texts, y
 
 
 def _check_proba(proba: np.ndarray, n_rows: int, n_classes: int) -> None:
@@ -86,18 +102,19 @@ def test_unknown_hub_id_fails_clearly() -> None:
 
 
 # ------------------------------------------------------------- frozen encoder
-def test_frozen_encoder_fit_predict_save_load(data, tmp_path: Path) -> None:
+def test_frozen_encoder_fit_predict_save_load(data, held_out, tmp_path: Path) -> None:
     texts, y = data
+    test_texts, test_y = held_out
     model = FrozenEncoderCandidate(C=10.0, cache_dir=str(tmp_path / "cache")).fit(texts, y)
-    proba = model.predict_proba(texts)
-    _check_proba(proba, len(texts), 3)
-    assert (proba.argmax(axis=1) == y).mean() > 0.9
+    proba = model.predict_proba(test_texts)
+    _check_proba(proba, len(test_texts), 3)
+    assert (proba.argmax(axis=1) == test_y).mean() > 0.9
     model.save(tmp_path / "saved")
     meta = FrozenEncoderCandidate._load_params(tmp_path / "saved")
     assert "cache_dir" not in meta["params"] and "sentence-transformers" in meta["versions"]
     loaded = FrozenEncoderCandidate.load(tmp_path / "saved")
-    assert loaded.get_params() == model.get_params()
-    assert np.allclose(loaded.predict_proba(texts), proba, atol=1e-6)
+    assert loaded.get_params() == {**model.get_params(), "cache_dir": None}  # the run's cache
+    assert np.allclose(loaded.predict_proba(test_texts), proba, atol=1e-6)
 
 
 def test_frozen_encoder_reuses_cached_embeddings(data, tmp_path: Path, monkeypatch) -> None:
@@ -126,16 +143,17 @@ def _small_fasttext(**kwargs) -> FastTextCandidate:
     return FastTextCandidate(**{"buckets": 2**12, "dim": 16, "epochs": 8, "lr": 3e-2, **kwargs})
 
 
-def test_fasttext_fit_predict_save_load(data, tmp_path: Path) -> None:
+def test_fasttext_fit_predict_save_load(data, held_out, tmp_path: Path) -> None:
     texts, y = data
+    test_texts, test_y = held_out
     model = _small_fasttext().fit(texts, y)
-    proba = model.predict_proba(texts)
-    _check_proba(proba, len(texts), 3)
-    assert (proba.argmax(axis=1) == y).mean() > 0.9
+    proba = model.predict_proba(test_texts)
+    _check_proba(proba, len(test_texts), 3)
+    assert (proba.argmax(axis=1) == test_y).mean() > 0.9
     model.save(tmp_path / "ft")
     assert (tmp_path / "ft" / "model.safetensors").exists()
     loaded = FastTextCandidate.load(tmp_path / "ft")
-    assert np.allclose(loaded.predict_proba(texts), proba, atol=1e-6)
+    assert np.allclose(loaded.predict_proba(test_texts), proba, atol=1e-6)
 
 
 def test_fasttext_is_reproducible_and_handles_empty_text(data) -> None:
@@ -156,13 +174,15 @@ def test_fasttext_chinese_features() -> None:
     texts = ["今天天气很好", "天气晴朗温暖", "我喜欢踢足球", "足球比赛精彩"] * 6
     y = np.array([0, 0, 1, 1] * 6)
     model = _small_fasttext(language="zh", epochs=10).fit(texts, y)
-    assert (model.predict(texts) == y).mean() > 0.9
+    # unseen texts made of words (not whole texts) seen in training
+    unseen = ["今天天气晴朗", "天气很温暖", "我喜欢足球比赛", "足球很精彩"]
+    assert (model.predict(unseen) == [0, 0, 1, 1]).mean() > 0.9
 
 
 def test_fasttext_search_space_on_real_trial() -> None:
     trial = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=0)).ask()
     params = FastTextCandidate.search_space(trial)
-    assert set(params) <= set(FastTextCandidate.param_names)
+    assert set(params) <= set(FastTextCandidate().get_params())
     assert params["buckets"] * params["dim"] * 4 <= 100 * 2**20  # table stays under 100 MiB
     FastTextCandidate(**params)
 
@@ -174,13 +194,13 @@ def tuned(data) -> FineTuneCandidate:
     return FineTuneCandidate(epochs=2, batch_size=8, max_length=16, lr=1e-4).fit(texts, y)
 
 
-def test_finetune_learns(data, tuned: FineTuneCandidate) -> None:
-    texts, y = data
-    proba = tuned.predict_proba(texts)
-    _check_proba(proba, len(texts), 3)
+def test_finetune_learns(held_out, tuned: FineTuneCandidate) -> None:
+    test_texts, test_y = held_out
+    proba = tuned.predict_proba(test_texts)
+    _check_proba(proba, len(test_texts), 3)
     history = tuned.fit_history_
     assert history[-1]["train_loss"] < history[0]["train_loss"]
-    assert (proba.argmax(axis=1) == y).mean() > 0.5
+    assert (proba.argmax(axis=1) == test_y).mean() > 0.5
     assert all("val_accuracy" in h and h["seconds"] > 0 for h in history)
 
 
@@ -216,7 +236,10 @@ def test_finetune_search_space_and_protocol() -> None:
     params = FineTuneCandidate.search_space(trial)
     assert params == {"lr": 3e-5, "epochs": 2, "batch_size": 16, "max_length": 64}
     assert FineTuneCandidate.holdout_only and FineTuneCandidate.languages == {"en"}
-    assert set(FineTuneCandidate(**params).get_params()) == set(FineTuneCandidate.param_names)
+    assert FineTuneCandidate(**params).get_params() == {
+        **FineTuneCandidate().get_params(),
+        **params,
+    }
     assert encoder_loading.canonical_encoder_name("sentence-transformers/all-MiniLM-L6-v2") == (
         DEFAULT_ENCODER
     )

@@ -1,5 +1,6 @@
 import numpy as np
 import optuna
+import pandas as pd
 import pytest
 from conftest import make_texts
 
@@ -10,23 +11,36 @@ from openautoglm.search.space import suggest_config
 SPARSE = ["tfidf_lr", "tfidf_svm", "nbsvm", "complement_nb"]
 
 
+def _codes(frame: pd.DataFrame) -> np.ndarray:
+    return frame.label.astype("category").cat.codes.to_numpy()
+
+
 @pytest.fixture(scope="module")
 def data() -> tuple[list[str], np.ndarray]:
     frame = make_texts(30)
-    return frame.text.tolist(), frame.label.astype("category").cat.codes.to_numpy()
+    return frame.text.tolist(), _codes(frame)
+
+
+@pytest.fixture(scope="module")
+def held_out(data) -> tuple[list[str], np.ndarray]:
+    """Rows of another seed, none of them a training text."""
+    frame = make_texts(10, seed=1)
+    frame = frame[~frame.text.isin(data[0])]
+    return frame.text.tolist(), _codes(frame)
 
 
 @pytest.mark.parametrize("family", SPARSE)
-def test_sparse_family_learns_and_round_trips(family: str, data, tmp_path) -> None:
+def test_sparse_family_learns_and_round_trips(family: str, data, held_out, tmp_path) -> None:
     texts, y = data
+    test_texts, test_y = held_out
     model = build_candidate(family, {}, "en").fit(texts, y)
-    proba = model.predict_proba(texts)
-    assert proba.shape == (len(texts), 3)
+    proba = model.predict_proba(test_texts)
+    assert proba.shape == (len(test_texts), 3)
     assert np.allclose(proba.sum(axis=1), 1.0)
-    assert (proba.argmax(axis=1) == y).mean() > 0.9
+    assert (proba.argmax(axis=1) == test_y).mean() > 0.9
     model.save(tmp_path / family)
     again = family_class(family).load(tmp_path / family)
-    assert np.allclose(again.predict_proba(texts), proba)
+    assert np.allclose(again.predict_proba(test_texts), proba)
 
 
 def test_chinese_texts_are_segmented_and_learned(tmp_path) -> None:
@@ -40,8 +54,24 @@ def test_chinese_texts_are_segmented_and_learned(tmp_path) -> None:
     ] * 5
     y = np.array([0, 0, 0, 1, 1, 1] * 5)
     model = build_candidate("tfidf_lr", {}, "zh", str(tmp_path)).fit(texts, y)
-    assert (model.predict(texts) == y).all()
+    # unseen texts made of words (not whole texts) seen in training
+    unseen = ["梅西赢得冠军", "教练宣布球队阵容", "芯片公司融资", "人工智能手机发布"]
+    assert (model.predict(unseen) == [0, 0, 1, 1]).all()
     assert (tmp_path / "tokens-zh.json").is_file()  # segmentation went through the run cache
+
+
+def test_set_cache_reaches_the_fitted_featurizer(data, tmp_path) -> None:
+    texts, y = data
+    model = build_candidate("complement_nb", {}, "zh").fit(texts[:30], y[:30])
+    model.set_cache(str(tmp_path))
+    assert model.featurizer_.get_params()["word__tokens__cache_dir"] == str(tmp_path)
+    model.predict(["梅西赢得冠军"])
+    assert (tmp_path / "tokens-zh.json").is_file()
+    model.set_cache(None)
+    assert (
+        model.cache_dir is None
+        and model.featurizer_.get_params()["word__tokens__cache_dir"] is None
+    )
 
 
 @pytest.mark.parametrize("family", SPARSE)

@@ -1,4 +1,4 @@
-"""The Candidate protocol every model family implements (see DESIGN.md "Candidate")."""
+"""The Candidate base class every model family derives from (see DESIGN.md "Candidate")."""
 
 from __future__ import annotations
 
@@ -6,22 +6,26 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import optuna
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from openautoglm.resources import Resources
 
 PARAMS_FILE = "params.json"
 
 
-class Candidate(ABC):
-    """A model family: scikit-learn style estimator with an Optuna search space.
+class Candidate(ClassifierMixin, BaseEstimator, ABC):
+    """A model family: a scikit-learn classifier over texts with an Optuna search space.
 
-    Subclasses take plain keyword parameters in ``__init__`` (stored as attributes of the
-    same name and listed in ``param_names``), learn integer class indices ``0..n_classes-1``
-    and persist themselves only in formats that cannot run code when loaded.
+    Subclasses follow the scikit-learn estimator contract: ``__init__`` lists every
+    parameter explicitly and stores it unchanged (so ``get_params``, ``set_params`` and
+    ``sklearn.base.clone`` work), ``fit`` returns self and learned state ends in ``_``.
+    Labels are integer class indices; ``classes_`` is ``0..max(y)``, so a class missing from
+    one fold's training rows still gets its (zero) column. Models persist themselves only in
+    formats that cannot run code when loaded.
     """
 
     family: ClassVar[str]
@@ -32,7 +36,8 @@ class Candidate(ABC):
     max_classes: ClassVar[int | None] = None
     #: True when the family trains on a holdout split instead of k-fold CV (too costly)
     holdout_only: ClassVar[bool] = False
-    param_names: ClassVar[tuple[str, ...]] = ()
+    #: constructor parameters that describe the run, not the model: not written by ``save``
+    context_params: ClassVar[tuple[str, ...]] = ("cache_dir",)
 
     @abstractmethod
     def fit(self, texts: Sequence[str], y: np.ndarray) -> Candidate:
@@ -44,21 +49,17 @@ class Candidate(ABC):
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Most probable class index per text."""
-        return np.asarray(self.predict_proba(texts)).argmax(axis=1)
+        return self.classes_[np.asarray(self.predict_proba(texts)).argmax(axis=1)]
 
     @classmethod
     @abstractmethod
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
         """Suggest this family's hyperparameters on an Optuna trial (define-by-run)."""
 
-    def get_params(self) -> dict[str, Any]:
-        """The constructor parameters, as plain JSON-able values."""
-        return {name: getattr(self, name) for name in self.param_names}
-
     def set_cache(self, cache_dir: str | None) -> None:
         """Read features (tokens, embeddings) from a run's cache, or stop with ``None``."""
-        if hasattr(self, "cache_dir"):
-            self.cache_dir = cache_dir
+        if "cache_dir" in self.get_params(deep=False):
+            self.set_params(cache_dir=cache_dir)
 
     @abstractmethod
     def save(self, path: Path) -> None:
@@ -69,14 +70,46 @@ class Candidate(ABC):
     def load(cls, path: Path) -> Candidate:
         """Read a model written by ``save``."""
 
+    def __sklearn_tags__(self) -> Any:
+        """Declare raw-text input, so scikit-learn's tooling does not expect a 2-D matrix."""
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+    def _learn_classes(self, y: np.ndarray) -> None:
+        """Set ``classes_``/``n_classes_`` from integer labels ``0..max(y)``."""
+        self._set_n_classes(int(np.max(y)) + 1)
+
+    def _set_n_classes(self, n_classes: int) -> None:
+        self.n_classes_ = int(n_classes)
+        self.classes_ = np.arange(self.n_classes_)
+
+    def _saved_params(self) -> dict[str, Any]:
+        """The constructor parameters ``save`` writes (the run context left out)."""
+        params = self.get_params(deep=False)
+        return {k: v for k, v in params.items() if k not in self.context_params}
+
     def _save_params(self, path: Path, **extra: Any) -> None:
         path.mkdir(parents=True, exist_ok=True)
-        payload = {"family": self.family, "params": self.get_params(), **extra}
+        payload = {
+            "family": self.family,
+            "params": self._saved_params(),
+            "n_classes": self.n_classes_,
+            **extra,
+        }
         (path / PARAMS_FILE).write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
     @staticmethod
     def _load_params(path: Path) -> dict[str, Any]:
         return json.loads((path / PARAMS_FILE).read_text(encoding="utf-8"))
+
+    @classmethod
+    def _from_meta(cls, meta: dict[str, Any], **context: Any) -> Self:
+        """A model with the saved parameters and class count; the caller adds the rest."""
+        model = cls(**context, **meta["params"])
+        model._set_n_classes(meta["n_classes"])
+        return model
 
 
 def full_proba(proba: np.ndarray, classes: np.ndarray, n_classes: int) -> np.ndarray:

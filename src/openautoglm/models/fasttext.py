@@ -107,18 +107,6 @@ class FastTextCandidate(Candidate):
 
     family = "fasttext"
     resources = Resources(cpus=1, memory_mb=1500)
-    param_names = (
-        "language",
-        "dim",
-        "epochs",
-        "lr",
-        "buckets",
-        "word_bigrams",
-        "ngram_max",
-        "dropout",
-        "batch_size",
-        "seed",
-    )
 
     def __init__(
         self,
@@ -159,7 +147,7 @@ class FastTextCandidate(Candidate):
         """Train with mini-batches, early stopping on a 10% stratified validation split."""
         torch.manual_seed(self.seed)
         y = np.asarray(y, dtype=np.int64)
-        self.n_classes_ = int(y.max()) + 1
+        self._learn_classes(y)
         self.device_ = pick_device()
         ids = self._ids(texts)  # hashed once per fit, reused by every epoch
         train_idx, val_idx = validation_split(y, 0.1, seed=self.seed)
@@ -257,16 +245,14 @@ class FastTextCandidate(Candidate):
     def save(self, path: Path) -> None:
         """Params and shapes as JSON, weights as safetensors."""
         path = Path(path)
-        self._save_params(path, n_classes=self.n_classes_, hash="crc32-mod-buckets")
+        self._save_params(path, hash="crc32-mod-buckets")
         save_file(to_safetensors_dict(self.module_), str(path / _WEIGHTS))
 
     @classmethod
     def load(cls, path: Path) -> FastTextCandidate:
         """Rebuild the module from the saved params and load its safetensors weights."""
         path = Path(path)
-        meta = cls._load_params(path)
-        model = cls(**meta["params"])
-        model.n_classes_ = int(meta["n_classes"])
+        model = cls._from_meta(cls._load_params(path))
         model.device_ = pick_device()
         model.module_ = _FastTextModule(model.buckets, model.dim, model.n_classes_, model.dropout)
         model.module_.load_state_dict(load_file(str(path / _WEIGHTS)))

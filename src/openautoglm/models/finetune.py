@@ -143,17 +143,6 @@ class FineTuneCandidate(Candidate):
     resources = Resources(cpus=2, memory_mb=3000, gpus=0)  # uses a GPU when one is visible
     languages = frozenset({"en"})  # MiniLM's vocabulary is English
     holdout_only = True
-    param_names = (
-        "encoder",
-        "epochs",
-        "lr",
-        "batch_size",
-        "max_length",
-        "weight_decay",
-        "warmup_ratio",
-        "seed",
-        "max_time_s",
-    )
 
     def __init__(
         self,
@@ -208,7 +197,7 @@ class FineTuneCandidate(Candidate):
         """Fine-tune on 90% (early stopping on a stratified 10%, at most 1000 rows)."""
         torch.manual_seed(self.seed)
         y = np.asarray(y, dtype=np.int64)
-        self.n_classes_ = int(y.max()) + 1
+        self._learn_classes(y)
         self.device_ = pick_device()
         folder = resolve_encoder_path(self.encoder)
         self.tokenizer_ = _load_tokenizer(folder)
@@ -371,7 +360,7 @@ class FineTuneCandidate(Candidate):
     def save(self, path: Path) -> None:
         """One safetensors file (encoder + head), tokenizer files, config.json, params JSON."""
         path = Path(path)
-        self._save_params(path, n_classes=self.n_classes_, versions=_versions())
+        self._save_params(path, versions=_versions())
         save_file(to_safetensors_dict(self.module_), str(path / _WEIGHTS))
         self.module_.encoder.config.to_json_file(str(path / _CONFIG))
         for name in _TOKENIZER_FILES:
@@ -385,9 +374,7 @@ class FineTuneCandidate(Candidate):
         from transformers import AutoConfig, AutoModel
 
         path = Path(path)
-        meta = cls._load_params(path)
-        model = cls(**meta["params"])
-        model.n_classes_ = int(meta["n_classes"])
+        model = cls._from_meta(cls._load_params(path))
         model.device_ = pick_device()
         model.tokenizer_ = _load_tokenizer(path)
         model.tokenizer_dir_ = path

@@ -73,7 +73,6 @@ class FrozenEncoderCandidate(Candidate):
     family = "frozen_encoder"
     resources = Resources(cpus=2, memory_mb=1500)
     languages = frozenset({"en"})  # MiniLM was trained on English
-    param_names = ("encoder", "C", "seed")
 
     def __init__(
         self,
@@ -93,7 +92,7 @@ class FrozenEncoderCandidate(Candidate):
     def fit(self, texts: Sequence[str], y: np.ndarray) -> FrozenEncoderCandidate:
         """Embed the texts and fit the logistic-regression head."""
         y = np.asarray(y, dtype=int)
-        self.n_classes_ = int(y.max()) + 1
+        self._learn_classes(y)
         self.head_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
         self.head_.fit(self._embed(texts), y)
         return self
@@ -111,15 +110,13 @@ class FrozenEncoderCandidate(Candidate):
     def save(self, path: Path) -> None:
         """Params and versions as JSON, the head via skops; the encoder is kept by name."""
         path = Path(path)
-        self._save_params(path, n_classes=self.n_classes_, versions=_versions())
+        self._save_params(path, versions=_versions())
         safe_skops.dump(self.head_, path / _HEAD)
 
     @classmethod
     def load(cls, path: Path) -> FrozenEncoderCandidate:
         """Rebuild a candidate written by ``save`` (the encoder is loaded on first use)."""
         path = Path(path)
-        meta = cls._load_params(path)
-        model = cls(**meta["params"])
-        model.n_classes_ = int(meta["n_classes"])
+        model = cls._from_meta(cls._load_params(path))
         model.head_ = safe_skops.load(path / _HEAD)
         return model

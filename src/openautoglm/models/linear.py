@@ -10,20 +10,42 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from openautoglm.models.sparse_base import SparseCandidate
-from openautoglm.models.sparse_features import NGRAM_PARAM_NAMES, suggest_ngram_params
+from openautoglm.models.sparse_features import suggest_ngram_params
 
 
 class TfidfLogRegCandidate(SparseCandidate):
     """Multinomial logistic regression on word + char TF-IDF."""
 
     family = "tfidf_lr"
-    param_names = (*NGRAM_PARAM_NAMES, "C", "class_weight", "seed")
 
-    @classmethod
-    def classifier_defaults(cls) -> dict[str, Any]:
-        return {"C": 8.0, "class_weight": None, "seed": 0}
+    def __init__(
+        self,
+        language: str = "en",
+        cache_dir: str | None = None,
+        word_ngram_max: int = 2,
+        char_ngram_min: int = 2,
+        char_ngram_max: int = 5,
+        sublinear_tf: bool = True,
+        min_df: int = 1,
+        C: float = 8.0,
+        class_weight: str | None = None,
+        seed: int = 0,
+    ) -> None:
+        super().__init__(
+            language,
+            cache_dir,
+            word_ngram_max,
+            char_ngram_min,
+            char_ngram_max,
+            sublinear_tf,
+            min_df,
+        )
+        self.C = C
+        self.class_weight = class_weight
+        self.seed = seed
 
     def build_classifier(self) -> LogisticRegression:
+        """Logistic regression with this candidate's C, class weights and seed."""
         # saga with a loose tolerance: ~10x faster than lbfgs on wide n-grams, same accuracy
         return LogisticRegression(
             C=self.C,
@@ -36,6 +58,7 @@ class TfidfLogRegCandidate(SparseCandidate):
 
     @classmethod
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
+        """N-gram shape, C and class weighting."""
         return {
             **suggest_ngram_params(trial),
             "C": trial.suggest_float("C", 0.3, 100.0, log=True),
@@ -47,18 +70,41 @@ class TfidfSVMCandidate(SparseCandidate):
     """Linear SVM on word + char TF-IDF, with sigmoid-calibrated probabilities."""
 
     family = "tfidf_svm"
-    param_names = (*NGRAM_PARAM_NAMES, "C", "class_weight", "seed")
 
-    @classmethod
-    def classifier_defaults(cls) -> dict[str, Any]:
-        return {"C": 0.5, "class_weight": None, "seed": 0}
+    def __init__(
+        self,
+        language: str = "en",
+        cache_dir: str | None = None,
+        word_ngram_max: int = 2,
+        char_ngram_min: int = 2,
+        char_ngram_max: int = 5,
+        sublinear_tf: bool = True,
+        min_df: int = 1,
+        C: float = 0.5,
+        class_weight: str | None = None,
+        seed: int = 0,
+    ) -> None:
+        super().__init__(
+            language,
+            cache_dir,
+            word_ngram_max,
+            char_ngram_min,
+            char_ngram_max,
+            sublinear_tf,
+            min_df,
+        )
+        self.C = C
+        self.class_weight = class_weight
+        self.seed = seed
 
     def build_classifier(self) -> CalibratedClassifierCV:
+        """A linear SVM inside 3-fold sigmoid calibration."""
         svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.seed)
         return CalibratedClassifierCV(svm, method="sigmoid", cv=3)
 
     @classmethod
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
+        """N-gram shape, C and class weighting."""
         return {
             **suggest_ngram_params(trial),
             "C": trial.suggest_float("C", 0.02, 5.0, log=True),

@@ -5,94 +5,108 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from openautoglm.models import safe_skops
-from openautoglm.models.base import Candidate, Resources
-from openautoglm.models.sparse_features import NGRAM_PARAM_NAMES, NgramFeaturizer
+from openautoglm.models.base import Candidate, Resources, full_proba
+from openautoglm.models.sparse_features import (
+    CACHE_PARAM,
+    fitted_views,
+    ngram_featurizer,
+    union_of,
+)
 from openautoglm.models.vectorizer_io import load_vectorizer, save_vectorizer
 
 _WORD, _CHAR, _CLF = "word_vectorizer", "char_vectorizer", "classifier.skops"
 
 
 class SparseCandidate(Candidate):
-    """A classifier over NgramFeaturizer features; subclasses build the classifier."""
+    """A classifier over n-gram features; subclasses add their parameters and classifier.
+
+    Learned state: ``featurizer_`` (a fitted ``FeatureUnion``, see sparse_features) and
+    ``classifier_`` (a fitted scikit-learn classifier), plus ``classes_``/``n_classes_``.
+    """
 
     resources = Resources(cpus=1, memory_mb=2000)
-    ngram_defaults: dict[str, Any] = {
-        "word_ngram_max": 2,
-        "char_ngram_min": 2,
-        "char_ngram_max": 5,
-        "sublinear_tf": True,
-        "min_df": 1,
-    }
+    # the language is written next to the params (as before), the cache is the run's
+    context_params = ("cache_dir", "language")
+    #: binary presence (NB-SVM) instead of TF-IDF weights
+    binary_features: ClassVar[bool] = False
 
-    def __init__(self, language: str = "en", cache_dir: str | None = None, **params: Any) -> None:
+    def __init__(
+        self,
+        language: str = "en",
+        cache_dir: str | None = None,
+        word_ngram_max: int = 2,
+        char_ngram_min: int = 2,
+        char_ngram_max: int = 5,
+        sublinear_tf: bool = True,
+        min_df: int = 1,
+    ) -> None:
         self.language = language
         self.cache_dir = cache_dir
-        merged = {**self.ngram_defaults, **self.classifier_defaults(), **params}
-        unknown = set(merged) - set(self.param_names)
-        if unknown:
-            raise TypeError(f"{type(self).__name__} got unknown parameters: {sorted(unknown)}")
-        for name, value in merged.items():
-            setattr(self, name, value)
-
-    @classmethod
-    @abstractmethod
-    def classifier_defaults(cls) -> dict[str, Any]:
-        """Default values of the classifier's own parameters."""
+        self.word_ngram_max = word_ngram_max
+        self.char_ngram_min = char_ngram_min
+        self.char_ngram_max = char_ngram_max
+        self.sublinear_tf = sublinear_tf
+        self.min_df = min_df
 
     @abstractmethod
     def build_classifier(self) -> Any:
         """A fresh, unfitted scikit-learn classifier with this candidate's parameters."""
 
-    def featurizer_binary(self) -> bool:
-        """Whether the features are binary presence (NB-SVM) instead of TF-IDF weights."""
-        return False
+    def build_featurizer(self) -> Any:
+        """A fresh, unfitted n-gram FeatureUnion with this candidate's parameters."""
+        return ngram_featurizer(
+            language=self.language,
+            word_ngram_max=self.word_ngram_max,
+            char_ngram_min=self.char_ngram_min,
+            char_ngram_max=self.char_ngram_max,
+            sublinear_tf=self.sublinear_tf,
+            min_df=self.min_df,
+            binary=self.binary_features,
+            cache_dir=self.cache_dir,
+        )
 
     def fit(self, texts: Sequence[str], y: np.ndarray) -> SparseCandidate:
-        """Fit the featurizer and the classifier."""
-        self.featurizer_ = NgramFeaturizer(
-            language=self.language,
-            cache_dir=self.cache_dir,
-            binary=self.featurizer_binary(),
-            **{k: getattr(self, k) for k in NGRAM_PARAM_NAMES},
-        )
-        features = self.featurizer_.fit_transform(list(texts))
-        self.n_classes_ = int(np.max(y)) + 1
-        self.classifier_ = self.build_classifier().fit(features, np.asarray(y))
+        """Fit the featurizer and the classifier; returns self."""
+        texts, y = list(texts), np.asarray(y)
+        # fit, then transform (not fit_transform): the exact features of earlier releases
+        self.featurizer_ = self.build_featurizer().fit(texts)
+        features = self.featurizer_.transform(texts)
+        self._learn_classes(y)
+        self.classifier_ = self.build_classifier().fit(features, y)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities over all classes."""
-        from openautoglm.models.base import full_proba
-
         proba = self.classifier_.predict_proba(self.featurizer_.transform(list(texts)))
         return full_proba(proba, self.classifier_.classes_, self.n_classes_)
 
     def set_cache(self, cache_dir: str | None) -> None:
         """Use the run's token cache in this model and in its fitted featurizer."""
-        self.cache_dir = cache_dir
+        super().set_cache(cache_dir)
         if hasattr(self, "featurizer_"):
-            self.featurizer_.cache_dir = cache_dir
+            self.featurizer_.set_params(**{CACHE_PARAM: cache_dir})
 
     def save(self, path: Path) -> None:
-        """Persist params (JSON) and fitted parts (skops)."""
-        self._save_params(path, language=self.language, n_classes=self.n_classes_)
-        save_vectorizer(self.featurizer_.word, path, _WORD)
-        save_vectorizer(self.featurizer_.char, path, _CHAR)
+        """Persist params (JSON), vocabularies (JSON + npy) and the classifier (skops)."""
+        path = Path(path)
+        self._save_params(path, language=self.language)
+        word, char = fitted_views(self.featurizer_)
+        save_vectorizer(word, path, _WORD)
+        save_vectorizer(char, path, _CHAR)
         safe_skops.dump(self.classifier_, path / _CLF)
 
     @classmethod
     def load(cls, path: Path) -> SparseCandidate:
         """Rebuild a candidate saved by ``save``."""
+        path = Path(path)
         meta = cls._load_params(path)
-        model = cls(language=meta["language"], **meta["params"])
-        model.n_classes_ = meta["n_classes"]
-        model.featurizer_ = NgramFeaturizer(language=model.language)
-        model.featurizer_.word = load_vectorizer(path, _WORD)
-        model.featurizer_.char = load_vectorizer(path, _CHAR)
+        model = cls._from_meta(meta, language=meta["language"])
+        word, char = load_vectorizer(path, _WORD), load_vectorizer(path, _CHAR)
+        model.featurizer_ = union_of(word, char, model.language)
         model.classifier_ = safe_skops.load(path / _CLF)
         return model

@@ -1,4 +1,11 @@
-"""TF-IDF word + character n-gram features, the input of every sparse family."""
+"""TF-IDF word + character n-gram features, the input of every sparse family.
+
+The featuriser is a plain scikit-learn ``FeatureUnion`` of two views, so its parameters
+live in the estimators themselves (``union.get_params()``) rather than in hand-kept state:
+
+- ``word``: ``Pipeline(tokens -> tfidf)``, word n-grams over language-aware tokens;
+- ``char``: ``TfidfVectorizer``, character n-grams over the raw text.
+"""
 
 from __future__ import annotations
 
@@ -8,75 +15,121 @@ from typing import Any
 
 import numpy as np
 import optuna
-import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
 
 from openautoglm.models.text_features import needs_segmentation, tokenize
 
 #: caps that bound memory on large data (DESIGN.md "Scale and cost")
 MAX_WORD_FEATURES = 300_000
 MAX_CHAR_FEATURES = 500_000
+#: the parameter that points a fitted union's tokenizer at a run's token cache
+CACHE_PARAM = "word__tokens__cache_dir"
 
 
-class NgramFeaturizer:
-    """Word n-grams over language-aware tokens plus character n-grams over the raw text.
+class Tokenizer(TransformerMixin, BaseEstimator):
+    """Stateless transformer: each text as space-separated, language-aware word tokens.
 
     Example:
-        >>> f = NgramFeaturizer(language="en").fit(["a good film", "a bad film"])
-        >>> f.transform(["good"]).shape[0]
-        1
+        >>> Tokenizer(language="en").transform(["A good film!"])
+        ['a good film']
     """
 
-    def __init__(
-        self,
-        language: str = "en",
-        word_ngram_max: int = 2,
-        char_ngram_min: int = 2,
-        char_ngram_max: int = 5,
-        sublinear_tf: bool = True,
-        min_df: int = 1,
-        binary: bool = False,
-        cache_dir: str | Path | None = None,
-    ) -> None:
+    def __init__(self, language: str = "en", cache_dir: str | Path | None = None) -> None:
         self.language = language
         self.cache_dir = cache_dir
-        # Chinese has no spaces, so char n-grams run over the whole text, not within words
-        char_analyzer = "char" if needs_segmentation(language) else "char_wb"
-        self.word = TfidfVectorizer(
-            token_pattern=r"\S+",
-            lowercase=False,
-            ngram_range=(1, word_ngram_max),
-            sublinear_tf=sublinear_tf,
-            min_df=min_df,
-            binary=binary,
-            max_features=MAX_WORD_FEATURES,
-            dtype=np.float32,
-        )
-        self.char = TfidfVectorizer(
-            analyzer=char_analyzer,
-            lowercase=True,
-            ngram_range=(char_ngram_min, char_ngram_max),
-            sublinear_tf=sublinear_tf,
-            min_df=min_df,
-            binary=binary,
-            max_features=MAX_CHAR_FEATURES,
-            dtype=np.float32,
-        )
 
-    def fit(self, texts: Sequence[str]) -> NgramFeaturizer:
-        """Learn both vocabularies."""
-        self.word.fit(tokenize(texts, self.language, self.cache_dir))
-        self.char.fit(texts)
+    def fit(self, texts: Sequence[str], y: Any = None) -> Tokenizer:
+        """Nothing to learn; returns self."""
         return self
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Stack word and char TF-IDF columns."""
-        words = self.word.transform(tokenize(texts, self.language, self.cache_dir))
-        return sp.hstack([words, self.char.transform(texts)], format="csr")
+    def transform(self, texts: Sequence[str]) -> list[str]:
+        """Tokenise through the run's cache when one is set."""
+        return tokenize(texts, self.language, self.cache_dir)
 
-    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Fit, then transform the same texts."""
-        return self.fit(texts).transform(texts)
+    def __sklearn_tags__(self) -> Any:
+        """Stateless and fed raw text."""
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
+def word_vectorizer(
+    word_ngram_max: int = 2, sublinear_tf: bool = True, min_df: int = 1, binary: bool = False
+) -> TfidfVectorizer:
+    """Word n-gram TF-IDF over pre-tokenised, already lower-cased text."""
+    return TfidfVectorizer(
+        token_pattern=r"\S+",
+        lowercase=False,
+        ngram_range=(1, word_ngram_max),
+        sublinear_tf=sublinear_tf,
+        min_df=min_df,
+        binary=binary,
+        max_features=MAX_WORD_FEATURES,
+        dtype=np.float32,
+    )
+
+
+def char_vectorizer(
+    language: str = "en",
+    char_ngram_min: int = 2,
+    char_ngram_max: int = 5,
+    sublinear_tf: bool = True,
+    min_df: int = 1,
+    binary: bool = False,
+) -> TfidfVectorizer:
+    """Character n-gram TF-IDF over the raw text."""
+    # Chinese has no spaces, so char n-grams run over the whole text, not within words
+    analyzer = "char" if needs_segmentation(language) else "char_wb"
+    return TfidfVectorizer(
+        analyzer=analyzer,
+        lowercase=True,
+        ngram_range=(char_ngram_min, char_ngram_max),
+        sublinear_tf=sublinear_tf,
+        min_df=min_df,
+        binary=binary,
+        max_features=MAX_CHAR_FEATURES,
+        dtype=np.float32,
+    )
+
+
+def union_of(
+    word: TfidfVectorizer, char: TfidfVectorizer, language: str, cache_dir: str | None = None
+) -> FeatureUnion:
+    """The two views as one FeatureUnion (fitted when the vectorizers are)."""
+    tokens = Tokenizer(language=language, cache_dir=cache_dir)
+    return FeatureUnion([("word", Pipeline([("tokens", tokens), ("tfidf", word)])), ("char", char)])
+
+
+def ngram_featurizer(
+    language: str = "en",
+    word_ngram_max: int = 2,
+    char_ngram_min: int = 2,
+    char_ngram_max: int = 5,
+    sublinear_tf: bool = True,
+    min_df: int = 1,
+    binary: bool = False,
+    cache_dir: str | None = None,
+) -> FeatureUnion:
+    """An unfitted word + char n-gram featuriser; its output is float32 CSR.
+
+    Example:
+        >>> union = ngram_featurizer(language="en").fit(["a good film", "a bad film"])
+        >>> union.transform(["good"]).shape[0]
+        1
+    """
+    word = word_vectorizer(word_ngram_max, sublinear_tf, min_df, binary)
+    char = char_vectorizer(language, char_ngram_min, char_ngram_max, sublinear_tf, min_df, binary)
+    return union_of(word, char, language, cache_dir)
+
+
+def fitted_views(union: FeatureUnion) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """The (word, char) vectorizers of a featuriser built by ``ngram_featurizer``."""
+    views = union.named_transformers
+    return views["word"].named_steps["tfidf"], views["char"]
 
 
 def suggest_ngram_params(trial: optuna.Trial) -> dict[str, Any]:
@@ -89,6 +142,3 @@ def suggest_ngram_params(trial: optuna.Trial) -> dict[str, Any]:
         "sublinear_tf": trial.suggest_categorical("sublinear_tf", [True, False]),
         "min_df": trial.suggest_int("min_df", 1, 3),
     }
-
-
-NGRAM_PARAM_NAMES = ("word_ngram_max", "char_ngram_min", "char_ngram_max", "sublinear_tf", "min_df")
