@@ -10,6 +10,7 @@ import openautoglm
 from openautoglm.models.catalog import build_candidate
 from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.models.safe_skops import UnsafeModelError
+from openautoglm.parse.fields import spec_leaves
 from openautoglm.registry import signing
 from openautoglm.registry.bundle import (
     FORMAT_VERSION,
@@ -19,6 +20,7 @@ from openautoglm.registry.bundle import (
     load_bundle,
     save_bundle,
 )
+from openautoglm.spec import Budget, TaskSpec
 
 
 @pytest.fixture(autouse=True)
@@ -149,6 +151,47 @@ def test_format_1_bundle_loads_with_a_warning(classifier, tmp_path) -> None:
     assert json.loads((again / "manifest.json").read_text())["format_version"] == FORMAT_VERSION
     with pytest.raises(BundleError, match="format-1 bundle.*signing key"):
         load_bundle(path, key="secret")
+
+
+def test_the_spec_is_stored_as_taskspec_json_and_checked_on_load(classifier, tmp_path) -> None:
+    spec = TaskSpec(dataset_path="news.csv", labels=["food", "sports", "tech"], target_score=0.9,
+                    budget=Budget(max_trials=5))  # fmt: skip
+    classifier.info = {**classifier.info, "spec": spec}
+    path = classifier.save(tmp_path / "m")
+    stored = json.loads((path / "manifest.json").read_text(encoding="utf-8"))["spec"]
+    assert stored == spec.model_dump(mode="json")
+    assert _leaves(stored) == set(spec_leaves())  # every TaskSpec field, nested ones included
+    assert TaskSpec.model_validate(load_bundle(path).info["spec"]) == spec
+
+
+def test_a_spec_saved_by_earlier_code_loads_as_it_was(classifier, tmp_path) -> None:
+    earlier = json.loads(TaskSpec(dataset_path="news.csv").model_dump_json())  # RunWorkflow's form
+    del earlier["min_class_rows"]  # a field the spec did not have yet
+    classifier.info = {**classifier.info, "spec": earlier}
+    path = classifier.save(tmp_path / "m")
+    _edit_manifest(path, lambda m: m.update(spec=earlier), reseal=True)
+    assert load_bundle(path).info["spec"] == earlier
+
+
+def test_a_spec_that_does_not_validate_is_refused(classifier, tmp_path) -> None:
+    classifier.info = {**classifier.info, "spec": TaskSpec(dataset_path="news.csv")}
+    path = classifier.save(tmp_path / "m")
+    _edit_manifest(path, lambda m: m["spec"]["budget"].update(max_trials=0), reseal=True)
+    with pytest.raises(BundleError, match="not a valid TaskSpec.*budget.max_trials"):
+        load_bundle(path)
+    classifier.info = {**classifier.info, "spec": {"dataset_path": "x.csv", "metric": "auc"}}
+    with pytest.raises(BundleError, match=r"info\['spec'\].*metric"):
+        classifier.save(tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()
+
+
+def _leaves(spec: dict, prefix: str = "") -> set[str]:
+    """Dotted paths of a stored spec's leaf values (a spec whose label_map is None)."""
+    paths: set[str] = set()
+    for key, value in spec.items():
+        nested = isinstance(value, dict)
+        paths |= _leaves(value, f"{prefix}{key}.") if nested else {f"{prefix}{key}"}
+    return paths
 
 
 def test_empty_input_gives_an_empty_result(classifier) -> None:

@@ -54,8 +54,10 @@ class TaskSpec(BaseModel):
     label_map: dict[str, str] | None = None  # label value in the data -> name (ids to names)
     metric: Metric = "accuracy"
     budget: Budget = Field(default_factory=Budget)
-    constraints: Constraints = Field(default_factory=Constraints)
+    # next to the budget: reaching it ends the search early. The parser's flat field list and
+    # the LLM's answer schema follow this declaration order (parse/fields.py)
     target_score: float | None = Field(default=None, gt=0, le=1)
+    constraints: Constraints = Field(default_factory=Constraints)
     test_size: float = Field(default=0.2, gt=0, lt=1)
     seed: int = 0
     # Classes with fewer training rows than this (rows of dataset_path after cleaning and

@@ -1,8 +1,9 @@
 """Task descriptions in plain words (Chinese or English) to a validated TaskSpec."""
 
 from openautoglm.parse.description import parse_description
+from openautoglm.parse.fields import FIELD_NAMES
 from openautoglm.parse.llm import LLMConfig, LLMFailed
-from openautoglm.parse.result import FIELD_NAMES, ClarificationNeeded, FieldValue, ParseResult
+from openautoglm.parse.result import ClarificationNeeded, FieldValue, ParseResult
 from openautoglm.parse.rules import RuleParser
 
 __all__ = [

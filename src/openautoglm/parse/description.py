@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from openautoglm.data.readers import read_table
+from openautoglm.parse.fields import number_type
 from openautoglm.parse.llm import LLMConfig, LLMFailed, LLMParser
 from openautoglm.parse.numbers import find_durations
 from openautoglm.parse.prompts import DataContext
@@ -158,6 +159,8 @@ def _supported(name: str, value: Any, description: str, columns: list[str]) -> b
         return all(str(label).lower() in text for label in value)
     if name == "time_budget_s":
         return any(abs(seconds - float(value)) < 1e-6 for seconds, _ in find_durations(description))
+    if number_type(name) is None:  # a field with no rule of its own here: quoted in the words
+        return str(value).lower() in text
     numbers = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", description)}
     value = float(value)
     return value in numbers or (name == "target_score" and value * 100 in numbers)
@@ -178,11 +181,8 @@ def _answer_value(name: str, raw: str) -> Any:
     if name == "time_budget_s":
         found = find_durations(raw)
         return found[0][0] if found else parse_duration(raw)
-    if name == "max_trials":
-        return int(raw)
-    if name in ("target_score", "max_latency_ms", "max_model_mb"):
-        return float(raw)
-    return raw
+    number = number_type(name)  # int or float, as TaskSpec declares the field
+    return raw if number is None else number(raw)
 
 
 __all__ = ["ClarificationNeeded", "parse_description"]

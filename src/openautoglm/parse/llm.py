@@ -9,12 +9,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from openautoglm.errors import OpenAutoGLMError
+from openautoglm.parse.fields import answer_model
 from openautoglm.parse.prompts import DataContext, build_messages, reask_messages, retry_messages
 from openautoglm.parse.result import ParseResult
-from openautoglm.spec import Metric, TaskType
 
 ENV_PREFIX = "OPENAUTOGLM_LLM_"
 
@@ -46,23 +46,13 @@ class LLMConfig(BaseModel):
         return cls(base_url=base_url, model=model or "default", api_key=key)
 
 
-class LLMFields(BaseModel):
-    """The answer an LLM must give: TaskSpec's fields, flat, each null when not stated."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    task_type: TaskType | None = None
-    dataset_path: str | None = None
-    test_path: str | None = None
-    text_column: str | list[str] | None = None
-    label_column: str | None = None
-    labels: list[str] | None = None
-    metric: Metric | None = None
-    time_budget_s: float | None = Field(default=None, gt=0)
-    max_trials: int | None = Field(default=None, gt=0)
-    target_score: float | None = Field(default=None, gt=0, le=1)
-    max_latency_ms: float | None = Field(default=None, gt=0)
-    max_model_mb: float | None = Field(default=None, gt=0)
+#: the answer an LLM must give: TaskSpec's parse fields, flat, with TaskSpec's own types and
+#: constraints (built from the spec so that the two cannot drift apart)
+LLMFields = answer_model(
+    "LLMFields",
+    "The answer an LLM must give: TaskSpec's fields, flat, each null when not stated.",
+    __name__,
+)
 
 
 class LLMFailed(OpenAutoGLMError, RuntimeError):
@@ -107,7 +97,7 @@ class LLMParser:
         return {name: answer[name] for name in disputed if name in answer}
 
     # ---------------------------------------------------------------- calls
-    def _ask_valid(self, messages: list[dict[str, str]]) -> LLMFields:
+    def _ask_valid(self, messages: list[dict[str, str]]) -> BaseModel:
         errors = "no attempt"
         for _ in range(self.config.max_retries + 1):
             answer = self._complete(messages)

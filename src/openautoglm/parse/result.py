@@ -7,27 +7,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from openautoglm.errors import OpenAutoGLMError
-from openautoglm.spec import Budget, Constraints, TaskSpec
+from openautoglm.parse.fields import DEFAULTS, FIELD_NAMES, unflatten
+from openautoglm.spec import TaskSpec
 
 Source = Literal["words", "llm", "data", "answer", "default"]
-
-#: the flat field names a parse speaks (as in the parser's case file and `autoglm parse --json`)
-FIELD_NAMES: tuple[str, ...] = (
-    "task_type",
-    "dataset_path",
-    "test_path",
-    "text_column",
-    "label_column",
-    "labels",
-    "label_map",
-    "metric",
-    "time_budget_s",
-    "max_trials",
-    "target_score",
-    "max_latency_ms",
-    "max_model_mb",
-)
-_DEFAULTS: dict[str, Any] = {"task_type": "text_classification", "metric": "accuracy"}
 
 
 class FieldValue(BaseModel):
@@ -66,7 +49,7 @@ class ParseResult(BaseModel):
     def with_defaults(self) -> ParseResult:
         """A copy where fields the words left open carry their defaults."""
         out = self.model_copy(deep=True)
-        for name, value in _DEFAULTS.items():
+        for name, value in DEFAULTS.items():
             if name not in out.fields:
                 out.set(name, value, "default", 1.0, "not stated; the default")
         return out
@@ -80,21 +63,7 @@ class ParseResult(BaseModel):
         flat = self.with_defaults().flat()
         if not flat.get("dataset_path"):
             raise ValueError("the description names no data file; say which file to train on")
-        return TaskSpec(
-            task_type=flat["task_type"],
-            dataset_path=flat["dataset_path"],
-            test_path=flat.get("test_path"),
-            text_column=flat.get("text_column"),
-            label_column=flat.get("label_column"),
-            labels=flat.get("labels"),
-            label_map=flat.get("label_map"),
-            metric=flat["metric"],
-            budget=Budget(time_s=flat.get("time_budget_s"), max_trials=flat.get("max_trials")),
-            constraints=Constraints(
-                max_latency_ms=flat.get("max_latency_ms"), max_model_mb=flat.get("max_model_mb")
-            ),
-            target_score=flat.get("target_score"),
-        )
+        return TaskSpec.model_validate(unflatten(flat))
 
 
 class ClarificationNeeded(OpenAutoGLMError, ValueError):

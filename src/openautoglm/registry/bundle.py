@@ -3,6 +3,7 @@
 Format 2 adds a SHA-256 digest of the manifest itself (``manifest_sha256``) and, when a key is
 configured (``key=`` or ``$OPENAUTOGLM_BUNDLE_KEY``), an HMAC-SHA256 ``signature``. Format 1
 bundles (no manifest digest) are still read, with a ``BundleWarning``, unless a key is configured.
+A run's TaskSpec is stored under ``spec`` as the model's own JSON dump and validated on load.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from openautoglm.errors import OpenAutoGLMError
 from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.registry import signing
 from openautoglm.registry.signing import DIGEST_FIELD, KEY_ENV, SIGNATURE_FIELD
+from openautoglm.spec import TaskSpec
 from openautoglm.versions import library_versions
 
 MANIFEST = "manifest.json"
@@ -35,6 +38,9 @@ OLDEST_FORMAT = 1
 RUN_MODEL_FOLDER = "model"
 #: texts predicted at a time, so members' intermediate memory stays bounded on large inputs
 CHUNK_SIZE = 1024
+#: the manifest key of the run's TaskSpec (absent from bundles saved outside a run)
+SPEC_FIELD = "spec"
+_FOREIGN_SPEC = "it was written by an incompatible openautoglm or edited by hand"
 #: manifest keys the bundle writes itself; an ``info`` entry never overrides them
 _RESERVED = {
     "format_version",
@@ -187,6 +193,9 @@ def _check_replaceable(path: Path, overwrite: bool) -> None:
 
 def _manifest(clf: TextClassifier, members: list[dict], staging: Path) -> dict[str, Any]:
     extra = {k: v for k, v in clf.info.items() if k not in _RESERVED}
+    if SPEC_FIELD in extra:  # one stored form, TaskSpec's own dump, whatever the caller passed
+        spec = _valid_spec(extra[SPEC_FIELD], "info['spec']", "pass a TaskSpec or its JSON dump")
+        extra[SPEC_FIELD] = spec.model_dump(mode="json")
     manifest = {
         "format_version": FORMAT_VERSION,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -214,6 +223,8 @@ def load_bundle(path: str | Path, key: str | bytes | None = None) -> TextClassif
     manifest = _read_manifest(path)
     _check_format(path, manifest)
     _check_manifest(path, manifest, signing_key)
+    if SPEC_FIELD in manifest:
+        _valid_spec(manifest[SPEC_FIELD], f"{path}/{MANIFEST}", _FOREIGN_SPEC)
     _verify(path, manifest.get("files", {}))
     model = WeightedEnsemble.load(path)
     info = {k: v for k, v in manifest.items() if k not in _NOT_INFO}
@@ -268,6 +279,19 @@ def _check_format(path: Path, manifest: dict[str, Any]) -> None:
             f"{path} is bundle format {version}, written by a newer openautoglm; {readable}: "
             "upgrade openautoglm to load it"
         )
+
+
+def _valid_spec(spec: Any, where: str, hint: str) -> TaskSpec:
+    """``spec`` as a TaskSpec, or a BundleError saying which of its fields are wrong."""
+    try:
+        return TaskSpec.model_validate(spec)
+    except ValidationError as error:
+        wrong = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'spec'}: {e['msg']}" for e in error.errors()
+        )
+        raise BundleError(
+            f"{where} holds a spec that is not a valid TaskSpec ({wrong}); {hint}"
+        ) from error
 
 
 def _check_manifest(path: Path, manifest: dict[str, Any], key: bytes | None) -> None:
