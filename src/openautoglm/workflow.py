@@ -33,7 +33,6 @@ from openautoglm.run_records import (
     ensemble_to_json,
     members_from_json,
     members_to_json,
-    record_from_json,
 )
 from openautoglm.search.runner import (
     SearchOutcome,
@@ -42,6 +41,7 @@ from openautoglm.search.runner import (
     TrialRecord,
     records_to_json,
 )
+from openautoglm.search.store import TrialStore, study_url
 from openautoglm.search.trial import fit_full
 from openautoglm.spec import TaskSpec
 
@@ -259,9 +259,7 @@ class RunWorkflow:
         return payload
 
     def _restore_search(self, payload: dict[str, Any], inputs: dict[str, Any]) -> SearchOutcome:
-        assert self.state is not None
-        records = [record_from_json(r) for r in self.state.trials()]
-        records = [r for r in records if r.state not in ("running", "interrupted")]
+        records = TrialStore(study_url(self.run_dir)).records()
         return SearchOutcome(records, np.asarray(payload["holdout_rows"]), [])
 
     def _restore_refit(self, payload: list[dict[str, Any]], inputs: dict[str, Any]) -> Refit:

@@ -7,7 +7,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +21,14 @@ from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import Interrupted
 from openautoglm.models.catalog import family_class
 from openautoglm.plan.dag import RetryPolicy
-from openautoglm.search.finetune_schedule import measured_epoch_s, next_finetune
+from openautoglm.search.finetune_policy import FinetunePolicy, FinetuneState
+from openautoglm.search.pruning import families_to_drop, family_to_keep
 from openautoglm.search.space import suggest_config
+from openautoglm.search.store import Redo, TrialRecord, TrialStore, study_url
 from openautoglm.search.trial import TrialJob, TrialOutcome, probe_finetune, run_trial
 
 #: cheap, usually strong families first, so even a tiny budget or trial cap gets a good model
 WARM_START_ORDER = ["tfidf_lr", "frozen_encoder", "nbsvm", "complement_nb", "tfidf_svm", "fasttext"]
-#: a family this far below the best after two trials is dropped from the search
-DROP_MARGIN = 0.05
 FINETUNE = "finetune"
 #: the most of the run's budget one ordinary trial may take before it is stopped
 TRIAL_SHARE = 0.25
@@ -52,27 +52,10 @@ class SearchSettings:
     time_budget_s: float | None = None
     families: list[str] = field(default_factory=list)
     round_size: int = 4
+    storage_url: str | None = None  # where the study lives (default: study.db in the run folder)
     strategy: str = (
         "dag"  # serial: one trial at a time; pipeline: round by round; dag: any free slot
     )
-
-
-@dataclass
-class TrialRecord:
-    """One row of the leaderboard."""
-
-    number: int
-    family: str
-    params: dict[str, Any]
-    state: str  # complete, failed, timeout, crashed, skipped
-    round: int
-    score: float | None = None
-    fit_s: float | None = None
-    predict_rows_per_s: float | None = None
-    seconds: float | None = None
-    oof_path: str | None = None
-    model_dir: str | None = None
-    error: str | None = None
 
 
 @dataclass
@@ -136,66 +119,41 @@ class SearchRunner:
         self.records: list[TrialRecord] = []
         self.events: list[dict[str, Any]] = []
         self.round = 0
-        self._pending: dict[str, tuple[optuna.trial.Trial | None, TrialRecord]] = {}
+        self._pending: dict[str, tuple[optuna.trial.Trial, TrialRecord]] = {}
         self._started = 0
-        self._finetune_state = "todo" if FINETUNE in settings.families else "none"
-        self._finetune_runs = 0
-        self._epoch_s = 0.0
-        self._folds, self.holdout = self._splits()
-        self.study = self._create_study()
+        self.finetune = FinetunePolicy.for_families(settings.families)
+        self._folds, self.holdout = search_splits(self.y, self.settings.seed)
+        self.store = TrialStore(settings.storage_url or study_url(run_dir), self._sampler())
         self._warm = [f for f in WARM_START_ORDER if f in self.tpe_families]
+        self._redo: list[Redo] = []
         self.state = state
-        if state is not None:
-            self._resume(state)
+        self._resume()
 
-    def _resume(self, state: RunState) -> None:
-        """Carry on from the trials an earlier, interrupted process recorded."""
-        names = {f.name for f in fields(TrialRecord)}
-        for saved in state.trials():
-            record = TrialRecord(**{k: v for k, v in saved.items() if k in names})
-            if record.state in ("running", "interrupted"):
-                if record.state == "running":  # it died with that process: not done, run again
-                    record.state = "interrupted"
-                    state.save_trial(record.number, "interrupted", asdict(record))
-                continue
-            self.records.append(record)
-        self._started = len(self.records)
-        self.round = max((r.round for r in self.records), default=0)
-        tried = {r.family for r in self.records}
-        self._warm = [f for f in self._warm if f not in tried]
-        for trial in self.study.get_trials(deepcopy=False):
-            if trial.state == optuna.trial.TrialState.RUNNING:
-                self.study.tell(trial.number, state=optuna.trial.TrialState.FAIL)
-                self.study.enqueue_trial(trial.params, user_attrs=dict(trial.user_attrs))
-        saved_ft = state.get("finetune")
-        if saved_ft and self._finetune_state != "none":
-            self._finetune_runs = sum(r.family == FINETUNE for r in self.records)
-            self._epoch_s = float(saved_ft.get("epoch_s", 0.0))
-            was = saved_ft.get("state")
-            # an interrupted probe is probed again; an interrupted run is scheduled again
-            self._finetune_state = {"probing": "todo", "running": "resume"}.get(was, was)
-        if self.records:
-            self._log("search_resumed", trials=len(self.records), finetune=self._finetune_state)
-
-    # ------------------------------------------------------------------ set-up
-    def _splits(self) -> tuple[list[tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
-        return search_splits(self.y, self.settings.seed)
-
-    def _create_study(self) -> optuna.Study:
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
-        sampler = optuna.samplers.TPESampler(
+    def _sampler(self) -> optuna.samplers.BaseSampler:
+        return optuna.samplers.TPESampler(
             seed=self.settings.seed,
             multivariate=True,
             constant_liar=True,
             n_startup_trials=len(self.tpe_families) + 2,
         )
-        return optuna.create_study(
-            study_name="search",
-            storage=f"sqlite:///{self.run_dir / 'study.db'}",
-            sampler=sampler,
-            direction="maximize",
-            load_if_exists=True,
-        )
+
+    def _resume(self) -> None:
+        """Carry on from the trials an earlier, interrupted process left in the study.
+
+        Finished trials are kept (and count against the cap); trials it left running are
+        run again with the same configuration; fine-tuning carries on from its saved state.
+        """
+        self._redo = [r for r in self.store.reconcile() if r.family != FINETUNE]
+        self.records = self.store.records()
+        self._started = len(self.records)
+        self.round = max((r.round for r in self.records), default=0)
+        tried = {r.family for r in self.records} | {r.family for r in self._redo}
+        self._warm = [f for f in self._warm if f not in tried]
+        runs_done = sum(r.family == FINETUNE for r in self.records)
+        self.finetune.restore(self.state.get("finetune") if self.state else None, runs_done)
+        if self.records or self._redo:
+            self._log("search_resumed", trials=len(self.records), redo=len(self._redo),
+                      finetune=self.finetune.state)  # fmt: skip
 
     # --------------------------------------------------------------- the loop
     def run(self) -> SearchOutcome:
@@ -265,7 +223,7 @@ class SearchRunner:
 
     def _can_start(self) -> bool:
         cap = self.settings.max_trials
-        has_work = bool(self.live) or self._finetune_state in ("todo", "resume")
+        has_work = bool(self.live) or self.finetune.has_work
         return has_work and (cap is None or self._started < cap) and self._budget_left() > 0
 
     def _fill_slots(self) -> None:
@@ -284,35 +242,36 @@ class SearchRunner:
         )
 
     def _start_next(self) -> bool:
+        if self._redo:  # trials an interrupted process left running: same configuration
+            redo = self._redo.pop(0)
+            trial = self.store.ask(redo.fixed, retry_of=redo.number)
+            family, params = suggest_config(trial, self.tpe_families)
+            self._submit(trial, family, params)
+            return True
         if self._warm:
             return self._submit_tpe(self._warm.pop(0), defaults=True)
-        if self._finetune_state == "todo":
-            # fine-tuning needs every core: let running trials drain, then probe its cost
-            return False if self.executor.busy else self._start_finetune()
-        if self._finetune_state == "resume":
+        if self.finetune.has_work:
+            # fine-tuning needs every core: let running trials drain first
             if self.executor.busy:
                 return False
-            self._schedule_finetune()
-            return self._finetune_state == "running"
-        if self._finetune_state in ("probing", "running") or not self.live:
+            if self.finetune.state is FinetuneState.TODO:
+                return self._start_probe()
+            return self._schedule_finetune()
+        if self.finetune.blocks_others or not self.live:
             return False
         return self._submit_tpe(None, defaults=False)
 
     # --------------------------------------------------------------- trials
     def _submit_tpe(self, family: str | None, defaults: bool, timeout: float | None = None) -> bool:
-        if family is not None:
-            self.study.enqueue_trial({"family": family}, user_attrs={"defaults": defaults})
+        fixed = {"family": family} if family is not None else None
         for _ in range(20):
-            trial = self.study.ask()
-            use_defaults = bool(trial.user_attrs.get("defaults", False))
-            chosen, params = suggest_config(trial, self.tpe_families, use_defaults)
+            trial = self.store.ask(fixed)
+            chosen, params = suggest_config(trial, self.tpe_families, defaults)
             if chosen in self.live or family is not None:
                 break
-            self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)  # dropped family
+            self.store.skip(trial)  # a dropped family
         else:  # TPE keeps proposing dropped families: ask again for the best live one
-            best_live = self._best_live_family()
-            self.study.enqueue_trial({"family": best_live})
-            trial = self.study.ask()
+            trial = self.store.ask({"family": self._best_live_family()})
             chosen, params = suggest_config(trial, self.tpe_families)
         self._submit(trial, chosen, params, timeout)
         return True
@@ -326,13 +285,14 @@ class SearchRunner:
 
     def _submit(
         self,
-        trial: optuna.trial.Trial | None,
+        trial: optuna.trial.Trial,
         family: str,
         params: dict[str, Any],
         timeout: float | None = None,
     ) -> None:
-        number = trial.number if trial is not None else 10_000 + len(self.records)
+        number = trial.number
         record = TrialRecord(number, family, params, "running", self.round)
+        self.store.start(trial, family, params, self.round)
         job = TrialJob(
             number=number,
             family=family,
@@ -358,8 +318,6 @@ class SearchRunner:
         self.executor.submit(Task(key, run_trial, (job,), resources, timeout, family, retry))
         self._pending[key] = (trial, record)
         self._started += 1
-        if self.state is not None:
-            self.state.save_trial(number, "running", asdict(record))
         self._log("trial_started", number=number, family=family)
 
     def _finish(self, result: TaskResult) -> None:
@@ -375,14 +333,8 @@ class SearchRunner:
             record.oof_path, record.model_dir = outcome.oof_path, outcome.model_dir
         else:
             record.state, record.error = result.status, (result.error or "")[-2000:]
-        if trial is not None:
-            if record.state == "complete":
-                self.study.tell(trial, record.score)
-            else:
-                self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        self.store.finish(trial, record)
         self.records.append(record)
-        if self.state is not None:
-            self.state.save_trial(record.number, record.state, asdict(record))
         if record.family == FINETUNE:
             history = result.value.extra.get("fit_history") if result.ok else None
             self._after_finetune(record, history)
@@ -398,9 +350,9 @@ class SearchRunner:
             self._replan()
 
     # ------------------------------------------------------------ fine-tuning
-    def _start_finetune(self) -> bool:
+    def _start_probe(self) -> bool:
         sample = [self.texts[i] for i in self.holdout[0]]
-        self._finetune_state = "probing"
+        self.finetune.start_probe()
         res = family_class(FINETUNE).resources
         self.executor.submit(Task("finetune-probe", probe_finetune, ({}, sample), res, 120))
         self._log("finetune_probe_started", rows=len(sample))
@@ -408,65 +360,53 @@ class SearchRunner:
 
     def _after_probe(self, result: TaskResult) -> None:
         if not result.ok:
-            self._finetune_state = "done"
+            self.finetune.probe_failed()
             self._log("finetune_skipped", reason=f"probe failed: {result.error}")
             return
-        self._epoch_s = float(result.value)
+        self.finetune.probe_done(float(result.value))
         self._schedule_finetune()
 
     def _after_finetune(self, record: TrialRecord, history: list[dict[str, Any]] | None) -> None:
         """Fine-tune again while it beats every other family: that is where the gain is."""
-        self._epoch_s = measured_epoch_s(history, self._epoch_s)
         tpe_best = max((r.score or 0.0 for r in self._tpe_done()), default=-math.inf)
-        if record.state != "complete" or (record.score or 0.0) < tpe_best:
-            self._finetune_state = "done"
+        score = record.score if record.state == "complete" else None
+        if not self.finetune.after_run(score, tpe_best, history):
             self._log("finetune_stopped", reason="not better than the other families")
             return
         self._schedule_finetune()
 
-    def _schedule_finetune(self) -> None:
-        affordable = self._budget_left() - 10
-        if self.settings.max_trials is not None and self._started >= self.settings.max_trials:
-            params, reason = None, "max_trials reached"
-        else:
-            params, reason = next_finetune(self._finetune_runs, self._epoch_s, affordable)
-        if params is None:
-            self._finetune_state = "done"
-            self._log("finetune_skipped", epoch_s=self._epoch_s, reason=reason)
-            return
-        self._finetune_state = "running"
-        self._finetune_runs += 1
-        self._log("finetune_scheduled", epoch_s=self._epoch_s, params=params, reason=reason)
-        self._submit(None, FINETUNE, params)
+    def _schedule_finetune(self) -> bool:
+        """Submit the next fine-tuning run if one fits; True when one was submitted."""
+        cap = self.settings.max_trials
+        decision = self.finetune.next_run(
+            self._budget_left() - 10, cap_reached=cap is not None and self._started >= cap
+        )
+        epoch_s = self.finetune.epoch_s
+        if decision.params is None:
+            self._log("finetune_skipped", epoch_s=epoch_s, reason=decision.reason)
+            return False
+        self._log(
+            "finetune_scheduled", epoch_s=epoch_s, params=decision.params, reason=decision.reason
+        )
+        self._submit(self.store.ask({}, family=FINETUNE), FINETUNE, decision.params)
+        return True
 
     # ---------------------------------------------------------------- re-plan
     def _replan(self) -> None:
         self.round += 1
-        # compare within the families TPE chooses from: fine-tuning runs once, outside of it
+        # compare within the families TPE chooses from: fine-tuning runs outside of it
+        tpe_trials = [r for r in self.records if r.family in self.tpe_families]
         best = max((r.score or 0.0 for r in self._tpe_done()), default=None)
         if best is None:
             return
-        for family in sorted(self.live):
-            done = [r for r in self.records if r.family == family and r.state == "complete"]
-            failed = [r for r in self.records if r.family == family and r.state != "complete"]
-            family_best = max((r.score or 0.0 for r in done), default=-math.inf)
-            mean_s = float(np.mean([r.seconds or 0.0 for r in done])) if done else 0.0
-            if len(done) >= 2 and family_best < best - DROP_MARGIN:
-                self._drop(family, f"best {family_best:.4f} is over {DROP_MARGIN} below {best:.4f}")
-            elif len(failed) >= 2 and not done:
-                self._drop(family, f"{len(failed)} trials failed")
-            elif done and mean_s > self._budget_left():
-                self._drop(family, f"a trial takes {mean_s:.0f} s, more than the time left")
+        for drop in families_to_drop(self.live, tpe_trials, self._budget_left()):
+            self._drop(drop.family, drop.reason)
         if not self.live and self.tpe_families:
-            self.live.add(self._best_family_overall())
+            self.live.add(family_to_keep(tpe_trials, self.tpe_families))
         self._log("round_planned", round=self.round, best=best, live=sorted(self.live))
 
     def _tpe_done(self) -> list[TrialRecord]:
         return [r for r in self.records if r.state == "complete" and r.family in self.tpe_families]
-
-    def _best_family_overall(self) -> str:
-        done = self._tpe_done()
-        return max(done, key=lambda r: r.score or 0.0).family if done else self.tpe_families[0]
 
     def _drop(self, family: str, reason: str) -> None:
         self.live.discard(family)
@@ -475,8 +415,7 @@ class SearchRunner:
     # ---------------------------------------------------------------- logging
     def _log(self, kind: str, **data: Any) -> None:
         if self.state is not None and kind.startswith("finetune"):
-            ft = {"state": self._finetune_state, "epoch_s": self._epoch_s}
-            self.state.put("finetune", ft)
+            self.state.put("finetune", self.finetune.snapshot())
         event = {"event": kind, "t": round(time.time(), 3), **data}
         self.events.append(event)
         with (self.run_dir / "search_log.jsonl").open("a", encoding="utf-8") as handle:
