@@ -59,8 +59,8 @@ def test_same_seed_same_first_trials(tiny_csv, tmp_path) -> None:
 
 
 def test_ensemble_pool_keeps_each_familys_best() -> None:
+    from openautoglm.search.clock import ENSEMBLE_POOL, ensemble_pool
     from openautoglm.search.runner import TrialRecord
-    from openautoglm.workflow import ENSEMBLE_POOL, ensemble_pool
 
     ranked = [
         TrialRecord(i, "frozen_encoder", {}, "complete", 0, score=0.9 - i / 100) for i in range(10)

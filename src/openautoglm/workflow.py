@@ -34,6 +34,7 @@ from openautoglm.run_records import (
     members_from_json,
     members_to_json,
 )
+from openautoglm.search.clock import RunClock, ensemble_pool
 from openautoglm.search.runner import (
     SearchOutcome,
     SearchRunner,
@@ -45,8 +46,6 @@ from openautoglm.search.store import TrialStore, study_url
 from openautoglm.search.trial import fit_full
 from openautoglm.spec import TaskSpec
 
-#: how many of the best trials the ensemble may draw from
-ENSEMBLE_POOL = 8
 #: test rows timed without the cache to report real prediction throughput
 THROUGHPUT_ROWS = 256
 #: single texts timed one call each for the latency figures
@@ -125,8 +124,7 @@ class RunWorkflow:
         self.n_jobs = self.engine.n_jobs = n_jobs
         self.include = families
         self.user_event = on_event or (lambda event: None)
-        self.started = time.monotonic()
-        self.deadline = float("inf")
+        self.clock = RunClock(spec.budget.time_s)
         self.timings: dict[str, float] = {}
         self.cache_dir = str(run_dir / "cache")
         self.state: RunState | None = None
@@ -139,14 +137,16 @@ class RunWorkflow:
         return Plan(
             [
                 Step("load", lambda r: self.load(), (), ("data (in state.db)",), light,
-                     RetryPolicy(1, 1.0), persist=data_to_json, restore=self._restore_load),
+                     RetryPolicy(1, 1.0), persist=data_to_json,
+                     restore=lambda p, r: data_from_json(p)),
                 Step("profile", lambda r: self.profile(r["load"]), data,
                      ("spec.json", "profile.json"), light, persist=lambda p: p,
                      restore=lambda p, r: p),
-                Step("featurize", lambda r: self.featurize(r["load"]), data, ("cache/",),
-                     Resources(cpus=1, memory_mb=2000), RetryPolicy(1, 2.0),
-                     persist=self._persist_features, restore=self._restore_features),
-                Step("search", lambda r: self.search(r["load"]), ("load", "profile", "featurize"),
+                Step("featurize", lambda r: self.featurize(r["load"]), data,
+                     ("cache/", "families"), Resources(cpus=1, memory_mb=2000),
+                     RetryPolicy(1, 2.0), persist=lambda d: d, restore=lambda p, r: p),
+                Step("search", lambda r: self.search(r["load"], r["featurize"]["families"]),
+                     ("load", "profile", "featurize"),
                      ("study.db", "trials/", "search_log.jsonl"),
                      Resources(cpus=self.n_jobs, memory_mb=1024),
                      persist=lambda o: {"holdout_rows": o.holdout_rows.tolist()},
@@ -208,9 +208,7 @@ class RunWorkflow:
         self.state.put("spec", json.loads(self.spec.model_dump_json()))  # a resume may change it
         if not resume:
             self.state.put("settings", {**asdict(self.engine), "families": self.include})
-        self.started = time.monotonic() - spent
-        budget = self.spec.budget.time_s
-        self.deadline = self.started + budget if budget else float("inf")
+        self.clock = RunClock(self.spec.budget.time_s, n_jobs=self.n_jobs, spent_before=spent)
         self.state.put("status", "running")
 
     def _tick(self, force: bool = False) -> None:
@@ -218,7 +216,7 @@ class RunWorkflow:
         now = time.monotonic()
         if self.state is not None and (force or now - getattr(self, "_ticked", 0.0) >= 1.0):
             self._ticked = now
-            self.state.put("elapsed_s", now - self.started)
+            self.state.put("elapsed_s", self.clock.spent())
 
     def on_event(self, event: dict[str, Any]) -> None:
         """Pass an event on (with the engine's live stats) and persist the time spent."""
@@ -241,23 +239,11 @@ class RunWorkflow:
                 "event": f"step_{status}",
                 "step": name,
                 "seconds": seconds,
-                "time_left": self.deadline - time.monotonic(),
+                "time_left": self.clock.left(),
             }
         )
 
     # --------------------------------------------------------------- restore
-    def _restore_load(self, payload: dict[str, Any], inputs: dict[str, Any]) -> PreparedData:
-        data = data_from_json(payload)
-        self.families = families_for(data.language, self.include, len(data.labels))
-        return data
-
-    def _persist_features(self, done: dict[str, Any]) -> dict[str, Any]:
-        return {**done, "families": list(self.families)}
-
-    def _restore_features(self, payload: dict[str, Any], inputs: dict[str, Any]) -> dict:
-        self.families = list(payload.pop("families"))
-        return payload
-
     def _restore_search(self, payload: dict[str, Any], inputs: dict[str, Any]) -> SearchOutcome:
         records = TrialStore(study_url(self.run_dir)).records()
         return SearchOutcome(records, np.asarray(payload["holdout_rows"]), [])
@@ -272,8 +258,7 @@ class RunWorkflow:
     # ------------------------------------------------------------------ steps
     def load(self) -> PreparedData:
         data = prepare_data(self.spec)
-        self.families = families_for(data.language, self.include, len(data.labels))
-        if not self.families:
+        if not self._candidates(data):
             raise SearchFailed(
                 f"no model family can run for language {data.language!r} with families="
                 f"{self.include}; install the nn extra or widen the family list"
@@ -282,13 +267,18 @@ class RunWorkflow:
 
     def profile(self, data: PreparedData) -> dict[str, Any]:
         self.spec.to_json(self.run_dir / "spec.json")
-        profile = {**data.profile, "notes": data.notes, "families": self.families}
+        profile = {**data.profile, "notes": data.notes, "families": self._candidates(data)}
         save_profile(profile, self.run_dir / "profile.json")
         return profile
 
     def featurize(self, data: PreparedData) -> dict[str, Any]:
-        """Compute the expensive shared features once (tokens, sentence embeddings)."""
+        """Compute the expensive shared features once (tokens, sentence embeddings).
+
+        Returns what was computed and the families the search may use: a family whose
+        features do not fit the budget is left out.
+        """
         texts = data.train_texts + data.test_texts
+        families = self._candidates(data)
         done: dict[str, Any] = {}
         if needs_segmentation(data.language):
             for start in range(0, len(texts), TOKENIZE_CHUNK):  # chunks: Ctrl-C stays prompt
@@ -296,32 +286,33 @@ class RunWorkflow:
                     raise Interrupted("featurize was interrupted")
                 tokenize(texts[start : start + TOKENIZE_CHUNK], data.language, self.cache_dir)
             done["tokens"] = len(texts)
-        if "frozen_encoder" in self.families:
-            max_s = EMBED_SHARE * self._left()
+        if "frozen_encoder" in families:
+            max_s = EMBED_SHARE * self.clock.step_limit()
             resources = family_class("frozen_encoder").resources
             args = (texts, self.cache_dir, max_s)
             self.executor.submit(
-                Task("embed", _embed_all, args, resources, self._left(), kind="embed")
+                Task("embed", _embed_all, args, resources, self.clock.step_limit(), kind="embed")
             )
             result = self.executor.wait_all(self.stop)[0]
             if not result.ok or result.value is None:
-                self.families.remove("frozen_encoder")
+                families.remove("frozen_encoder")
                 done["embeddings_skipped"] = result.error or f"would take over {max_s:.0f} s"
             else:
                 done["embeddings_s"] = result.value
             self.on_event({"event": "featurized", **done})
-        return done
+        return {**done, "families": families}
 
-    def search(self, data: PreparedData) -> SearchOutcome:
+    def search(self, data: PreparedData, families: list[str]) -> SearchOutcome:
+        # what evaluation will predict: sizes the time the search leaves for it
+        self.clock.predict_rows = len(data.test_texts) + THROUGHPUT_ROWS + LATENCY_TEXTS
         settings = SearchSettings(
             metric=self.spec.metric,
             max_trials=self.spec.budget.max_trials,
-            deadline=self.deadline,
             time_budget_s=self.spec.budget.time_s,
             n_jobs=self.n_jobs,
             seed=self.spec.seed,
             target_score=self.spec.target_score,
-            families=self.families,
+            families=families,
             strategy=self.engine.strategy,
         )
         runner = SearchRunner(
@@ -331,7 +322,7 @@ class RunWorkflow:
             self.run_dir,
             settings,
             self.executor,
-            lambda records: self._reserve(records, data),
+            self.clock,
             self.on_event,
             self.state,
             self.stop,
@@ -341,6 +332,10 @@ class RunWorkflow:
             errors = {r.family: r.error for r in outcome.records if r.error}
             raise SearchFailed(f"no trial finished within the budget; errors: {errors}")
         return outcome
+
+    def _candidates(self, data: PreparedData) -> list[str]:
+        """The families that suit the data and can run here (within the user's list)."""
+        return families_for(data.language, self.include, len(data.labels))
 
     def ensemble(
         self, data: PreparedData, outcome: SearchOutcome
@@ -382,8 +377,9 @@ class RunWorkflow:
                 str(out),
             )
             resources = family_class(record.family).resources
+            limit = max(30.0, self.clock.step_limit())
             self.executor.submit(
-                Task(f"refit-{record.number}", fit_full, args, resources, max(30.0, self._left()),
+                Task(f"refit-{record.number}", fit_full, args, resources, limit,
                      kind=f"refit:{record.family}")
             )  # fmt: skip
             fitted[record.number] = out
@@ -421,7 +417,7 @@ class RunWorkflow:
         classifier = TextClassifier(results["refit"].model, data.labels, info)
         save_bundle(classifier, self.run_dir / "model", overwrite=True)
         output = self._output(results, classifier)
-        self.timings["total"] = round(time.monotonic() - self.started, 2)
+        self.timings["total"] = round(self.clock.spent(), 2)
         _write_json(self.run_dir / "leaderboard.json", records_to_json(output.records))
         _write_json(
             self.run_dir / "metrics.json",
@@ -444,36 +440,6 @@ class RunWorkflow:
             self.timings,
             outcome.events,
         )
-
-    # -------------------------------------------------------------- budgeting
-    def _left(self) -> float:
-        return (
-            max(1.0, self.deadline - time.monotonic()) if self.deadline != float("inf") else 3600.0
-        )
-
-    def _reserve(self, records: list[TrialRecord], data: PreparedData) -> float:
-        """Seconds to keep for refit and evaluation, estimated from the best trials so far."""
-        done = sorted((r for r in records if r.state == "complete"), key=lambda r: -(r.score or 0))
-        pool = ensemble_pool(done)  # any of these may end up in the ensemble
-        refit = sum((r.fit_s or 0.0) * 1.3 for r in pool if not r.model_dir)
-        rows = len(data.test_texts) + THROUGHPUT_ROWS + LATENCY_TEXTS
-        predict = sum(rows / max(r.predict_rows_per_s or 1e9, 1.0) for r in pool)
-        budget = self.spec.budget.time_s or 0.0
-        return 5.0 + 0.03 * budget + refit / max(1, min(self.n_jobs, len(pool) or 1)) + predict
-
-
-def ensemble_pool(ranked: list[TrialRecord]) -> list[TrialRecord]:
-    """The trials the ensemble may use: each family's best, then the next best overall.
-
-    Diversity is where an ensemble gains: without the per-family bests, near-copies of one
-    family's configuration can fill the whole pool.
-    """
-    pool: list[TrialRecord] = []
-    for record in ranked:
-        if all(p.family != record.family for p in pool):
-            pool.append(record)
-    pool += [r for r in ranked if r not in pool][: max(0, ENSEMBLE_POOL - len(pool))]
-    return sorted(pool, key=lambda r: -(r.score or 0.0))
 
 
 def measure_speed(model: WeightedEnsemble, texts: list[str]) -> dict[str, float]:

@@ -21,6 +21,7 @@ from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import Interrupted
 from openautoglm.models.catalog import family_class
 from openautoglm.plan.dag import RetryPolicy
+from openautoglm.search.clock import RunClock
 from openautoglm.search.finetune_policy import FinetunePolicy, FinetuneState
 from openautoglm.search.pruning import families_to_drop, family_to_keep
 from openautoglm.search.space import suggest_config
@@ -45,7 +46,6 @@ class SearchSettings:
 
     metric: str = "accuracy"
     max_trials: int | None = None
-    deadline: float = math.inf  # time.monotonic() value by which the whole run must end
     n_jobs: int = 1
     seed: int = 0
     target_score: float | None = None
@@ -104,14 +104,14 @@ class SearchRunner:
         run_dir: Path,
         settings: SearchSettings,
         executor: Any,  # LocalExecutor or RayExecutor: submit / poll / cancel / busy
-        reserve_s: Callable[[list[TrialRecord]], float],
+        clock: RunClock,
         on_event: Callable[[dict[str, Any]], None] | None = None,
         state: RunState | None = None,
         stop: threading.Event | None = None,
     ) -> None:
         self.texts, self.y, self.language = texts, y, language
         self.run_dir, self.settings, self.executor = run_dir, settings, executor
-        self.reserve_s = reserve_s
+        self.clock = clock
         self.on_event = on_event or (lambda event: None)
         self.stop = stop or threading.Event()
         self.tpe_families = [f for f in settings.families if f != FINETUNE]
@@ -201,10 +201,10 @@ class SearchRunner:
 
     def time_left(self) -> float:
         """Seconds until the run's deadline."""
-        return self.settings.deadline - time.monotonic()
+        return self.clock.left()
 
     def _budget_left(self) -> float:
-        return self.time_left() - self.reserve_s(self.records)
+        return self.clock.search_left(self.records)
 
     def _best(self) -> float | None:
         scores = [r.score for r in self.records if r.state == "complete" and r.score is not None]

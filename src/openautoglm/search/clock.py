@@ -1,0 +1,82 @@
+"""The run's time budget in one object: what is spent, what is left, what the search may use."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+from openautoglm.search.store import TrialRecord
+
+#: how many of the best trials the ensemble may draw from
+ENSEMBLE_POOL = 8
+#: when there is no budget, how long a step that needs a time limit is given
+NO_BUDGET_STEP_S = 3600.0
+
+
+def ensemble_pool(ranked: list[TrialRecord]) -> list[TrialRecord]:
+    """The trials the ensemble may use: each family's best, then the next best overall.
+
+    Diversity is where an ensemble gains: without the per-family bests, near-copies of one
+    family's configuration can fill the whole pool.
+    """
+    pool: list[TrialRecord] = []
+    for record in ranked:
+        if all(p.family != record.family for p in pool):
+            pool.append(record)
+    pool += [r for r in ranked if r not in pool][: max(0, ENSEMBLE_POOL - len(pool))]
+    return sorted(pool, key=lambda r: -(r.score or 0.0))
+
+
+@dataclass
+class RunClock:
+    """Counts a run's time against its budget, across resumes.
+
+    ``predict_rows`` is what evaluation will predict (test rows plus the timing samples) and
+    ``n_jobs`` how many members refit at once: together they size the time kept back from
+    the search for the steps after it.
+
+    Example:
+        >>> clock = RunClock(budget_s=300, predict_rows=1000, n_jobs=2)
+        >>> clock.left() <= 300
+        True
+    """
+
+    budget_s: float | None
+    predict_rows: int = 0
+    n_jobs: int = 1
+    spent_before: float = 0.0  # time an interrupted process already spent
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def deadline(self) -> float:
+        """The time.monotonic() value by which the run must end (inf without a budget)."""
+        if not self.budget_s:
+            return math.inf
+        return self.started - self.spent_before + self.budget_s
+
+    def spent(self) -> float:
+        """Seconds spent on the run, earlier processes included."""
+        return self.spent_before + time.monotonic() - self.started
+
+    def left(self) -> float:
+        """Seconds until the deadline (inf without a budget)."""
+        return self.deadline - time.monotonic()
+
+    def step_limit(self) -> float:
+        """A time limit for a step: what is left (at least a second), an hour without a budget."""
+        left = self.left()
+        return NO_BUDGET_STEP_S if math.isinf(left) else max(1.0, left)
+
+    def reserve(self, records: list[TrialRecord]) -> float:
+        """Seconds to keep for ensembling, refit and evaluation, from the best trials so far."""
+        done = sorted((r for r in records if r.state == "complete"), key=lambda r: -(r.score or 0))
+        pool = ensemble_pool(done)  # any of these may end up in the ensemble
+        refit = sum((r.fit_s or 0.0) * 1.3 for r in pool if not r.model_dir)
+        predict = sum(self.predict_rows / max(r.predict_rows_per_s or 1e9, 1.0) for r in pool)
+        parallel = max(1, min(self.n_jobs, len(pool) or 1))
+        return 5.0 + 0.03 * (self.budget_s or 0.0) + refit / parallel + predict
+
+    def search_left(self, records: list[TrialRecord]) -> float:
+        """Seconds the search may still use."""
+        return self.left() - self.reserve(records)
