@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port, make_texts
-from engine_tasks import double, hang, raise_value_error, segfault
+from engine_tasks import crash_once, double, hang, raise_value_error, segfault
 
 from openautoglm import AutoTask, load
 from openautoglm.engine.local import Task
+from openautoglm.plan.dag import RetryPolicy
 
 pytestmark = pytest.mark.slow
 ray = pytest.importorskip("ray", reason="ray is not installed (extra: ray)")
@@ -52,6 +53,19 @@ def test_failures_map_to_the_same_results_as_locally(head: str) -> None:
     assert results["hangs"].status == "timeout"
     stats = executor.stats()
     assert stats["backend"] == "ray" and stats["workers"] >= 1 and stats["failed"] == 3
+
+
+def test_a_crashed_task_is_retried_as_locally(head: str, tmp_path: Path) -> None:
+    from openautoglm.engine.ray_executor import RayExecutor
+
+    executor = RayExecutor(address=head, cpus=2)
+    retry = RetryPolicy(count=1, backoff_s=0.1, on=("crashed",))
+    executor.submit(Task("flaky", crash_once, (str(tmp_path / "m"),), retry=retry))
+    executor.submit(Task("other", double, (1,)))
+    [result] = executor.wait(["flaky"])  # its own task only, as a step would
+    assert result.ok and result.value == 42 and result.attempts == 2
+    assert executor.counts["retried"] == 1
+    assert [r.key for r in executor.wait_all()] == ["other"]
 
 
 def test_an_autotask_runs_through_ray_like_a_local_run(head: str, tmp_path: Path) -> None:

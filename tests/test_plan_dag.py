@@ -16,6 +16,7 @@ from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import StepTimeout, run_plan
 from openautoglm.errors import is_retryable
 from openautoglm.plan.dag import Plan, PlanError, RetryPolicy, Step
+from openautoglm.resources import Resources
 
 
 def _step(name: str, *deps: str, **kw) -> Step:
@@ -160,3 +161,60 @@ def test_finished_steps_are_restored_not_rerun(tmp_path: Path) -> None:
     assert runs == ["a", "b"]
     assert run_plan(plan(fail=False), state=state)["c"] == 2
     assert runs == ["a", "b"]  # a and b came back from state.db
+
+
+def _peak_plan(cpus: tuple[float, ...]) -> tuple[Plan, list[int]]:
+    """Independent steps asking for ``cpus`` cores each; the list records the peak overlap."""
+    active, peak = [0], [0]
+    lock = threading.Lock()
+
+    def work(r: dict) -> None:
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        time.sleep(0.2)
+        with lock:
+            active[0] -= 1
+
+    steps = [Step(f"s{i}", work, resources=Resources(cpus=c)) for i, c in enumerate(cpus)]
+    return Plan(steps), peak
+
+
+@pytest.mark.parametrize("strategy", ["pipeline", "dag"])
+def test_steps_run_together_only_while_their_cores_fit(strategy: str) -> None:
+    plan, peak = _peak_plan((1, 1, 1, 1))
+    run_plan(plan, strategy, cpus=2)
+    assert peak == [2]
+    plan, peak = _peak_plan((1, 1, 1, 1))
+    run_plan(plan, strategy)  # no cores given: no limit, as before
+    assert peak == [4]
+
+
+def test_a_step_larger_than_the_run_runs_alone() -> None:
+    plan, peak = _peak_plan((1, 8, 1))
+    results = run_plan(plan, "dag", cpus=2)
+    assert set(results) == {"s0", "s1", "s2"} and peak == [2]  # s0 with s2; s1 alone
+    plan, peak = _peak_plan((8, 8))
+    run_plan(plan, "dag", cpus=2)
+    assert peak == [1]
+    with pytest.raises(ValueError, match="cpus must be positive"):
+        run_plan(plan, cpus=0)
+
+
+def test_a_step_is_retried_only_for_the_endings_its_policy_names() -> None:
+    calls: list[int] = []
+
+    def fails(r: dict) -> None:
+        calls.append(1)
+        raise RuntimeError("flaky")
+
+    only_timeouts = RetryPolicy(2, 0.01, on=("timeout",))
+    with pytest.raises(RuntimeError):
+        run_plan(Plan([Step("a", fails, retry=only_timeouts)]))
+    assert len(calls) == 1
+    with pytest.raises(RuntimeError):
+        run_plan(Plan([Step("a", fails, retry=RetryPolicy(2, 0.01))]))
+    assert len(calls) == 1 + 3
+    assert RetryPolicy(1, on=("crashed",)).allows(1, "crashed")
+    assert not RetryPolicy(1, on=("crashed",)).allows(2, "crashed")
+    assert not RetryPolicy(1, on=("crashed",)).allows(1, "failed")

@@ -3,39 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-from openautoglm.engine.local import LocalExecutor, Task, TaskResult
+from openautoglm.engine.executor_base import Executor
+from openautoglm.engine.local import LocalExecutor
 from openautoglm.engine.monitor import Monitor
 
 BACKENDS: tuple[str, ...] = ("local", "ray")
 
-
-class Executor(Protocol):
-    """What the search and the steps need of an executor, whatever runs the tasks."""
-
-    cpus: int
-
-    @property
-    def busy(self) -> bool: ...
-
-    @property
-    def queued(self) -> int: ...
-
-    @property
-    def free_cpus(self) -> float: ...
-
-    def submit(self, task: Task) -> None: ...
-
-    def poll(self, timeout: float = 0.5) -> list[TaskResult]: ...
-
-    def wait_all(self) -> list[TaskResult]: ...
-
-    def cancel(self) -> list[TaskResult]: ...
-
-    def shutdown(self) -> None: ...
-
-    def stats(self) -> dict[str, Any]: ...
+__all__ = ["BACKENDS", "Executor", "make_executor"]
 
 
 def make_executor(settings: Any, on_event: Callable[[dict[str, Any]], None]) -> Executor:

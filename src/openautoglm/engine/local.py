@@ -9,7 +9,6 @@ import sys
 import threading
 import time
 import traceback
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,25 +69,22 @@ class LocalExecutor(ExecutorBase):
         policy: str = "fifo",
         monitor: Monitor | None = None,
     ) -> None:
+        super().__init__()
         self.cpus = max(1, cpus or os.cpu_count() or 1)
         self._ctx = mp.get_context(start_method)
         if start_method == "forkserver":
             self._ctx.set_forkserver_preload(_PRELOAD + _torch_preload())
             _start_forkserver()
-        self._queue: deque[Task] = deque()
         self._running: dict[str, _Running] = {}
-        self._tasks: dict[str, Task] = {}  # queued or running, by key
         self.history = History()
         self.policy = make_policy(policy, self.history)
         self.monitor = monitor or Monitor(max_parallel=self.cpus)
-        self.counts = {"done": 0, "failed": 0, "retried": 0, "preempted": 0}
         self._sampled = 0.0
-        self._preempted_out: list[TaskResult] = []
 
     @property
     def free_cpus(self) -> float:
         """Cores not granted to a running task."""
-        return self.cpus - sum(r.cpus for r in self._running.values())
+        return self.cpus - sum(r.cpus for r in list(self._running.values()))
 
     def stats(self) -> dict[str, Any]:
         """Workers, queued/running/done/failed tasks and the machine's averaged use."""
@@ -101,65 +97,10 @@ class LocalExecutor(ExecutorBase):
             **self.monitor.snapshot(),
         }
 
-    def submit(self, task: Task) -> None:
-        """Queue a task; it starts when cores and memory allow."""
-        if task.key in self._tasks:
-            raise ValueError(f"task {task.key!r} is already queued or running")
-        self._tasks[task.key] = task
-        self._queue.append(task)
-        self._start_ready()
-
-    def poll(self, timeout: float = 0.5) -> list[TaskResult]:
-        """Wait up to ``timeout`` seconds; return the tasks that ended and start queued ones."""
-        self._start_ready()
-        if not self._running:
-            if self._queue:  # retries waiting out their backoff
-                time.sleep(
-                    min(
-                        timeout, max(0.0, min(t.not_before for t in self._queue) - time.monotonic())
-                    )
-                )
-            out, self._preempted_out = self._preempted_out, []
-            return out
-        wait([r.process.sentinel for r in self._running.values()], timeout=timeout)
-        done = [self._reap(key) for key in list(self._running)]
-        results = [r for r in (self._settle(d) for d in done if d is not None) if r is not None]
-        self._start_ready()
-        results += self._preempted_out
-        self._preempted_out = []
-        return results
-
-    def _settle(self, result: TaskResult) -> TaskResult | None:
-        """The final result, or None when the task was queued again under its retry policy."""
-        task = self._tasks.pop(result.key)
-        result.attempts = task.attempts
-        if result.ok:
-            self.counts["done"] += 1
-            self.history.record(task.kind, result.seconds)
-            self.monitor.record_latency(task.kind, result.seconds)
-            return result
-        if task.attempts <= task.retry.count and result.status in task.retry.on:
-            task.not_before = time.monotonic() + task.retry.delay(task.attempts)
-            self.counts["retried"] += 1
-            self._queue.append(task)
-            self._tasks[task.key] = task
-            return None
-        self.counts["failed"] += 1
-        return result
-
-    def cancel(self) -> list[TaskResult]:
-        """Drop queued tasks and kill running ones; returns the killed ones as timeouts."""
-        self._queue.clear()
-        killed = [
-            self._kill(key, "cancelled: the run's time budget was reached")
-            for key in list(self._running)
-        ]
-        self._tasks.clear()
-        return killed
-
-    def shutdown(self) -> None:
-        """Kill anything still running."""
-        self.cancel()
+    # -------------------------------------------------------------- backend hooks
+    def _on_done(self, task: Task, result: TaskResult) -> None:
+        self.history.record(task.kind, result.seconds)
+        self.monitor.record_latency(task.kind, result.seconds)
 
     def _start_ready(self) -> None:
         self._watch()
@@ -176,6 +117,26 @@ class LocalExecutor(ExecutorBase):
             task = ready[index]
             self._start(task, min(max(task.resources.cpus, 1), self.cpus))
 
+    def _handles(self) -> list[_Running]:
+        return list(self._running.values())
+
+    def _block(self, handles: list[_Running], timeout: float) -> None:
+        # the _Running objects keep each process, and so its sentinel's descriptor, open
+        wait([r.process.sentinel for r in handles], timeout=timeout)
+
+    def _reap(self) -> list[tuple[TaskResult, Task]]:
+        ended = []
+        for key in list(self._running):
+            task = self._running[key].task
+            result = self._reap_one(key)
+            if result is not None:
+                ended.append((result, task))
+        return ended
+
+    def _stop_running(self, key: str, reason: str) -> TaskResult:
+        return self._kill(key, reason)
+
+    # -------------------------------------------------------------- internals
     def _start(self, task: Task, cpus: float) -> None:
         self._queue.remove(task)
         task.attempts += 1
@@ -213,11 +174,8 @@ class LocalExecutor(ExecutorBase):
         if task.preemptions <= MAX_PREEMPTIONS:
             self._queue.appendleft(task)
         else:
-            self._tasks.pop(key, None)
             self.counts["failed"] += 1
-            self._preempted_out.append(
-                TaskResult(key, "failed", error="stopped repeatedly under memory pressure")
-            )
+            self._end(TaskResult(key, "failed", error="stopped repeatedly under memory pressure"))
 
     def _launch(self, task: Task, cpus: float) -> None:
         parent, child = self._ctx.Pipe(duplex=False)
@@ -229,7 +187,8 @@ class LocalExecutor(ExecutorBase):
         child.close()
         self._running[task.key] = _Running(task, process, parent, time.monotonic(), cpus)
 
-    def _reap(self, key: str) -> TaskResult | None:
+    def _reap_one(self, key: str) -> TaskResult | None:
+        """How the try of ``key`` ended, or None while it runs (past its timeout it is killed)."""
         run = self._running[key]
         elapsed = time.monotonic() - run.started
         if run.conn.poll():

@@ -36,54 +36,19 @@ class RayExecutor(ExecutorBase):
     def __init__(self, address: str | None = None, cpus: int | None = None) -> None:
         import ray
 
+        super().__init__()
         self.ray = ray
         if not ray.is_initialized():
             ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)
         self.cpus = int(cpus or ray.cluster_resources().get("CPU", 1))
         self._remote = ray.remote(_call)
-        self._queue: list[Task] = []
         self._running: dict[str, _Running] = {}
-        self.counts = {"done": 0, "failed": 0, "retried": 0, "preempted": 0}
 
     @property
     def free_cpus(self) -> float:
         """Cores of this run's share not granted to a running task."""
-        return self.cpus - sum(max(1.0, r.task.resources.cpus) for r in self._running.values())
-
-    def submit(self, task: Task) -> None:
-        """Queue a task; it goes to Ray when this run's share of cores allows."""
-        if task.key in self._running or any(t.key == task.key for t in self._queue):
-            raise ValueError(f"task {task.key!r} is already queued or running")
-        self._queue.append(task)
-        self._start_ready()
-
-    def poll(self, timeout: float = 0.5) -> list[TaskResult]:
-        """Results of tasks that finished within ``timeout`` seconds (as they finish)."""
-        self._start_ready()
-        if not self._running:
-            time.sleep(min(timeout, 0.1))  # a retry may be waiting out its backoff
-            return []
-        refs = [r.ref for r in self._running.values()]
-        ready, _ = self.ray.wait(refs, num_returns=len(refs), timeout=timeout)
-        ended = [self._collect(ref) for ref in ready] + self._expire()
-        results = [r for r in (self._settle(res, task) for res, task in ended) if r is not None]
-        self._start_ready()
-        return results
-
-    def cancel(self) -> list[TaskResult]:
-        """Drop queued tasks and cancel running ones (reported as timeouts)."""
-        self._queue.clear()
-        out = []
-        for key in list(self._running):
-            run = self._running.pop(key)
-            self.ray.cancel(run.ref, force=True)
-            out.append(TaskResult(key, "timeout", error="cancelled: the run's time budget was "
-                                  "reached", seconds=time.monotonic() - run.started))  # fmt: skip
-        return out
-
-    def shutdown(self) -> None:
-        """Cancel what runs; the cluster itself stays up for others."""
-        self.cancel()
+        running = list(self._running.values())
+        return self.cpus - sum(max(1.0, r.task.resources.cpus) for r in running)
 
     def stats(self) -> dict[str, Any]:
         """Cluster size and queued/running/done/failed tasks."""
@@ -101,7 +66,7 @@ class RayExecutor(ExecutorBase):
             "memory_percent": None,
         }
 
-    # -------------------------------------------------------------- internals
+    # -------------------------------------------------------------- backend hooks
     def _start_ready(self) -> None:
         now = time.monotonic()
         while self._queue:
@@ -109,23 +74,39 @@ class RayExecutor(ExecutorBase):
             cpus = max(1.0, min(task.resources.cpus, self.cpus))
             if task.not_before > now or (self._running and cpus > self.free_cpus):
                 return
-            self._queue.pop(0)
+            self._queue.popleft()
             task.attempts += 1
             options = {
                 "num_cpus": cpus,
                 "memory": int(task.resources.memory_mb * 2**20),
                 "num_gpus": task.resources.gpus,
-                "max_retries": 0,  # retries follow the task's own policy, below
+                "max_retries": 0,  # retries follow the task's own policy, in ExecutorBase._settle
             }
             ref = self._remote.options(**options).remote(task.fn, task.args, int(cpus))
             self._running[task.key] = _Running(task, ref, time.monotonic())
 
-    def _collect(self, ref: Any) -> tuple[TaskResult, Task]:
-        key = next(k for k, r in self._running.items() if r.ref == ref)
+    def _handles(self) -> list[Any]:
+        return [r.ref for r in self._running.values()]
+
+    def _block(self, handles: list[Any], timeout: float) -> None:
+        self.ray.wait(handles, num_returns=1, timeout=timeout)
+
+    def _reap(self) -> list[tuple[TaskResult, Task]]:
+        refs = {r.ref: k for k, r in self._running.items()}
+        ready, _ = self.ray.wait(list(refs), num_returns=len(refs), timeout=0) if refs else ([], [])
+        return [self._collect(refs[ref]) for ref in ready] + self._expire()
+
+    def _stop_running(self, key: str, reason: str) -> TaskResult:
+        run = self._running.pop(key)
+        self.ray.cancel(run.ref, force=True)
+        return TaskResult(key, "timeout", error=reason, seconds=time.monotonic() - run.started)
+
+    # -------------------------------------------------------------- internals
+    def _collect(self, key: str) -> tuple[TaskResult, Task]:
         run = self._running.pop(key)
         seconds = time.monotonic() - run.started
         try:
-            value = self.ray.get(ref)
+            value = self.ray.get(run.ref)
         except self.ray.exceptions.RayTaskError as exc:
             cause = exc.cause if getattr(exc, "cause", None) is not None else exc
             error = f"{type(cause).__name__}: {cause}"
@@ -136,27 +117,13 @@ class RayExecutor(ExecutorBase):
         return TaskResult(key, "ok", value=value, seconds=seconds), run.task
 
     def _expire(self) -> list[tuple[TaskResult, Task]]:
-        out = []
         now = time.monotonic()
-        for key, run in list(self._running.items()):
-            timeout = run.task.timeout_s
-            if timeout is not None and now - run.started > timeout:
-                self.ray.cancel(run.ref, force=True)
-                del self._running[key]
-                reason = f"killed after its timeout of {timeout:.0f} s"
-                result = TaskResult(key, "timeout", error=reason, seconds=now - run.started)
-                out.append((result, run.task))
-        return out
-
-    def _settle(self, result: TaskResult, task: Task) -> TaskResult | None:
-        result.attempts = task.attempts
-        if result.ok:
-            self.counts["done"] += 1
-            return result
-        if task.attempts <= task.retry.count and result.status in task.retry.on:
-            self.counts["retried"] += 1
-            task.not_before = time.monotonic() + task.retry.delay(task.attempts)
-            self._queue.append(task)
-            return None
-        self.counts["failed"] += 1
-        return result
+        expired = [
+            (key, run.task)
+            for key, run in self._running.items()
+            if run.task.timeout_s is not None and now - run.started > run.task.timeout_s
+        ]
+        return [
+            (self._stop_running(key, f"killed after its timeout of {task.timeout_s:.0f} s"), task)
+            for key, task in expired
+        ]

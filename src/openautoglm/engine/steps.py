@@ -33,11 +33,14 @@ def run_plan(
     state: RunState | None = None,
     on_step: StepEvent | None = None,
     stop: threading.Event | None = None,
+    cpus: float | None = None,
 ) -> dict[str, Any]:
     """Run every step; returns each step's result by name.
 
     serial: one step at a time, in topological order; pipeline: level by level, the steps of
-    a level together; dag: every step as soon as its inputs are ready. With ``state``, steps
+    a level together; dag: every step as soon as its inputs are ready. With ``cpus`` (the
+    cores the run has), steps run together only while their ``resources.cpus`` fit in it; a
+    step asking for more than the run has runs once nothing else does. With ``state``, steps
     recorded as done are restored instead of run, and each result is committed when it ends.
     An interrupt (Ctrl-C) or a failed step sets ``stop`` (steps that watch it end early, with
     ``Interrupted``) and run_plan returns only once no step of it is running any more, so
@@ -49,8 +52,10 @@ def run_plan(
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+    if cpus is not None and cpus <= 0:
+        raise ValueError(f"cpus must be positive, got {cpus}")
     stop = stop or threading.Event()
-    runner = _Runner(plan, state, on_step or (lambda name, status, seconds: None), stop)
+    runner = _Runner(plan, state, on_step or (lambda name, status, seconds: None), stop, cpus)
     try:
         if strategy == "serial":
             for name in plan.order():
@@ -59,7 +64,7 @@ def run_plan(
             for level in plan.levels():
                 runner.run_group(level)
         else:
-            runner.run_ready()
+            runner.run_ready(list(plan.steps))
     except BaseException:
         stop.set()
         raise
@@ -68,35 +73,34 @@ def run_plan(
 
 class _Runner:
     def __init__(
-        self, plan: Plan, state: RunState | None, on_step: StepEvent, stop: threading.Event
+        self,
+        plan: Plan,
+        state: RunState | None,
+        on_step: StepEvent,
+        stop: threading.Event,
+        cpus: float | None,
     ) -> None:
         self.plan, self.state, self.on_step, self.stop = plan, state, on_step, stop
+        self.cpus = cpus
         self.results: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def run_group(self, names: list[str]) -> None:
         if len(names) == 1:
-            self.run_one(names[0])
-            return
-        with ThreadPoolExecutor(max_workers=len(names)) as pool:
-            futures = [pool.submit(self.run_one, n) for n in names]
-            try:
-                for future in futures:
-                    future.result()
-            except BaseException:
-                self._stop_and_drain(futures)
-                raise
+            self.run_one(names[0])  # in this thread, as a serial run would
+        else:
+            self.run_ready(names)
 
-    def run_ready(self) -> None:
-        pending = set(self.plan.steps)
+    def run_ready(self, names: list[str]) -> None:
+        """Run ``names``, each once its inputs are ready and its cores fit."""
+        pending = set(names)
         running: dict[Future, str] = {}
         with ThreadPoolExecutor(max_workers=max(1, len(pending))) as pool:
             try:
                 while pending or running:
-                    for name in sorted(pending):
-                        if set(self.plan.steps[name].deps) <= set(self.results):
-                            pending.discard(name)
-                            running[pool.submit(self.run_one, name)] = name
+                    for name in self._admit(pending, list(running.values())):
+                        pending.discard(name)
+                        running[pool.submit(self.run_one, name)] = name
                     done, _ = wait(list(running), return_when=FIRST_COMPLETED)
                     for future in done:
                         running.pop(future)
@@ -104,6 +108,24 @@ class _Runner:
             except BaseException:
                 self._stop_and_drain(list(running))
                 raise
+
+    def _admit(self, pending: set[str], running: list[str]) -> list[str]:
+        """The pending steps to start now: inputs ready, cores free (by name, for ties)."""
+        used = sum(self._cpus(n) for n in running)
+        chosen: list[str] = []
+        for name in sorted(pending):
+            if not set(self.plan.steps[name].deps) <= set(self.results):
+                continue
+            need = self._cpus(name)
+            if self.cpus is not None and (running or chosen) and used + need > self.cpus + 1e-9:
+                continue  # waits for cores; an idle run still takes any step, however large
+            chosen.append(name)
+            used += need
+        return chosen
+
+    def _cpus(self, name: str) -> float:
+        need = self.plan.steps[name].resources.cpus
+        return need if self.cpus is None else min(need, self.cpus)
 
     def _stop_and_drain(self, futures: list[Future]) -> None:
         """Ask running steps to stop and wait for them: their last writes land first."""
@@ -129,7 +151,8 @@ class _Runner:
                 self._record(name, status, seconds, error=f"{type(exc).__name__}: {exc}")
                 self.on_step(name, status, seconds)
                 # bad input fails the same way every time: the error says it is not retryable
-                if attempt > step.retry.count or not is_retryable(exc) or interrupted:
+                ending = "timeout" if isinstance(exc, StepTimeout) else "failed"
+                if interrupted or not is_retryable(exc) or not step.retry.allows(attempt, ending):
                     exc.add_note(f"step {name!r} failed after {attempt} attempt(s)")
                     raise
                 time.sleep(step.retry.delay(attempt))

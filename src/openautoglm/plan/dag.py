@@ -22,6 +22,10 @@ class RetryPolicy:
     backoff_s: float = 1.0
     on: tuple[str, ...] = ("failed", "crashed", "timeout")  # which endings are retried
 
+    def allows(self, attempt: int, status: str) -> bool:
+        """Whether try number ``attempt`` that ended with ``status`` may be tried again."""
+        return attempt <= self.count and status in self.on
+
     def delay(self, attempt: int) -> float:
         """Seconds to wait before try number ``attempt + 1`` (``attempt`` >= 1)."""
         return self.backoff_s * 2 ** max(0, attempt - 1)
