@@ -12,7 +12,7 @@ import pytest
 
 from openautoglm.data import DataError, PreparedData, prepare_data, save_profile
 from openautoglm.data.splits import holdout_split
-from openautoglm.search.runner import search_splits
+from openautoglm.search.settings import search_splits
 from openautoglm.spec import TaskSpec
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from openautoglm.data import DataError, PreparedData, prepare_data, read_table
 from openautoglm.data.validate import check_validation_split
-from openautoglm.search.runner import search_splits
+from openautoglm.search.settings import search_splits
 from openautoglm.spec import TaskSpec
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

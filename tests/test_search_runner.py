@@ -3,7 +3,7 @@ import json
 from conftest import make_texts
 
 from openautoglm import AutoTask
-from openautoglm.search.runner import n_folds
+from openautoglm.search.settings import n_folds
 
 
 def test_folds_adapt_to_data_size_and_rare_classes() -> None:
@@ -60,7 +60,7 @@ def test_same_seed_same_first_trials(tiny_csv, tmp_path) -> None:
 
 def test_ensemble_pool_keeps_each_familys_best() -> None:
     from openautoglm.search.clock import ENSEMBLE_POOL, ensemble_pool
-    from openautoglm.search.runner import TrialRecord
+    from openautoglm.search.store import TrialRecord
 
     ranked = [
         TrialRecord(i, "frozen_encoder", {}, "complete", 0, score=0.9 - i / 100) for i in range(10)

@@ -16,7 +16,7 @@ from openautoglm.engine.steps import STRATEGIES
 from openautoglm.parse import LLMConfig, ParseResult, parse_description
 from openautoglm.parse.reconcile import resolve
 from openautoglm.registry.bundle import TextClassifier, load_bundle
-from openautoglm.search.runner import search_notes
+from openautoglm.search.settings import search_notes
 from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration
 from openautoglm.workflow import EngineSettings, RunOutput, RunWorkflow, default_jobs
 

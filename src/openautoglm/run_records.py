@@ -11,7 +11,7 @@ import numpy as np
 from openautoglm.data import PreparedData
 from openautoglm.models.catalog import family_class
 from openautoglm.models.ensemble import WeightedEnsemble
-from openautoglm.search.runner import TrialRecord
+from openautoglm.search.store import TrialRecord
 
 
 def data_to_json(data: PreparedData) -> dict[str, Any]:

@@ -20,7 +20,9 @@ from openautoglm.engine.state import RunLock, RunState
 from openautoglm.engine.steps import Interrupted, Strategy, run_plan
 from openautoglm.errors import SearchFailed
 from openautoglm.evaluate.metrics import classification_metrics, score
+from openautoglm.evaluate.speed import LATENCY_TEXTS, THROUGHPUT_ROWS, measure_speed
 from openautoglm.models.catalog import families_for, family_class
+from openautoglm.models.embedding_step import embed_all_within
 from openautoglm.models.ensemble import WeightedEnsemble, greedy_selection
 from openautoglm.models.text_features import needs_segmentation, tokenize
 from openautoglm.plan.dag import Plan, RetryPolicy, Step
@@ -35,25 +37,14 @@ from openautoglm.run_records import (
     members_to_json,
 )
 from openautoglm.search.clock import RunClock, ensemble_pool
-from openautoglm.search.runner import (
-    SearchOutcome,
-    SearchRunner,
-    SearchSettings,
-    TrialRecord,
-    records_to_json,
-)
-from openautoglm.search.store import TrialStore, study_url
+from openautoglm.search.runner import SearchRunner
+from openautoglm.search.settings import SearchOutcome, SearchSettings, records_to_json
+from openautoglm.search.store import TrialRecord, TrialStore, study_url
 from openautoglm.search.trial import fit_full
 from openautoglm.spec import TaskSpec
 
-#: test rows timed without the cache to report real prediction throughput
-THROUGHPUT_ROWS = 256
-#: single texts timed one call each for the latency figures
-LATENCY_TEXTS = 20
 #: texts segmented at a time (the stop flag is checked between chunks)
 TOKENIZE_CHUNK = 5_000
-#: rows embedded first to project the cost of embedding everything
-EMBED_PROBE_ROWS = 512
 #: the most of the time left that sentence embeddings may take before the family is skipped
 EMBED_SHARE = 0.5
 EventHandler = Callable[[dict[str, Any]], None]
@@ -90,21 +81,6 @@ class RunOutput:
     ensemble: list[dict[str, Any]]
     timings: dict[str, float]
     events: list[dict[str, Any]]
-
-
-def _embed_all(texts: list[str], cache_dir: str, max_s: float) -> float | None:
-    """Embed every text into the cache; None (and stop) when it would take over ``max_s``."""
-    from openautoglm.models.encoder_loading import load_sentence_encoder
-    from openautoglm.models.frozen_encoder import embed_texts
-
-    load_sentence_encoder()  # loading is a fixed cost: keep it out of the projection
-    start = time.perf_counter()
-    first = texts[:EMBED_PROBE_ROWS]
-    embed_texts(first, cache_dir=cache_dir)
-    if (time.perf_counter() - start) * len(texts) / len(first) > max_s:
-        return None
-    embed_texts(texts, cache_dir=cache_dir)
-    return time.perf_counter() - start
 
 
 class RunWorkflow:
@@ -185,8 +161,9 @@ class RunWorkflow:
             self.executor = make_executor(self.engine, self._on_executor_event)
             try:
                 results = run_plan(
-                    self.plan(), self.engine.strategy, self.state, self._on_step, self.stop
-                )
+                    self.plan(), self.engine.strategy, self.state, self._on_step, self.stop,
+                    cpus=self.n_jobs,
+                )  # fmt: skip
                 self.state.put("status", "done")
                 return results["save"]
             except KeyboardInterrupt:
@@ -291,9 +268,16 @@ class RunWorkflow:
             resources = family_class("frozen_encoder").resources
             args = (texts, self.cache_dir, max_s)
             self.executor.submit(
-                Task("embed", _embed_all, args, resources, self.clock.step_limit(), kind="embed")
+                Task(
+                    "embed",
+                    embed_all_within,
+                    args,
+                    resources,
+                    self.clock.step_limit(),
+                    kind="embed",
+                )
             )
-            result = self.executor.wait_all(self.stop)[0]
+            result = self.executor.wait(["embed"], self.stop)[0]
             if not result.ok or result.value is None:
                 families.remove("frozen_encoder")
                 done["embeddings_skipped"] = result.error or f"would take over {max_s:.0f} s"
@@ -362,6 +346,7 @@ class RunWorkflow:
     def refit(self, data: PreparedData, members: list[tuple[TrialRecord, float]]) -> Refit:
         """Refit cross-validated members on all training rows, in parallel worker processes."""
         fitted: dict[int, Path] = {}
+        submitted: list[int] = []
         for record, _ in members:
             if record.model_dir:  # holdout families keep the model their trial trained
                 fitted[record.number] = Path(record.model_dir)
@@ -383,7 +368,8 @@ class RunWorkflow:
                      kind=f"refit:{record.family}")
             )  # fmt: skip
             fitted[record.number] = out
-        results = self.executor.wait_all(self.stop)
+            submitted.append(record.number)
+        results = self.executor.wait([f"refit-{n}" for n in submitted], self.stop)
         failed = {int(r.key.split("-")[1]) for r in results if not r.ok}
         kept = [(r, w) for r, w in members if r.number not in failed]
         if not kept:
@@ -440,29 +426,6 @@ class RunWorkflow:
             self.timings,
             outcome.events,
         )
-
-
-def measure_speed(model: WeightedEnsemble, texts: list[str]) -> dict[str, float]:
-    """The final model's speed on uncached texts: batch rows/s and single-text latency.
-
-    This is what a user of the returned model gets (every member, no run cache), unlike the
-    leaderboard's per-trial figures.
-    """
-    sample = texts[:THROUGHPUT_ROWS]
-    model.predict_proba(sample[:1])  # load encoders first: a one-off cost, not throughput
-    start = time.perf_counter()
-    model.predict_proba(sample)
-    rows_per_s = len(sample) / max(time.perf_counter() - start, 1e-9)
-    latencies = []
-    for text in sample[:LATENCY_TEXTS]:
-        start = time.perf_counter()
-        model.predict_proba([text])
-        latencies.append(1000 * (time.perf_counter() - start))
-    return {
-        "predict_rows_per_s": rows_per_s,
-        "latency_ms_p50": float(np.percentile(latencies, 50)),
-        "latency_ms_p95": float(np.percentile(latencies, 95)),
-    }
 
 
 def _write_json(path: Path, payload: Any) -> None:

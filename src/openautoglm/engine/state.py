@@ -1,4 +1,7 @@
-"""Run state in SQLite (state.db in the run folder): steps, trials, metadata; and the run lock."""
+"""Run state in SQLite (state.db in the run folder): steps and metadata; and the run lock.
+
+Trials live in the run's Optuna study (search/store.py), not here.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +23,6 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS steps (
     name TEXT PRIMARY KEY, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
     error TEXT, seconds REAL, result TEXT, updated REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS trials (
-    number INTEGER PRIMARY KEY, state TEXT NOT NULL, record TEXT NOT NULL, updated REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS trial_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, number INTEGER NOT NULL, event TEXT NOT NULL,
-    t REAL NOT NULL
 );
 """
 
@@ -212,33 +208,3 @@ class RunState:
     def steps(self) -> dict[str, str]:
         """Step name → status."""
         return dict(self.conn.execute("SELECT name, status FROM steps").fetchall())
-
-    # ---------------------------------------------------------------- trials
-    @_serialised
-    def save_trial(self, number: int, state: str, record: dict[str, Any]) -> None:
-        """Insert or replace a trial's record and log the event, in one transaction."""
-        now = time.time()
-        with self.conn:
-            self.conn.execute(
-                "INSERT INTO trials (number, state, record, updated) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(number) DO UPDATE SET state = excluded.state, "
-                "record = excluded.record, updated = excluded.updated",
-                (number, state, json.dumps(record, default=str), now),
-            )
-            self.conn.execute(
-                "INSERT INTO trial_log (number, event, t) VALUES (?, ?, ?)", (number, state, now)
-            )
-
-    @_serialised
-    def trials(self, state: str | None = None) -> list[dict[str, Any]]:
-        """Trial records (optionally of one state), by number."""
-        query, args = "SELECT record FROM trials", ()
-        if state is not None:
-            query, args = query + " WHERE state = ?", (state,)
-        rows = self.conn.execute(query + " ORDER BY number", args).fetchall()
-        return [json.loads(r[0]) for r in rows]
-
-    @_serialised
-    def trial_log(self) -> list[tuple[int, str]]:
-        """Every (trial number, event) ever recorded, in order."""
-        return self.conn.execute("SELECT number, event FROM trial_log ORDER BY id").fetchall()

@@ -7,15 +7,13 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import optuna
-from sklearn.model_selection import StratifiedKFold, train_test_split
 
-from openautoglm.data.validate import VALIDATION_SHARE
+from openautoglm.engine.executor_base import Executor
 from openautoglm.engine.local import Task, TaskResult
 from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import Interrupted
@@ -24,6 +22,11 @@ from openautoglm.plan.dag import RetryPolicy
 from openautoglm.search.clock import RunClock
 from openautoglm.search.finetune_policy import FinetunePolicy, FinetuneState
 from openautoglm.search.pruning import families_to_drop, family_to_keep
+from openautoglm.search.settings import (
+    SearchOutcome,
+    SearchSettings,
+    search_splits,
+)
 from openautoglm.search.space import suggest_config
 from openautoglm.search.store import Redo, TrialRecord, TrialStore, study_url
 from openautoglm.search.trial import TrialJob, TrialOutcome, probe_finetune, run_trial
@@ -40,59 +43,6 @@ FALLBACK_ORDER = ["complement_nb", "tfidf_lr", "nbsvm", "tfidf_svm", "fasttext",
 FALLBACK_TIMEOUT_S = 600.0
 
 
-@dataclass
-class SearchSettings:
-    """How the search spends its budget."""
-
-    metric: str = "accuracy"
-    max_trials: int | None = None
-    n_jobs: int = 1
-    seed: int = 0
-    target_score: float | None = None
-    time_budget_s: float | None = None
-    families: list[str] = field(default_factory=list)
-    round_size: int = 4
-    storage_url: str | None = None  # where the study lives (default: study.db in the run folder)
-    strategy: str = (
-        "dag"  # serial: one trial at a time; pipeline: round by round; dag: any free slot
-    )
-
-
-@dataclass
-class SearchOutcome:
-    """What the search leaves for the ensemble and refit steps."""
-
-    records: list[TrialRecord]
-    holdout_rows: np.ndarray
-    events: list[dict[str, Any]]
-
-    def completed(self) -> list[TrialRecord]:
-        """Completed trials, best first."""
-        done = [r for r in self.records if r.state == "complete" and r.score is not None]
-        return sorted(done, key=lambda r: -(r.score or 0.0))
-
-
-def n_folds(n_rows: int, min_class_count: int) -> int:
-    """Fewer folds on large data (cost) and never more folds than the rarest class has rows."""
-    folds = 5 if n_rows <= 5_000 else 3
-    return max(2, min(folds, min_class_count))
-
-
-def search_splits(
-    y: np.ndarray, seed: int
-) -> tuple[list[tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
-    """The stratified CV folds and the (fit, validation) holdout every trial of a run uses."""
-    counts = np.bincount(y)
-    k = n_folds(len(y), int(counts[counts > 0].min()))
-    skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-    rows = np.arange(len(y))
-    folds = list(skf.split(rows, y))
-    fit_rows, val_rows = train_test_split(
-        rows, test_size=VALIDATION_SHARE, stratify=y, random_state=seed
-    )
-    return folds, (np.sort(fit_rows), np.sort(val_rows))
-
-
 class SearchRunner:
     """Runs the trials of one run: warm start, a fine-tuning slot when it fits, then TPE rounds."""
 
@@ -103,7 +53,7 @@ class SearchRunner:
         language: str,
         run_dir: Path,
         settings: SearchSettings,
-        executor: Any,  # LocalExecutor or RayExecutor: submit / poll / cancel / busy
+        executor: Executor,
         clock: RunClock,
         on_event: Callable[[dict[str, Any]], None] | None = None,
         state: RunState | None = None,
@@ -429,21 +379,3 @@ class SearchRunner:
                 "running": len(self._pending),
             }
         )
-
-
-def search_notes(events: list[dict[str, Any]]) -> list[str]:
-    """What a user should know about how the search went (for RunResult.notes)."""
-    notes = []
-    for event in events:
-        if event["event"] == "fallback_started":
-            notes.append(
-                "the time budget was spent before any trial finished, so the fastest family "
-                f"({event['family']}) ran once to give a model; resume with a fresh budget "
-                "(time_budget=) for a better one"
-            )
-    return notes
-
-
-def records_to_json(records: list[TrialRecord]) -> list[dict[str, Any]]:
-    """Plain dicts of the records, for leaderboard.json."""
-    return [asdict(r) for r in records]
