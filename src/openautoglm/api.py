@@ -11,14 +11,16 @@ import numpy as np
 import pandas as pd
 
 from openautoglm import run_folder
+from openautoglm.engine.settings import EngineSettings, default_jobs
 from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import STRATEGIES
 from openautoglm.parse import LLMConfig, ParseResult, parse_description
 from openautoglm.parse.reconcile import resolve
 from openautoglm.registry.bundle import TextClassifier, load_bundle
+from openautoglm.run_records import RunOutput
 from openautoglm.search.settings import search_notes
 from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration
-from openautoglm.workflow import EngineSettings, RunOutput, RunWorkflow, default_jobs
+from openautoglm.workflow import RunWorkflow
 
 #: trial cap when the user gives neither a trial cap nor a time budget
 DEFAULT_MAX_TRIALS = 20

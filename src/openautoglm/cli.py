@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
-import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.live import Live
 from rich.markup import escape
-from rich.table import Table
 
+from openautoglm.cli_display import Progress, leaderboard_table, plan_table, summary
 from openautoglm.cli_messages import as_cli_message
 from openautoglm.cli_parse import (
     is_interactive,
@@ -38,71 +36,6 @@ console = Console(stderr=True)
 @app.callback()
 def main() -> None:
     """Open-AutoGLM: from a data file to an evaluated, saved text classifier."""
-
-
-class _Progress:
-    """Live status line: trials done, best score, time left, running trials."""
-
-    def __init__(self, live: Live | None) -> None:
-        self.live = live
-        self.state: dict[str, Any] = {"trials_done": 0, "best": None, "step": "load"}
-        self.started = time.monotonic()
-
-    def __call__(self, event: dict[str, Any]) -> None:
-        if event["event"].startswith("step_"):
-            self.state["step"] = event["step"]
-        self.state.update({k: event[k] for k in ("trials_done", "best", "running") if k in event})
-        if "engine" in event:
-            self.state["engine"] = event["engine"]
-        if "time_left" in event:
-            self.state["time_left"] = event["time_left"]
-        if self.live is not None:
-            self.live.update(self.render())
-
-    def render(self) -> Table:
-        s = self.state
-        best = f"{s['best']:.4f}" if s.get("best") is not None else "-"
-        left = s.get("time_left")
-        left_text = "-" if left is None or math.isinf(left) else f"{max(left, 0):.0f} s"
-        table = Table.grid(padding=(0, 2))
-        table.add_row(
-            f"[bold]step[/] {s['step']}",
-            f"[bold]trials done[/] {s['trials_done']}",
-            f"[bold]running[/] {s.get('running', 0)}",
-            f"[bold]best CV[/] {best}",
-            f"[bold]time left[/] {left_text}",
-            f"[bold]elapsed[/] {time.monotonic() - self.started:.0f} s",
-        )
-        engine = s.get("engine")
-        if engine:
-            cpu, mem = engine.get("cpu_percent"), engine.get("memory_percent")
-            table.add_row(
-                f"[bold]{engine['backend']} workers[/] {engine['workers']}",
-                f"[bold]CPU[/] {'-' if cpu is None else f'{cpu:.0f}%'}",
-                f"[bold]memory[/] {'-' if mem is None else f'{mem:.0f}%'}",
-                f"[bold]queued[/] {engine['queued']}  [bold]running[/] {engine['running']}",
-                f"[bold]done[/] {engine['done']}  [bold]failed[/] {engine['failed']}",
-                f"[bold]retried[/] {engine['retried']}",
-            )
-        return table
-
-
-def _leaderboard_table(result: Any, top: int = 15) -> Table:
-    table = Table(title="Leaderboard (cross-validation on the training split)")
-    for column in ("trial", "family", "score", "fit s", "predict rows/s", "state"):
-        table.add_column(column, justify="right" if column != "family" else "left")
-    for row in result.leaderboard.head(top).itertuples():
-        table.add_row(
-            str(row.trial),
-            row.family,
-            "-" if row.score != row.score or row.score is None else f"{row.score:.4f}",
-            "-" if row.fit_s != row.fit_s or row.fit_s is None else f"{row.fit_s:.1f}",
-            "-"
-            if row.predict_rows_per_s != row.predict_rows_per_s or row.predict_rows_per_s is None
-            else f"{row.predict_rows_per_s:,.0f}",
-            row.state,
-        )
-    return table
 
 
 _DESCRIPTION = typer.Argument(help="Optional: the task in plain words (zh or en).")
@@ -273,7 +206,7 @@ def run(
         else:
             with Live(console=console, refresh_per_second=4, transient=False) as live:
                 result = task.run(
-                    max_trials, time_budget, overwrite=overwrite, on_event=_Progress(live)
+                    max_trials, time_budget, overwrite=overwrite, on_event=Progress(live)
                 )
             console.line()  # the live status line stays; start the report below it
     except ClarificationNeeded as question:
@@ -315,7 +248,7 @@ def _resume(
             result = AutoTask.resume(run_dir, **budget, **engine)
         else:
             with Live(console=console, refresh_per_second=4, transient=False) as live:
-                result = AutoTask.resume(run_dir, on_event=_Progress(live), **budget, **engine)
+                result = AutoTask.resume(run_dir, on_event=Progress(live), **budget, **engine)
             console.line()
     except (OpenAutoGLMError, FileNotFoundError, ValueError) as exc:
         _error(exc)
@@ -327,11 +260,11 @@ def _resume(
 
 def _report(result: Any, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(_summary(result), indent=2, ensure_ascii=False, default=str))
+        typer.echo(json.dumps(summary(result), indent=2, ensure_ascii=False, default=str))
         return
     for note in result.notes:
         console.print(f"[dim]note:[/] {escape(as_cli_message(note))}")
-    console.print(_leaderboard_table(result))
+    console.print(leaderboard_table(result))
     m = result.metrics
     console.print(
         f"[bold]test[/] ({m['test_source']}, {m['n_test']} rows): accuracy {m['accuracy']:.4f}, "
@@ -397,8 +330,9 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """Print the run's plan as a DAG (steps, inputs, resources, levels) without running it."""
+    from openautoglm.engine.settings import EngineSettings, default_jobs
     from openautoglm.models.catalog import all_families, family_class
-    from openautoglm.workflow import EngineSettings, RunWorkflow, default_jobs
+    from openautoglm.workflow import RunWorkflow
 
     try:
         if description:
@@ -420,7 +354,7 @@ def plan(
                    "strategy": strategy, "n_jobs": jobs}  # fmt: skip
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    console.print(_plan_table(the_plan.describe(), strategy))
+    console.print(plan_table(the_plan.describe(), strategy))
     for i, level in enumerate(the_plan.levels()):
         console.print(f"level {i}: {' ∥ '.join(level)}")
     console.print(
@@ -429,34 +363,10 @@ def plan(
     )
 
 
-def _plan_table(rows: list[dict[str, Any]], strategy: str) -> Table:
-    table = Table(title=f"Plan (strategy {strategy})")
-    for column in ("level", "step", "inputs", "outputs", "cpus", "memory MB", "retries"):
-        table.add_column(column)
-    for r in rows:
-        table.add_row(str(r["level"]), r["step"], ", ".join(r["inputs"]) or "-",
-                      ", ".join(r["outputs"]), f"{r['cpus']:g}", str(r["memory_mb"]),
-                      str(r["retries"]))  # fmt: skip
-    return table
-
-
 def _split(value: str | None) -> list[str] | None:
     if not value:
         return None
     return [part.strip() for part in value.replace("，", ",").split(",") if part.strip()]
-
-
-def _summary(result: Any) -> dict[str, Any]:
-    board = result.leaderboard.to_dict(orient="records")
-    return {
-        "metrics": result.metrics,
-        "ensemble": result.ensemble,
-        "leaderboard": board,
-        "run_dir": str(result.run_dir),
-        "model_dir": str(result.run_dir / "model"),
-        "timings": result.timings,
-        "notes": result.notes,
-    }
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""Step results of a run as JSON and back, so a resumed run restores instead of recomputing."""
+"""What a run produces (RunOutput, Refit) and its step results as JSON and back for resume."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,30 @@ import numpy as np
 from openautoglm.data import PreparedData
 from openautoglm.models.catalog import family_class
 from openautoglm.models.ensemble import WeightedEnsemble
+from openautoglm.registry.bundle import TextClassifier
 from openautoglm.search.store import TrialRecord
+
+
+@dataclass
+class Refit:
+    """The refit model and the folder each member was saved in."""
+
+    model: WeightedEnsemble
+    folders: list[Path]
+
+
+@dataclass
+class RunOutput:
+    """Everything a finished run produced."""
+
+    run_dir: Path
+    data: PreparedData
+    classifier: TextClassifier
+    metrics: dict[str, Any]
+    records: list[TrialRecord]
+    ensemble: list[dict[str, Any]]
+    timings: dict[str, float]
+    events: list[dict[str, Any]]
 
 
 def data_to_json(data: PreparedData) -> dict[str, Any]:

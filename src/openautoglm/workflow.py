@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,9 @@ import numpy as np
 from openautoglm.data import PreparedData, prepare_data, save_profile
 from openautoglm.engine.factory import make_executor
 from openautoglm.engine.local import Task
+from openautoglm.engine.settings import EngineSettings
 from openautoglm.engine.state import RunLock, RunState
-from openautoglm.engine.steps import Interrupted, Strategy, run_plan
+from openautoglm.engine.steps import Interrupted, run_plan
 from openautoglm.errors import SearchFailed
 from openautoglm.evaluate.metrics import classification_metrics, score
 from openautoglm.evaluate.speed import LATENCY_TEXTS, THROUGHPUT_ROWS, measure_speed
@@ -29,6 +29,8 @@ from openautoglm.plan.dag import Plan, RetryPolicy, Step
 from openautoglm.registry.bundle import TextClassifier, load_bundle, save_bundle
 from openautoglm.resources import Resources
 from openautoglm.run_records import (
+    Refit,
+    RunOutput,
     data_from_json,
     data_to_json,
     ensemble_from_json,
@@ -48,39 +50,6 @@ TOKENIZE_CHUNK = 5_000
 #: the most of the time left that sentence embeddings may take before the family is skipped
 EMBED_SHARE = 0.5
 EventHandler = Callable[[dict[str, Any]], None]
-
-
-@dataclass
-class Refit:
-    """The refit model and the folder each member was saved in."""
-
-    model: WeightedEnsemble
-    folders: list[Path]
-
-
-@dataclass
-class EngineSettings:
-    """How the run is executed: where (local or Ray), in what order, with which policy."""
-
-    n_jobs: int = 1
-    backend: str = "local"
-    address: str | None = None
-    strategy: Strategy = "dag"
-    policy: str = "fifo"
-
-
-@dataclass
-class RunOutput:
-    """Everything a finished run produced."""
-
-    run_dir: Path
-    data: PreparedData
-    classifier: TextClassifier
-    metrics: dict[str, Any]
-    records: list[TrialRecord]
-    ensemble: list[dict[str, Any]]
-    timings: dict[str, float]
-    events: list[dict[str, Any]]
 
 
 class RunWorkflow:
@@ -432,8 +401,3 @@ def _write_json(path: Path, payload: Any) -> None:
     path.write_text(
         json.dumps(payload, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
     )
-
-
-def default_jobs() -> int:
-    """Worker processes by default: one per core."""
-    return max(1, os.cpu_count() or 1)

@@ -124,7 +124,8 @@ class SearchRunner:
         self._log("search_stopped", reason=reason)
         if not any(r.state == "complete" for r in self.records):
             self._fallback()
-        return SearchOutcome(self.records, self.holdout[1], self.events)
+        # the study is the record: the leaderboard is what it holds, not this process's view
+        return SearchOutcome(self.store.records(), self.holdout[1], self.events)
 
     def _check_stop(self) -> None:
         """On an interrupt, stop the running trials without recording them as finished.
