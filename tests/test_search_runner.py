@@ -59,7 +59,7 @@ def test_same_seed_same_first_trials(tiny_csv, tmp_path) -> None:
 
 
 def test_ensemble_pool_keeps_each_familys_best() -> None:
-    from openautoglm.search.clock import ENSEMBLE_POOL, ensemble_pool
+    from openautoglm.search.settings import ENSEMBLE_POOL, ensemble_pool
     from openautoglm.search.store import TrialRecord
 
     ranked = [

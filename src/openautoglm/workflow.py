@@ -38,9 +38,14 @@ from openautoglm.run_records import (
     members_from_json,
     members_to_json,
 )
-from openautoglm.search.clock import RunClock, ensemble_pool
+from openautoglm.search.clock import RunClock
 from openautoglm.search.runner import SearchRunner
-from openautoglm.search.settings import SearchOutcome, SearchSettings, records_to_json
+from openautoglm.search.settings import (
+    SearchOutcome,
+    SearchSettings,
+    ensemble_pool,
+    records_to_json,
+)
 from openautoglm.search.store import TrialRecord, TrialStore, study_url
 from openautoglm.search.trial import fit_full
 from openautoglm.spec import TaskSpec

@@ -6,26 +6,11 @@ import math
 import time
 from dataclasses import dataclass, field
 
+from openautoglm.search.settings import ensemble_pool
 from openautoglm.search.store import TrialRecord
 
-#: how many of the best trials the ensemble may draw from
-ENSEMBLE_POOL = 8
 #: when there is no budget, how long a step that needs a time limit is given
 NO_BUDGET_STEP_S = 3600.0
-
-
-def ensemble_pool(ranked: list[TrialRecord]) -> list[TrialRecord]:
-    """The trials the ensemble may use: each family's best, then the next best overall.
-
-    Diversity is where an ensemble gains: without the per-family bests, near-copies of one
-    family's configuration can fill the whole pool.
-    """
-    pool: list[TrialRecord] = []
-    for record in ranked:
-        if all(p.family != record.family for p in pool):
-            pool.append(record)
-    pool += [r for r in ranked if r not in pool][: max(0, ENSEMBLE_POOL - len(pool))]
-    return sorted(pool, key=lambda r: -(r.score or 0.0))
 
 
 @dataclass

@@ -11,6 +11,9 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from openautoglm.data.validate import VALIDATION_SHARE
 from openautoglm.search.store import TrialRecord
 
+#: how many of the best trials the ensemble may draw from
+ENSEMBLE_POOL = 8
+
 
 @dataclass
 class SearchSettings:
@@ -81,3 +84,17 @@ def search_notes(events: list[dict[str, Any]]) -> list[str]:
 def records_to_json(records: list[TrialRecord]) -> list[dict[str, Any]]:
     """Plain dicts of the records, for leaderboard.json."""
     return [asdict(r) for r in records]
+
+
+def ensemble_pool(ranked: list[TrialRecord]) -> list[TrialRecord]:
+    """The trials the ensemble may use: each family's best, then the next best overall.
+
+    Diversity is where an ensemble gains: without the per-family bests, near-copies of one
+    family's configuration can fill the whole pool.
+    """
+    pool: list[TrialRecord] = []
+    for record in ranked:
+        if all(p.family != record.family for p in pool):
+            pool.append(record)
+    pool += [r for r in ranked if r not in pool][: max(0, ENSEMBLE_POOL - len(pool))]
+    return sorted(pool, key=lambda r: -(r.score or 0.0))
