@@ -60,7 +60,7 @@ class TfidfLogRegCandidate(SparseCandidate):
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
         """N-gram shape, C and class weighting."""
         return {
-            **suggest_ngram_params(trial),
+            **suggest_ngram_params(trial, getattr(trial, "language", "en")),
             "C": trial.suggest_float("C", 0.3, 100.0, log=True),
             "class_weight": trial.suggest_categorical("class_weight", [None, "balanced"]),
         }
@@ -106,7 +106,7 @@ class TfidfSVMCandidate(SparseCandidate):
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
         """N-gram shape, C and class weighting."""
         return {
-            **suggest_ngram_params(trial),
+            **suggest_ngram_params(trial, getattr(trial, "language", "en")),
             "C": trial.suggest_float("C", 0.02, 5.0, log=True),
             "class_weight": trial.suggest_categorical("class_weight", [None, "balanced"]),
         }

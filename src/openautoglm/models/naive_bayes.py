@@ -48,7 +48,7 @@ class ComplementNBCandidate(SparseCandidate):
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
         """N-gram shape, smoothing and weight normalisation."""
         return {
-            **suggest_ngram_params(trial),
+            **suggest_ngram_params(trial, getattr(trial, "language", "en")),
             "alpha": trial.suggest_float("alpha", 0.01, 1.0, log=True),
             "norm": trial.suggest_categorical("norm", [True, False]),
         }

@@ -100,7 +100,7 @@ class NBSVMCandidate(SparseCandidate):
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
         """N-gram shape, C and the NB ratio's smoothing."""
         return {
-            **suggest_ngram_params(trial),
+            **suggest_ngram_params(trial, getattr(trial, "language", "en")),
             "C": trial.suggest_float("C", 0.1, 50.0, log=True),
             "alpha": trial.suggest_float("alpha", 0.1, 2.0, log=True),
         }

@@ -88,16 +88,17 @@ class SparseCandidate(Candidate):
     def set_cache(self, cache_dir: str | None) -> None:
         """Use the run's token cache in this model and in its fitted featurizer."""
         super().set_cache(cache_dir)
-        if hasattr(self, "featurizer_"):
+        # a featuriser without the word view has no tokenizer to point at the cache
+        if hasattr(self, "featurizer_") and fitted_views(self.featurizer_)[0] is not None:
             self.featurizer_.set_params(**{CACHE_PARAM: cache_dir})
 
     def save(self, path: Path) -> None:
         """Persist params (JSON), vocabularies (JSON + npy) and the classifier (skops)."""
         path = Path(path)
         self._save_params(path, language=self.language)
-        word, char = fitted_views(self.featurizer_)
-        save_vectorizer(word, path, _WORD)
-        save_vectorizer(char, path, _CHAR)
+        for view, name in zip(fitted_views(self.featurizer_), (_WORD, _CHAR), strict=True):
+            if view is not None:  # a view switched off has no file
+                save_vectorizer(view, path, name)
         safe_skops.dump(self.classifier_, path / _CLF)
 
     @classmethod
@@ -106,7 +107,10 @@ class SparseCandidate(Candidate):
         path = Path(path)
         meta = cls._load_params(path)
         model = cls._from_meta(meta, language=meta["language"])
-        word, char = load_vectorizer(path, _WORD), load_vectorizer(path, _CHAR)
+        word, char = (
+            load_vectorizer(path, name) if (path / f"{name}.json").is_file() else None
+            for name in (_WORD, _CHAR)
+        )
         model.featurizer_ = union_of(word, char, model.language)
         model.classifier_ = safe_skops.load(path / _CLF)
         return model

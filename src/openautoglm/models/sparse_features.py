@@ -5,6 +5,10 @@ live in the estimators themselves (``union.get_params()``) rather than in hand-k
 
 - ``word``: ``Pipeline(tokens -> tfidf)``, word n-grams over language-aware tokens;
 - ``char``: ``TfidfVectorizer``, character n-grams over the raw text.
+
+Either view can be switched off (``word_ngram_max=0`` or ``char_ngram_max=0``): on Chinese a
+model over characters alone and one over jieba words alone are different ensemble members,
+and together often beat one model over both.
 """
 
 from __future__ import annotations
@@ -97,11 +101,17 @@ def char_vectorizer(
 
 
 def union_of(
-    word: TfidfVectorizer, char: TfidfVectorizer, language: str, cache_dir: str | None = None
+    word: TfidfVectorizer | None,
+    char: TfidfVectorizer | None,
+    language: str,
+    cache_dir: str | None = None,
 ) -> FeatureUnion:
-    """The two views as one FeatureUnion (fitted when the vectorizers are)."""
+    """The two views as one FeatureUnion (fitted when the vectorizers are); None drops a view."""
+    if word is None and char is None:
+        raise ValueError("a featuriser needs the word view, the char view or both")
     tokens = Tokenizer(language=language, cache_dir=cache_dir)
-    return FeatureUnion([("word", Pipeline([("tokens", tokens), ("tfidf", word)])), ("char", char)])
+    word_view = "drop" if word is None else Pipeline([("tokens", tokens), ("tfidf", word)])
+    return FeatureUnion([("word", word_view), ("char", "drop" if char is None else char)])
 
 
 def ngram_featurizer(
@@ -116,29 +126,50 @@ def ngram_featurizer(
 ) -> FeatureUnion:
     """An unfitted word + char n-gram featuriser; its output is float32 CSR.
 
+    ``word_ngram_max=0`` leaves out the word view, ``char_ngram_max=0`` the char view.
+
     Example:
         >>> union = ngram_featurizer(language="en").fit(["a good film", "a bad film"])
         >>> union.transform(["good"]).shape[0]
         1
     """
-    word = word_vectorizer(word_ngram_max, sublinear_tf, min_df, binary)
-    char = char_vectorizer(language, char_ngram_min, char_ngram_max, sublinear_tf, min_df, binary)
+    word = char = None
+    if word_ngram_max > 0:
+        word = word_vectorizer(word_ngram_max, sublinear_tf, min_df, binary)
+    if char_ngram_max > 0:
+        char = char_vectorizer(
+            language, char_ngram_min, char_ngram_max, sublinear_tf, min_df, binary
+        )
     return union_of(word, char, language, cache_dir)
 
 
-def fitted_views(union: FeatureUnion) -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    """The (word, char) vectorizers of a featuriser built by ``ngram_featurizer``."""
+def fitted_views(union: FeatureUnion) -> tuple[TfidfVectorizer | None, TfidfVectorizer | None]:
+    """The (word, char) vectorizers of a featuriser built by ``ngram_featurizer`` (None: off)."""
     views = union.named_transformers
-    return views["word"].named_steps["tfidf"], views["char"]
+    word = None if views["word"] == "drop" else views["word"].named_steps["tfidf"]
+    return word, None if views["char"] == "drop" else views["char"]
 
 
-def suggest_ngram_params(trial: optuna.Trial) -> dict[str, Any]:
-    """Shared define-by-run space of the n-gram featurizer."""
-    char_min = trial.suggest_int("char_ngram_min", 1, 3)
+def suggest_ngram_params(trial: optuna.Trial, language: str = "en") -> dict[str, Any]:
+    """Shared define-by-run space of the n-gram featurizer.
+
+    Chinese: single characters to 4-grams, and a model may use either view alone; English:
+    character n-grams up to 6 beside word n-grams, both views always.
+    """
+    if needs_segmentation(language):
+        char_min = trial.suggest_int("char_ngram_min", 1, 2)
+        char_max = trial.suggest_int("char_ngram_max", 0, 4)
+        # 0 switches a view off, and at least one view stays on
+        word_max = trial.suggest_int("word_ngram_max", 0 if char_max else 1, 3)
+        char_max = max(char_max, char_min) if char_max else 0
+    else:
+        char_min = trial.suggest_int("char_ngram_min", 1, 3)
+        char_max = trial.suggest_int("char_ngram_max", char_min + 1, 6)
+        word_max = trial.suggest_int("word_ngram_max", 1, 3)
     return {
-        "word_ngram_max": trial.suggest_int("word_ngram_max", 1, 3),
+        "word_ngram_max": word_max,
         "char_ngram_min": char_min,
-        "char_ngram_max": trial.suggest_int("char_ngram_max", char_min + 1, 6),
+        "char_ngram_max": char_max,
         "sublinear_tf": trial.suggest_categorical("sublinear_tf", [True, False]),
         "min_df": trial.suggest_int("min_df", 1, 3),
     }

@@ -21,6 +21,7 @@ from openautoglm.models.catalog import family_class
 from openautoglm.plan.dag import RetryPolicy
 from openautoglm.search.clock import RunClock
 from openautoglm.search.finetune_policy import FinetunePolicy, FinetuneState
+from openautoglm.search.portfolio import WarmStart, warm_starts
 from openautoglm.search.pruning import families_to_drop, family_to_keep
 from openautoglm.search.settings import (
     SearchOutcome,
@@ -31,8 +32,6 @@ from openautoglm.search.space import suggest_config
 from openautoglm.search.store import Redo, TrialRecord, TrialStore, study_url
 from openautoglm.search.trial import TrialJob, TrialOutcome, probe_finetune, run_trial
 
-#: cheap, usually strong families first, so even a tiny budget or trial cap gets a good model
-WARM_START_ORDER = ["tfidf_lr", "frozen_encoder", "nbsvm", "complement_nb", "tfidf_svm", "fasttext"]
 FINETUNE = "finetune"
 #: the most of the run's budget one ordinary trial may take before it is stopped
 TRIAL_SHARE = 0.25
@@ -74,7 +73,8 @@ class SearchRunner:
         self.finetune = FinetunePolicy.for_families(settings.families)
         self._folds, self.holdout = search_splits(self.y, self.settings.seed)
         self.store = TrialStore(settings.storage_url or study_url(run_dir), self._sampler())
-        self._warm = [f for f in WARM_START_ORDER if f in self.tpe_families]
+        # cheap, usually strong configurations first, so even a tiny budget gets a good model
+        self._warm = warm_starts(language, self.tpe_families)
         self._redo: list[Redo] = []
         self.state = state
         self._resume()
@@ -97,8 +97,8 @@ class SearchRunner:
         self.records = self.store.records()
         self._started = len(self.records)
         self.round = max((r.round for r in self.records), default=0)
-        tried = {r.family for r in self.records} | {r.family for r in self._redo}
-        self._warm = [f for f in self._warm if f not in tried]
+        tried = [(r.family, r.params) for r in [*self.records, *self._redo]]
+        self._warm = [w for w in self._warm if not _warm_start_tried(w, tried)]
         runs_done = sum(r.family == FINETUNE for r in self.records)
         self.finetune.restore(self.state.get("finetune") if self.state else None, runs_done)
         if self.records or self._redo:
@@ -196,11 +196,14 @@ class SearchRunner:
         if self._redo:  # trials an interrupted process left running: same configuration
             redo = self._redo.pop(0)
             trial = self.store.ask(redo.fixed, retry_of=redo.number)
-            family, params = suggest_config(trial, self.tpe_families)
+            # a configuration that ran on the family's defaults runs on them again
+            family, params = suggest_config(
+                trial, self.tpe_families, not redo.params, self.language
+            )
             self._submit(trial, family, params)
             return True
         if self._warm:
-            return self._submit_tpe(self._warm.pop(0), defaults=True)
+            return self._submit_warm(self._warm.pop(0))
         if self.finetune.has_work:
             # fine-tuning needs every core: let running trials drain first
             if self.executor.busy:
@@ -213,17 +216,26 @@ class SearchRunner:
         return self._submit_tpe(None, defaults=False)
 
     # --------------------------------------------------------------- trials
+    def _submit_warm(self, warm: WarmStart) -> bool:
+        """A portfolio configuration: its parameters fixed for the sampler (defaults if none)."""
+        trial = self.store.ask(warm.sampler_params())
+        family, params = suggest_config(
+            trial, self.tpe_families, use_defaults=not warm.params, language=self.language
+        )
+        self._submit(trial, family, params)
+        return True
+
     def _submit_tpe(self, family: str | None, defaults: bool, timeout: float | None = None) -> bool:
         fixed = {"family": family} if family is not None else None
         for _ in range(20):
             trial = self.store.ask(fixed)
-            chosen, params = suggest_config(trial, self.tpe_families, defaults)
+            chosen, params = suggest_config(trial, self.tpe_families, defaults, self.language)
             if chosen in self.live or family is not None:
                 break
             self.store.skip(trial)  # a dropped family
         else:  # TPE keeps proposing dropped families: ask again for the best live one
             trial = self.store.ask({"family": self._best_live_family()})
-            chosen, params = suggest_config(trial, self.tpe_families)
+            chosen, params = suggest_config(trial, self.tpe_families, language=self.language)
         self._submit(trial, chosen, params, timeout)
         return True
 
@@ -380,3 +392,8 @@ class SearchRunner:
                 "running": len(self._pending),
             }
         )
+
+
+def _warm_start_tried(warm: WarmStart, tried: list[tuple[str, dict[str, Any]]]) -> bool:
+    """Whether an earlier process of this run already ran (or started) this configuration."""
+    return any(family == warm.family and params == warm.params for family, params in tried)
