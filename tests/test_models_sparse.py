@@ -57,7 +57,7 @@ def test_chinese_texts_are_segmented_and_learned(tmp_path) -> None:
     # unseen texts made of words (not whole texts) seen in training
     unseen = ["梅西赢得冠军", "教练宣布球队阵容", "芯片公司融资", "人工智能手机发布"]
     assert (model.predict(unseen) == [0, 0, 1, 1]).all()
-    assert (tmp_path / "tokens-zh.json").is_file()  # segmentation went through the run cache
+    assert (tmp_path / "tokens-zh.jsonl").is_file()  # segmentation went through the run cache
 
 
 def test_set_cache_reaches_the_fitted_featurizer(data, tmp_path) -> None:
@@ -66,7 +66,7 @@ def test_set_cache_reaches_the_fitted_featurizer(data, tmp_path) -> None:
     model.set_cache(str(tmp_path))
     assert model.featurizer_.get_params()["word__tokens__cache_dir"] == str(tmp_path)
     model.predict(["梅西赢得冠军"])
-    assert (tmp_path / "tokens-zh.json").is_file()
+    assert (tmp_path / "tokens-zh.jsonl").is_file()
     model.set_cache(None)
     assert (
         model.cache_dir is None

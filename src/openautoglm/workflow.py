@@ -41,10 +41,13 @@ from openautoglm.run_records import (
 from openautoglm.search.clock import RunClock
 from openautoglm.search.runner import SearchRunner
 from openautoglm.search.settings import (
+    SEARCH_MAX_ROWS,
     SearchOutcome,
     SearchSettings,
     ensemble_pool,
     records_to_json,
+    row_order,
+    stratified_rows,
 )
 from openautoglm.search.store import TrialRecord, TrialStore, study_url
 from openautoglm.search.trial import fit_full
@@ -52,6 +55,8 @@ from openautoglm.spec import TaskSpec
 
 #: texts segmented at a time (the stop flag is checked between chunks)
 TOKENIZE_CHUNK = 5_000
+#: the most of the budget tokenising the rows beyond the search's sample may take
+TOKENIZE_SHARE = 0.2
 #: the most of the time left that sentence embeddings may take before the family is skipped
 EMBED_SHARE = 0.5
 EventHandler = Callable[[dict[str, Any]], None]
@@ -77,6 +82,7 @@ class RunWorkflow:
         self.clock = RunClock(spec.budget.time_s)
         self.timings: dict[str, float] = {}
         self.cache_dir = str(run_dir / "cache")
+        self.run_events: list[dict[str, Any]] = []  # outside the search: sampling, for notes
         self.state: RunState | None = None
         self.stop = threading.Event()  # set on Ctrl-C: steps end early, the run can resume
 
@@ -104,8 +110,8 @@ class RunWorkflow:
                 Step("ensemble", lambda r: self.ensemble(r["load"], r["search"]),
                      ("load", "search"), ("ensemble weights",), light,
                      persist=members_to_json, restore=lambda p, r: members_from_json(p)),
-                Step("refit", lambda r: self.refit(r["load"], r["ensemble"]),
-                     ("load", "ensemble"), ("refit/",), Resources(cpus=self.n_jobs),
+                Step("refit", lambda r: self.refit(r["load"], r["ensemble"], r["featurize"]),
+                     ("load", "ensemble", "featurize"), ("refit/",), Resources(cpus=self.n_jobs),
                      RetryPolicy(1, 2.0), persist=lambda f: ensemble_to_json(f.model, f.folders),
                      restore=self._restore_refit),
                 Step("evaluate", lambda r: self.evaluate(r["load"], r["refit"].model),
@@ -197,7 +203,8 @@ class RunWorkflow:
     # --------------------------------------------------------------- restore
     def _restore_search(self, payload: dict[str, Any], inputs: dict[str, Any]) -> SearchOutcome:
         records = TrialStore(study_url(self.run_dir)).records()
-        return SearchOutcome(records, np.asarray(payload["holdout_rows"]), [])
+        sample = self._search_sample(inputs["load"])  # seeded: the same rows as before
+        return SearchOutcome(records, np.asarray(payload["holdout_rows"]), [], sample)
 
     def _restore_refit(self, payload: list[dict[str, Any]], inputs: dict[str, Any]) -> Refit:
         return Refit(ensemble_from_json(payload), [Path(m["folder"]) for m in payload])
@@ -225,18 +232,19 @@ class RunWorkflow:
     def featurize(self, data: PreparedData) -> dict[str, Any]:
         """Compute the expensive shared features once (tokens, sentence embeddings).
 
-        Returns what was computed and the families the search may use: a family whose
-        features do not fit the budget is left out.
+        Returns what was computed, how many training rows (in ``row_order``) have each
+        feature, and the families the search may use: a family whose features do not fit the
+        budget is left out. The search's rows and the test texts come first; on a large
+        training set the other rows get tokens while ``TOKENIZE_SHARE`` of the time allows.
         """
-        texts = data.train_texts + data.test_texts
+        sample = self._search_sample(data)
+        order = row_order(len(data.train_texts), sample, self.spec.seed)
+        searched = [data.train_texts[i] for i in order[: len(order if sample is None else sample)]]
         families = self._candidates(data)
-        done: dict[str, Any] = {}
+        done: dict[str, Any] = {"rows": {}}
         if needs_segmentation(data.language):
-            for start in range(0, len(texts), TOKENIZE_CHUNK):  # chunks: Ctrl-C stays prompt
-                if self.stop.is_set():
-                    raise Interrupted("featurize was interrupted")
-                tokenize(texts[start : start + TOKENIZE_CHUNK], data.language, self.cache_dir)
-            done["tokens"] = len(texts)
+            done["rows"]["tokens"] = self._tokenize(data, order, len(searched))
+        texts = searched + data.test_texts
         if "frozen_encoder" in families:
             max_s = EMBED_SHARE * self.clock.step_limit()
             resources = family_class("frozen_encoder").resources
@@ -257,8 +265,30 @@ class RunWorkflow:
                 done["embeddings_skipped"] = result.error or f"would take over {max_s:.0f} s"
             else:
                 done["embeddings_s"] = result.value
+                done["rows"]["embeddings"] = len(searched)
             self.on_event({"event": "featurized", **done})
         return {**done, "families": families}
+
+    def _tokenize(self, data: PreparedData, order: np.ndarray, first: int) -> int:
+        """Tokenise the first rows and the test texts, then more while time allows.
+
+        Returns how many training rows, in ``order``, have their tokens in the cache.
+        """
+        start, limit = time.monotonic(), TOKENIZE_SHARE * self.clock.step_limit()
+        first_texts = [data.train_texts[i] for i in order[:first]] + data.test_texts
+        self._tokenize_texts(first_texts, data.language)
+        done = first
+        while done < len(order) and time.monotonic() - start < limit:
+            chunk = order[done : done + TOKENIZE_CHUNK]
+            self._tokenize_texts([data.train_texts[i] for i in chunk], data.language)
+            done += len(chunk)
+        return done
+
+    def _tokenize_texts(self, texts: list[str], language: str) -> None:
+        for start in range(0, len(texts), TOKENIZE_CHUNK):  # chunks: Ctrl-C stays prompt
+            if self.stop.is_set():
+                raise Interrupted("featurize was interrupted")
+            tokenize(texts[start : start + TOKENIZE_CHUNK], language, self.cache_dir)
 
     def search(self, data: PreparedData, families: list[str]) -> SearchOutcome:
         # what evaluation will predict: sizes the time the search leaves for it
@@ -273,9 +303,14 @@ class RunWorkflow:
             families=families,
             strategy=self.engine.strategy,
         )
+        sample = self._search_sample(data)
+        texts, y = data.train_texts, data.train_y
+        if sample is not None:
+            texts, y = [texts[i] for i in sample], y[sample]
+            self._note({"event": "search_sample", "rows": len(sample), "of": len(data.train_y)})
         runner = SearchRunner(
-            data.train_texts,
-            data.train_y,
+            texts,
+            y,
             data.language,
             self.run_dir,
             settings,
@@ -286,10 +321,22 @@ class RunWorkflow:
             self.stop,
         )
         outcome = runner.run()
+        outcome.sample_rows = sample
         if not outcome.completed():
             errors = {r.family: r.error for r in outcome.records if r.error}
             raise SearchFailed(f"no trial finished within the budget; errors: {errors}")
         return outcome
+
+    def _search_sample(self, data: PreparedData) -> np.ndarray | None:
+        """The rows the search runs on (None: all); sets how much longer the refit will be."""
+        sample = stratified_rows(data.train_y, SEARCH_MAX_ROWS, self.spec.seed)
+        self.clock.refit_scale = 1.0 if sample is None else len(data.train_y) / len(sample)
+        return sample
+
+    def _note(self, event: dict[str, Any]) -> None:
+        """An event the user should hear about in the result's notes."""
+        self.run_events.append(event)
+        self.on_event(event)
 
     def _candidates(self, data: PreparedData) -> list[str]:
         """The families that suit the data and can run here (within the user's list)."""
@@ -308,29 +355,42 @@ class RunWorkflow:
         def scorer(y: np.ndarray, p: np.ndarray) -> float:
             return score(self.spec.metric, y, p)
 
-        weights, ens_score = greedy_selection(probas, data.train_y, scorer)
+        # out-of-fold rows are the search's rows: a sample of the training rows on large data
+        y = data.train_y if outcome.sample_rows is None else data.train_y[outcome.sample_rows]
+        weights, ens_score = greedy_selection(probas, y, scorer)
         # compare on the same rows the ensemble was scored on
         rows = ~np.isnan(np.stack(probas)).any(axis=(0, 2))
-        single = max(scorer(data.train_y[rows], p[rows]) for p in probas)
+        single = max(scorer(y[rows], p[rows]) for p in probas)
         self.on_event({"event": "ensemble", "score": ens_score, "best_single": single})
         if ens_score <= single + 1e-9:
             return [(best, 1.0)]
         return [(r, float(w)) for r, w in zip(pool, weights, strict=True) if w > 0]
 
-    def refit(self, data: PreparedData, members: list[tuple[TrialRecord, float]]) -> Refit:
-        """Refit cross-validated members on all training rows, in parallel worker processes."""
+    def refit(
+        self,
+        data: PreparedData,
+        members: list[tuple[TrialRecord, float]],
+        features: dict[str, Any],
+    ) -> Refit:
+        """Refit cross-validated members on the training rows, in parallel worker processes.
+
+        Every row, unless the search ran on a sample and refitting on all would overrun the
+        budget, or a member reads features (tokens, embeddings) only some rows have.
+        """
         fitted: dict[int, Path] = {}
         submitted: list[int] = []
+        share = self.clock.refit_share([r for r, _ in members])
         for record, _ in members:
             if record.model_dir:  # holdout families keep the model their trial trained
                 fitted[record.number] = Path(record.model_dir)
                 continue
             out = self.run_dir / "refit" / f"{record.number:04d}"
+            texts, y = self._refit_rows(data, record, share, features.get("rows", {}))
             args = (
                 record.family,
                 record.params,
-                data.train_texts,
-                data.train_y,
+                texts,
+                y,
                 data.language,
                 self.cache_dir,
                 str(out),
@@ -351,6 +411,26 @@ class RunWorkflow:
         models = [family_class(r.family).load(fitted[r.number]) for r, _ in kept]
         folders = [fitted[r.number] for r, _ in kept]
         return Refit(WeightedEnsemble(models, [w for _, w in kept]), folders)
+
+    def _refit_rows(
+        self, data: PreparedData, record: TrialRecord, share: float, ready: dict[str, int]
+    ) -> tuple[list[str], np.ndarray]:
+        """The rows one member is refit on: all, or the first rows of ``row_order``.
+
+        As many as ``share`` of the time allows, never fewer than the search had, and only
+        rows whose shared features the member reads were computed (``ready``).
+        """
+        n_rows = len(data.train_y)
+        sample = self._search_sample(data)
+        floor = n_rows if sample is None else len(sample)
+        count = max(floor, int(share * n_rows))
+        for feature in family_class(record.family).reads_shared(record.params):
+            count = min(count, max(floor, ready.get(feature, n_rows)))
+        if count >= n_rows:
+            return data.train_texts, data.train_y
+        rows = np.sort(row_order(n_rows, sample, self.spec.seed)[:count])
+        self._note({"event": "refit_sample", "rows": count, "of": n_rows, "trial": record.number})
+        return [data.train_texts[i] for i in rows], data.train_y[rows]
 
     def evaluate(self, data: PreparedData, model: WeightedEnsemble) -> dict[str, Any]:
         """Test metrics (features from the run cache), and throughput on uncached texts."""
@@ -398,7 +478,7 @@ class RunWorkflow:
             outcome.records,
             ensemble,
             self.timings,
-            outcome.events,
+            [*outcome.events, *self.run_events],
         )
 
 

@@ -38,6 +38,13 @@ class Candidate(ClassifierMixin, BaseEstimator, ABC):
     holdout_only: ClassVar[bool] = False
     #: constructor parameters that describe the run, not the model: not written by ``save``
     context_params: ClassVar[tuple[str, ...]] = ("cache_dir",)
+    #: features the run computes once into its cache ("tokens", "embeddings") that it reads
+    shared_features: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def reads_shared(cls, params: dict[str, Any]) -> frozenset[str]:
+        """The shared features a configuration of this family reads (for sizing a refit)."""
+        return cls.shared_features
 
     @abstractmethod
     def fit(self, texts: Sequence[str], y: np.ndarray) -> Candidate:

@@ -106,6 +106,7 @@ class FastTextCandidate(Candidate):
     """Hashed bag of words, word bigrams and character n-grams, trained with Adam."""
 
     family = "fasttext"
+    shared_features = frozenset({"tokens"})
     resources = Resources(cpus=1, memory_mb=1500)
 
     def __init__(

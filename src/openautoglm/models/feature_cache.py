@@ -63,15 +63,25 @@ class FeatureCache:
     def tokens(
         self, name: str, texts: Sequence[str], compute: Callable[[list[str]], list[str]]
     ) -> list[str]:
-        """Return one pre-tokenised string per text, computing only the texts not cached."""
-        path = self.root / f"{name}.json"
-        table: dict[str, str] = (
-            json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        )
+        """Return one pre-tokenised string per text, computing only the texts not cached.
+
+        The table is an append-only JSON-lines file: adding rows costs what they take, not a
+        rewrite of the whole table (which made a million-row run quadratic). Each batch is
+        one ``write`` to a file opened for appending, so processes adding rows at once do not
+        interleave within a line; a line torn by a killed process is skipped on reading.
+        """
+        path = self.root / f"{name}.jsonl"
+        table = _read_token_lines(path)
         missing = _missing(texts, table)
         if missing:
-            table.update(zip((text_key(t) for t in missing), compute(missing), strict=True))
-            _atomic_write(path, lambda p: p.write_text(json.dumps(table), encoding="utf-8"))
+            new = dict(zip((text_key(t) for t in missing), compute(missing), strict=True))
+            payload = "".join(json.dumps([k, v], ensure_ascii=False) + "\n" for k, v in new.items())
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, payload.encode("utf-8"))
+            finally:
+                os.close(fd)
+            table.update(new)
         return [table[text_key(t)] for t in texts]
 
     def _load_matrix(self, name: str) -> tuple[dict[str, int], np.ndarray | None]:
@@ -90,6 +100,21 @@ class FeatureCache:
             self.root / f"{name}.index.json",
             lambda p: p.write_text(json.dumps(index), encoding="utf-8"),
         )
+
+
+def _read_token_lines(path: Path) -> dict[str, str]:
+    """The token table of a JSON-lines file (empty when absent); unreadable lines are skipped."""
+    table: dict[str, str] = {}
+    if not path.exists():
+        return table
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            try:
+                key, tokens = json.loads(line)
+            except ValueError:
+                continue  # torn by a killed writer: recomputed when asked for
+            table[key] = tokens
+    return table
 
 
 def _missing(texts: Sequence[str], table: dict[str, object]) -> list[str]:

@@ -71,6 +71,7 @@ class FrozenEncoderCandidate(Candidate):
     """Logistic regression on normalised sentence embeddings of a frozen encoder."""
 
     family = "frozen_encoder"
+    shared_features = frozenset({"embeddings"})
     resources = Resources(cpus=2, memory_mb=1500)
     languages = frozenset({"en"})  # MiniLM was trained on English
 

@@ -35,6 +35,11 @@ class SparseCandidate(Candidate):
     #: binary presence (NB-SVM) instead of TF-IDF weights
     binary_features: ClassVar[bool] = False
 
+    @classmethod
+    def reads_shared(cls, params: dict[str, Any]) -> frozenset[str]:
+        """Tokens when the configuration has a word view (the default has one)."""
+        return frozenset({"tokens"}) if params.get("word_ngram_max", 2) > 0 else frozenset()
+
     def __init__(
         self,
         language: str = "en",

@@ -17,9 +17,10 @@ NO_BUDGET_STEP_S = 3600.0
 class RunClock:
     """Counts a run's time against its budget, across resumes.
 
-    ``predict_rows`` is what evaluation will predict (test rows plus the timing samples) and
-    ``n_jobs`` how many members refit at once: together they size the time kept back from
-    the search for the steps after it.
+    ``predict_rows`` is what evaluation will predict (test rows plus the timing samples),
+    ``n_jobs`` how many members refit at once and ``refit_scale`` how many times more rows
+    the refit has than the search's folds (above 1 when the search ran on a sample):
+    together they size the time kept back from the search for the steps after it.
 
     Example:
         >>> clock = RunClock(budget_s=300, predict_rows=1000, n_jobs=2)
@@ -31,6 +32,7 @@ class RunClock:
     predict_rows: int = 0
     n_jobs: int = 1
     spent_before: float = 0.0  # time an interrupted process already spent
+    refit_scale: float = 1.0
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -57,10 +59,29 @@ class RunClock:
         """Seconds to keep for ensembling, refit and evaluation, from the best trials so far."""
         done = sorted((r for r in records if r.state == "complete"), key=lambda r: -(r.score or 0))
         pool = ensemble_pool(done)  # any of these may end up in the ensemble
-        refit = sum((r.fit_s or 0.0) * 1.3 for r in pool if not r.model_dir)
-        predict = sum(self.predict_rows / max(r.predict_rows_per_s or 1e9, 1.0) for r in pool)
-        parallel = max(1, min(self.n_jobs, len(pool) or 1))
-        return 5.0 + 0.03 * (self.budget_s or 0.0) + refit / parallel + predict
+        refit = self.refit_seconds(pool)
+        return 5.0 + 0.03 * (self.budget_s or 0.0) + refit + self.predict_seconds(pool)
+
+    def refit_seconds(self, members: list[TrialRecord]) -> float:
+        """Expected seconds to refit ``members`` on all training rows, ``n_jobs`` at a time."""
+        refit = sum((r.fit_s or 0.0) * 1.3 * self.refit_scale for r in members if not r.model_dir)
+        return refit / max(1, min(self.n_jobs, len(members) or 1))
+
+    def predict_seconds(self, members: list[TrialRecord]) -> float:
+        """Expected seconds for evaluation to predict its rows with ``members``."""
+        return sum(self.predict_rows / max(r.predict_rows_per_s or 1e9, 1.0) for r in members)
+
+    def refit_share(self, members: list[TrialRecord]) -> float:
+        """The share of the training rows a refit of ``members`` can use and end in time.
+
+        1.0 when the full refit fits what is left (or there is no budget); less when the
+        search ran on a sample and refitting on every row would overrun the budget.
+        """
+        needed = self.refit_seconds(members)
+        room = self.left() - self.predict_seconds(members) - 5.0
+        if math.isinf(room) or needed <= room:
+            return 1.0
+        return max(room, 0.0) / needed
 
     def search_left(self, records: list[TrialRecord]) -> float:
         """Seconds the search may still use."""

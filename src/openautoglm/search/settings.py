@@ -13,6 +13,9 @@ from openautoglm.search.store import TrialRecord
 
 #: how many of the best trials the ensemble may draw from
 ENSEMBLE_POOL = 8
+#: above this many training rows the search cross-validates on a stratified sample of them
+#: (the winners are refit on all rows): trial time then stops growing with the data
+SEARCH_MAX_ROWS = 20_000
 
 
 @dataclass
@@ -40,6 +43,8 @@ class SearchOutcome:
     records: list[TrialRecord]
     holdout_rows: np.ndarray
     events: list[dict[str, Any]]
+    #: the training rows the search ran on (None: all of them); out-of-fold rows follow it
+    sample_rows: np.ndarray | None = None
 
     def completed(self) -> list[TrialRecord]:
         """Completed trials, best first."""
@@ -51,6 +56,39 @@ def n_folds(n_rows: int, min_class_count: int) -> int:
     """Fewer folds on large data (cost) and never more folds than the rarest class has rows."""
     folds = 5 if n_rows <= 5_000 else 3
     return max(2, min(folds, min_class_count))
+
+
+def stratified_rows(y: np.ndarray, n_rows: int, seed: int) -> np.ndarray | None:
+    """Sorted indices of a stratified sample of ``n_rows`` rows; None when all rows fit.
+
+    Every class keeps at least one row, so a model fitted on the sample knows every label.
+
+    Example:
+        >>> stratified_rows(np.array([0, 1] * 50), 10, seed=0).shape
+        (10,)
+    """
+    if len(y) <= n_rows:
+        return None
+    rows = np.arange(len(y))
+    try:
+        sample = train_test_split(rows, train_size=n_rows, stratify=y, random_state=seed)[0]
+    except ValueError:  # a class with a single row cannot be stratified
+        sample = np.random.default_rng(seed).choice(rows, n_rows, replace=False)
+    missing = np.setdiff1d(np.unique(y), y[sample])
+    extra = [int(np.flatnonzero(y == label)[0]) for label in missing]
+    return np.sort(np.concatenate([sample, extra]).astype(np.int64))
+
+
+def row_order(n_rows: int, sample: np.ndarray | None, seed: int) -> np.ndarray:
+    """Training rows in the order the run prepares them: the search's sample first.
+
+    Features computed once for the run (tokens, embeddings) go in this order, so when time
+    runs out the rows that have them are a sample too: the search's, then seeded random rows.
+    """
+    if sample is None:
+        return np.arange(n_rows)
+    rest = np.setdiff1d(np.arange(n_rows), sample)
+    return np.concatenate([sample, np.random.default_rng(seed).permutation(rest)])
 
 
 def search_splits(
@@ -72,6 +110,18 @@ def search_notes(events: list[dict[str, Any]]) -> list[str]:
     """What a user should know about how the search went (for RunResult.notes)."""
     notes = []
     for event in events:
+        if event["event"] == "search_sample":
+            notes.append(
+                f"the search cross-validated on a stratified sample of {event['rows']:,} of the "
+                f"{event['of']:,} training rows (trial time then does not grow with the data); "
+                "the chosen models were refit on more rows"
+            )
+        if event["event"] == "refit_sample":
+            notes.append(
+                f"trial {event.get('trial', '?')} was refit on {event['rows']:,} of the "
+                f"{event['of']:,} training rows: all of them would not have fit the time "
+                "budget; a larger time_budget= refits on every row"
+            )
         if event["event"] == "fallback_started":
             notes.append(
                 "the time budget was spent before any trial finished, so the fastest family "
