@@ -19,7 +19,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from strong_baseline import DEFAULT_ROOT, evaluate, single_label_datasets
+from strong_baseline import DEFAULT_ROOT, VERSION, evaluate, single_label_datasets
 
 from openautoglm import AutoTask
 
@@ -51,16 +51,23 @@ def main() -> None:
     parser.add_argument("--datasets", default="", help="comma-separated subset (default: all)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/accuracy.json"))
     parser.add_argument("--runs", type=Path, default=Path("runs/bench"), help="run folders")
+    parser.add_argument(
+        "--baseline-from",
+        type=Path,
+        help="reuse the baseline rows of an earlier results file (same baseline version); "
+        "the baseline is deterministic, so this only saves its fit time",
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     if not args.root.is_dir():
         raise SystemExit(f"no datasets folder at {args.root}; pass --root")
     names = [n for n in args.datasets.split(",") if n] or single_label_datasets(args.root)
+    reused = earlier_baselines(args.baseline_from) if args.baseline_from else {}
     rows = []
     for name in names:
         folder = args.root / name
         train, test = pd.read_csv(folder / "train.csv"), pd.read_csv(folder / "test.csv")
-        base = evaluate(train, test, n_jobs=2)  # both cores, as AutoTask
+        base = reused.get(name) or evaluate(train, test, n_jobs=2)  # both cores, as AutoTask
         auto = autotask(folder, args.budget, args.runs / name)
         rows.append({"dataset": name, "baseline": base, "autotask": auto})
         print(_row(rows[-1]), flush=True)
@@ -69,6 +76,16 @@ def main() -> None:
             json.dumps({"budget_s": args.budget, "rows": rows}, indent=2, default=str)
         )
     print(table(rows, args.budget))
+
+
+def earlier_baselines(path: Path) -> dict[str, dict]:
+    """Baseline rows of an earlier results file, by dataset, if they are of this version."""
+    rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    found = {r["dataset"]: r["baseline"] for r in rows}
+    stale = [name for name, b in found.items() if b.get("version") != VERSION]
+    if stale:
+        raise SystemExit(f"{path}: baseline rows of another version for {stale}; rerun them")
+    return {name: {**b, "reused_from": str(path)} for name, b in found.items()}
 
 
 def _row(row: dict) -> str:

@@ -32,6 +32,8 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 from openautoglm.data.language import detect_language
 
+#: written next to every baseline figure; change it whenever the baseline changes
+VERSION = "strong-1"
 C_GRID = (0.5, 2.0, 8.0, 32.0)
 CV_FOLDS = 5
 MAX_ITER = 3000
@@ -81,6 +83,7 @@ def evaluate(train: pd.DataFrame, test: pd.DataFrame, n_jobs: int = 2) -> dict[s
         "latency_ms_p50": single_text_latency_ms(search, test_texts),
         "C": search.best_params_["logisticregression__C"],
         "language": language,
+        "version": VERSION,
     }
 
 
