@@ -29,9 +29,12 @@ def _record(fit_s: float) -> TrialRecord:
 
 def test_refit_share_shrinks_only_when_the_full_refit_would_overrun() -> None:
     clock = RunClock(budget_s=100, predict_rows=0, n_jobs=1, refit_scale=10.0)
-    assert clock.refit_share([_record(1.0)]) == 1.0  # 13 s of refit fits in 100 s
-    share = clock.refit_share([_record(20.0)])  # 260 s of refit does not
-    assert 0.3 < share < 0.4
+    assert clock.refit_share([_record(1.0)]) == 1.0  # 16 s of refit fits in 100 s
+    share = clock.refit_share([_record(20.0)])  # 320 s of refit does not
+    assert 0.25 < share < 0.35
+    # two members on two cores take as long as the slower one, not half the sum
+    two = RunClock(budget_s=None, n_jobs=2, refit_scale=10.0)
+    assert two.refit_seconds([_record(10.0), _record(1.0)]) == pytest.approx(160.0)
     unlimited = RunClock(budget_s=None, refit_scale=10.0)
     assert unlimited.refit_share([_record(1e6)]) == 1.0
 
@@ -54,3 +57,24 @@ def test_a_large_training_set_is_searched_on_a_sample_and_refit_on_all(
     assert member.classifier_.class_count_.sum() == result.profile["rows_train"] > 60
     leaderboard = json.loads((tmp_path / "run" / "leaderboard.json").read_text())
     assert all(r["state"] == "complete" for r in leaderboard)
+
+
+def test_when_every_refit_fails_the_fastest_member_is_refit_on_the_sample(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workflow, "SEARCH_MAX_ROWS", 60)
+    # every planned refit gets no rows, so it fails in its worker as an overrun would
+    monkeypatch.setattr(
+        workflow.RunWorkflow, "_refit_rows", lambda self, data, *a: ([], data.train_y[:0])
+    )
+    path = tmp_path / "train.csv"
+    make_texts(40).to_csv(path, index=False)
+    result = AutoTask(
+        dataset_path=path,
+        run_dir=tmp_path / "run",
+        families=["complement_nb", "tfidf_lr"],
+        n_jobs=1,
+    ).run(max_trials=3)
+    (note,) = [n for n in result.notes if "its fastest member" in n]
+    assert "on 60 of the" in note  # the search's sample, not the failed full refit
+    assert len(result.model.model.members) == 1 and result.metrics["accuracy"] > 0.8

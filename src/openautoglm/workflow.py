@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -14,7 +15,7 @@ import numpy as np
 
 from openautoglm.data import PreparedData, prepare_data, save_profile
 from openautoglm.engine.factory import make_executor
-from openautoglm.engine.local import Task
+from openautoglm.engine.local import Task, TaskResult
 from openautoglm.engine.settings import EngineSettings
 from openautoglm.engine.state import RunLock, RunState
 from openautoglm.engine.steps import Interrupted, run_plan
@@ -57,6 +58,8 @@ from openautoglm.spec import TaskSpec
 TOKENIZE_CHUNK = 5_000
 #: the most of the budget tokenising the rows beyond the search's sample may take
 TOKENIZE_SHARE = 0.2
+#: how long the last-resort refit (fastest member, search rows) may take whatever the budget
+FALLBACK_REFIT_S = 600.0
 #: the most of the time left that sentence embeddings may take before the family is skipped
 EMBED_SHARE = 0.5
 EventHandler = Callable[[dict[str, Any]], None]
@@ -407,10 +410,40 @@ class RunWorkflow:
         failed = {int(r.key.split("-")[1]) for r in results if not r.ok}
         kept = [(r, w) for r, w in members if r.number not in failed]
         if not kept:
-            raise SearchFailed("every ensemble member failed to refit on the full training data")
+            kept = [self._fallback_refit(data, [r for r, _ in members], fitted, results)]
         models = [family_class(r.family).load(fitted[r.number]) for r, _ in kept]
         folders = [fitted[r.number] for r, _ in kept]
         return Refit(WeightedEnsemble(models, [w for _, w in kept]), folders)
+
+    def _fallback_refit(
+        self,
+        data: PreparedData,
+        members: list[TrialRecord],
+        fitted: dict[int, Path],
+        failures: list[TaskResult],
+    ) -> tuple[TrialRecord, float]:
+        """Every refit overran: refit the fastest member on the search's rows, whatever the time.
+
+        A run ends with a model; the note says the budget was overrun and why.
+        """
+        record = min(members, key=lambda r: r.fit_s or math.inf)
+        sample = self._search_sample(data)
+        rows = np.arange(len(data.train_y)) if sample is None else sample
+        out = self.run_dir / "refit" / f"{record.number:04d}-fallback"
+        args = (record.family, record.params, [data.train_texts[i] for i in rows],
+                data.train_y[rows], data.language, self.cache_dir, str(out))  # fmt: skip
+        resources = family_class(record.family).resources
+        key = f"refit-{record.number}-fallback"
+        self.executor.submit(Task(key, fit_full, args, resources, FALLBACK_REFIT_S,
+                                  kind=f"refit:{record.family}"))  # fmt: skip
+        (result,) = self.executor.wait([key], self.stop)
+        if not result.ok:
+            errors = "; ".join(f"{r.key}: {r.error}" for r in [*failures, result])
+            raise SearchFailed(f"every ensemble member failed to refit: {errors}")
+        fitted[record.number] = out
+        self._note({"event": "refit_fallback", "trial": record.number, "rows": len(rows),
+                    "of": len(data.train_y)})  # fmt: skip
+        return record, 1.0
 
     def _refit_rows(
         self, data: PreparedData, record: TrialRecord, share: float, ready: dict[str, int]

@@ -63,9 +63,17 @@ class RunClock:
         return 5.0 + 0.03 * (self.budget_s or 0.0) + refit + self.predict_seconds(pool)
 
     def refit_seconds(self, members: list[TrialRecord]) -> float:
-        """Expected seconds to refit ``members`` on all training rows, ``n_jobs`` at a time."""
-        refit = sum((r.fit_s or 0.0) * 1.3 * self.refit_scale for r in members if not r.model_dir)
-        return refit / max(1, min(self.n_jobs, len(members) or 1))
+        """Expected seconds to refit ``members`` on all training rows, ``n_jobs`` at a time.
+
+        The slowest member bounds it from below however many run at once; a refit scaled
+        up from a sample gets a wider margin (moving the rows to the workers, slower
+        convergence on more data).
+        """
+        margin = 1.3 if self.refit_scale <= 1.0 else 1.6
+        times = [(r.fit_s or 0.0) * margin * self.refit_scale for r in members if not r.model_dir]
+        if not times:
+            return 0.0
+        return max(sum(times) / max(1, min(self.n_jobs, len(times))), max(times))
 
     def predict_seconds(self, members: list[TrialRecord]) -> float:
         """Expected seconds for evaluation to predict its rows with ``members``."""

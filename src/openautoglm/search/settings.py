@@ -122,6 +122,13 @@ def search_notes(events: list[dict[str, Any]]) -> list[str]:
                 f"{event['of']:,} training rows: all of them would not have fit the time "
                 "budget; a larger time_budget= refits on every row"
             )
+        if event["event"] == "refit_fallback":
+            notes.append(
+                "refitting the ensemble did not fit the time budget, so its fastest member "
+                f"(trial {event['trial']}) was refit on {event['rows']:,} of the "
+                f"{event['of']:,} training rows instead, past the budget; a larger "
+                "time_budget= gives the full ensemble"
+            )
         if event["event"] == "fallback_started":
             notes.append(
                 "the time budget was spent before any trial finished, so the fastest family "
