@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from conftest import make_texts
 
+import openautoglm.refit_step as refit_step
 import openautoglm.workflow as workflow
 from openautoglm import AutoTask
 from openautoglm.search.clock import RunClock
@@ -64,9 +65,7 @@ def test_when_every_refit_fails_the_fastest_member_is_refit_on_the_sample(
 ) -> None:
     monkeypatch.setattr(workflow, "SEARCH_MAX_ROWS", 60)
     # every planned refit gets no rows, so it fails in its worker as an overrun would
-    monkeypatch.setattr(
-        workflow.RunWorkflow, "_refit_rows", lambda self, data, *a: ([], data.train_y[:0])
-    )
+    monkeypatch.setattr(refit_step.Refitter, "rows", lambda self, data, *a: ([], data.train_y[:0]))
     path = tmp_path / "train.csv"
     make_texts(40).to_csv(path, index=False)
     result = AutoTask(

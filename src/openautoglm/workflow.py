@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -15,7 +14,7 @@ import numpy as np
 
 from openautoglm.data import PreparedData, prepare_data, save_profile
 from openautoglm.engine.factory import make_executor
-from openautoglm.engine.local import Task, TaskResult
+from openautoglm.engine.local import Task
 from openautoglm.engine.settings import EngineSettings
 from openautoglm.engine.state import RunLock, RunState
 from openautoglm.engine.steps import Interrupted, run_plan
@@ -27,6 +26,7 @@ from openautoglm.models.embedding_step import embed_all_within
 from openautoglm.models.ensemble import WeightedEnsemble, greedy_selection
 from openautoglm.models.text_features import needs_segmentation, tokenize
 from openautoglm.plan.dag import Plan, RetryPolicy, Step
+from openautoglm.refit_step import Refitter
 from openautoglm.registry.bundle import TextClassifier, load_bundle, save_bundle
 from openautoglm.resources import Resources
 from openautoglm.run_records import (
@@ -51,15 +51,12 @@ from openautoglm.search.settings import (
     stratified_rows,
 )
 from openautoglm.search.store import TrialRecord, TrialStore, study_url
-from openautoglm.search.trial import fit_full
 from openautoglm.spec import TaskSpec
 
 #: texts segmented at a time (the stop flag is checked between chunks)
 TOKENIZE_CHUNK = 5_000
 #: the most of the budget tokenising the rows beyond the search's sample may take
 TOKENIZE_SHARE = 0.2
-#: how long the last-resort refit (fastest member, search rows) may take whatever the budget
-FALLBACK_REFIT_S = 600.0
 #: the most of the time left that sentence embeddings may take before the family is skipped
 EMBED_SHARE = 0.5
 EventHandler = Callable[[dict[str, Any]], None]
@@ -375,95 +372,10 @@ class RunWorkflow:
         members: list[tuple[TrialRecord, float]],
         features: dict[str, Any],
     ) -> Refit:
-        """Refit cross-validated members on the training rows, in parallel worker processes.
-
-        Every row, unless the search ran on a sample and refitting on all would overrun the
-        budget, or a member reads features (tokens, embeddings) only some rows have.
-        """
-        fitted: dict[int, Path] = {}
-        submitted: list[int] = []
-        share = self.clock.refit_share([r for r, _ in members])
-        for record, _ in members:
-            if record.model_dir:  # holdout families keep the model their trial trained
-                fitted[record.number] = Path(record.model_dir)
-                continue
-            out = self.run_dir / "refit" / f"{record.number:04d}"
-            texts, y = self._refit_rows(data, record, share, features.get("rows", {}))
-            args = (
-                record.family,
-                record.params,
-                texts,
-                y,
-                data.language,
-                self.cache_dir,
-                str(out),
-            )
-            resources = family_class(record.family).resources
-            limit = max(30.0, self.clock.step_limit())
-            self.executor.submit(
-                Task(f"refit-{record.number}", fit_full, args, resources, limit,
-                     kind=f"refit:{record.family}")
-            )  # fmt: skip
-            fitted[record.number] = out
-            submitted.append(record.number)
-        results = self.executor.wait([f"refit-{n}" for n in submitted], self.stop)
-        failed = {int(r.key.split("-")[1]) for r in results if not r.ok}
-        kept = [(r, w) for r, w in members if r.number not in failed]
-        if not kept:
-            kept = [self._fallback_refit(data, [r for r, _ in members], fitted, results)]
-        models = [family_class(r.family).load(fitted[r.number]) for r, _ in kept]
-        folders = [fitted[r.number] for r, _ in kept]
-        return Refit(WeightedEnsemble(models, [w for _, w in kept]), folders)
-
-    def _fallback_refit(
-        self,
-        data: PreparedData,
-        members: list[TrialRecord],
-        fitted: dict[int, Path],
-        failures: list[TaskResult],
-    ) -> tuple[TrialRecord, float]:
-        """Every refit overran: refit the fastest member on the search's rows, whatever the time.
-
-        A run ends with a model; the note says the budget was overrun and why.
-        """
-        record = min(members, key=lambda r: r.fit_s or math.inf)
-        sample = self._search_sample(data)
-        rows = np.arange(len(data.train_y)) if sample is None else sample
-        out = self.run_dir / "refit" / f"{record.number:04d}-fallback"
-        args = (record.family, record.params, [data.train_texts[i] for i in rows],
-                data.train_y[rows], data.language, self.cache_dir, str(out))  # fmt: skip
-        resources = family_class(record.family).resources
-        key = f"refit-{record.number}-fallback"
-        self.executor.submit(Task(key, fit_full, args, resources, FALLBACK_REFIT_S,
-                                  kind=f"refit:{record.family}"))  # fmt: skip
-        (result,) = self.executor.wait([key], self.stop)
-        if not result.ok:
-            errors = "; ".join(f"{r.key}: {r.error}" for r in [*failures, result])
-            raise SearchFailed(f"every ensemble member failed to refit: {errors}")
-        fitted[record.number] = out
-        self._note({"event": "refit_fallback", "trial": record.number, "rows": len(rows),
-                    "of": len(data.train_y)})  # fmt: skip
-        return record, 1.0
-
-    def _refit_rows(
-        self, data: PreparedData, record: TrialRecord, share: float, ready: dict[str, int]
-    ) -> tuple[list[str], np.ndarray]:
-        """The rows one member is refit on: all, or the first rows of ``row_order``.
-
-        As many as ``share`` of the time allows, never fewer than the search had, and only
-        rows whose shared features the member reads were computed (``ready``).
-        """
-        n_rows = len(data.train_y)
-        sample = self._search_sample(data)
-        floor = n_rows if sample is None else len(sample)
-        count = max(floor, int(share * n_rows))
-        for feature in family_class(record.family).reads_shared(record.params):
-            count = min(count, max(floor, ready.get(feature, n_rows)))
-        if count >= n_rows:
-            return data.train_texts, data.train_y
-        rows = np.sort(row_order(n_rows, sample, self.spec.seed)[:count])
-        self._note({"event": "refit_sample", "rows": count, "of": n_rows, "trial": record.number})
-        return [data.train_texts[i] for i in rows], data.train_y[rows]
+        """Refit the ensemble's members on the training rows (see refit_step.Refitter)."""
+        refitter = Refitter(self.executor, self.clock, self.run_dir, self.cache_dir,
+                            self.spec.seed, self.stop, self._note)  # fmt: skip
+        return refitter.run(data, members, features.get("rows", {}), self._search_sample(data))
 
     def evaluate(self, data: PreparedData, model: WeightedEnsemble) -> dict[str, Any]:
         """Test metrics (features from the run cache), and throughput on uncached texts."""
