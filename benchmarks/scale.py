@@ -55,7 +55,8 @@ def _run(train_path: str, test_path: str, run_dir: str, budget: float, out: Any)
         task = AutoTask(dataset_path=train_path, test_path=test_path, run_dir=run_dir)
         result = task.run(time_budget=budget, overwrite=True)
         out.put({"model": True, "accuracy": result.metrics["accuracy"],
-                 "ensemble": [m["family"] for m in result.ensemble]})  # fmt: skip
+                 "ensemble": [m["family"] for m in result.ensemble],
+                 "timings": result.timings, "notes": result.notes})  # fmt: skip
     except Exception as error:  # the benchmark reports a failed run, it does not stop
         out.put({"model": False, "error": f"{type(error).__name__}: {error}"})
 
