@@ -18,7 +18,7 @@ from openautoglm.parse import LLMConfig, ParseResult, parse_description
 from openautoglm.parse.reconcile import resolve
 from openautoglm.registry.bundle import TextClassifier, load_bundle
 from openautoglm.run_records import RunOutput
-from openautoglm.search.settings import search_notes
+from openautoglm.search.settings import run_notes
 from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration
 from openautoglm.workflow import RunWorkflow
 
@@ -35,7 +35,7 @@ class RunResult:
         self.metrics: dict[str, Any] = output.metrics
         self.run_dir: Path = output.run_dir
         self.profile: dict[str, Any] = output.data.profile
-        self.notes: list[str] = output.data.notes + search_notes(output.events)
+        self.notes: list[str] = output.data.notes + run_notes(output.events)
         self.labels: list[str] = output.data.labels
         self.ensemble: list[dict[str, Any]] = output.ensemble
         self.timings: dict[str, float] = output.timings

@@ -18,12 +18,10 @@ from openautoglm.models.catalog import family_class
 from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.run_records import Refit
 from openautoglm.search.clock import RunClock
+from openautoglm.search.runner import FALLBACK_TIMEOUT_S
 from openautoglm.search.settings import row_order
 from openautoglm.search.store import TrialRecord
 from openautoglm.search.trial import fit_full
-
-#: how long the last-resort refit (fastest member, search rows) may take whatever the budget
-FALLBACK_REFIT_S = 600.0
 
 
 class Refitter:
@@ -131,7 +129,7 @@ class Refitter:
         out = self.run_dir / "refit" / f"{record.number:04d}-fallback"
         key = f"refit-{record.number}-fallback"
         texts = [data.train_texts[i] for i in rows]
-        self._submit(key, record, texts, data.train_y[rows], data.language, out, FALLBACK_REFIT_S)
+        self._submit(key, record, texts, data.train_y[rows], data.language, out, FALLBACK_TIMEOUT_S)
         (result,) = self.executor.wait([key], self.stop)
         if not result.ok:
             errors = "; ".join(f"{r.key}: {r.error}" for r in [*failures, result])

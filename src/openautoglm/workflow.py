@@ -239,7 +239,8 @@ class RunWorkflow:
         """
         sample = self._search_sample(data)
         order = row_order(len(data.train_texts), sample, self.spec.seed)
-        searched = [data.train_texts[i] for i in order[: len(order if sample is None else sample)]]
+        n_searched = len(order) if sample is None else len(sample)
+        searched = [data.train_texts[i] for i in order[:n_searched]]
         families = self._candidates(data)
         done: dict[str, Any] = {"rows": {}}
         if needs_segmentation(data.language):

@@ -38,7 +38,7 @@ TRIAL_SHARE = 0.25
 #: fastest families first: the one trial a run still gets when its budget is spent without a
 #: finished trial, so that it always ends with a model
 FALLBACK_ORDER = ["complement_nb", "tfidf_lr", "nbsvm", "tfidf_svm", "fasttext", "frozen_encoder"]
-#: how long the fallback trial may take whatever the budget says
+#: how long a last-resort step (fallback trial, fallback refit) may take, whatever the budget
 FALLBACK_TIMEOUT_S = 600.0
 
 

@@ -106,8 +106,8 @@ def search_splits(
     return folds, (np.sort(fit_rows), np.sort(val_rows))
 
 
-def search_notes(events: list[dict[str, Any]]) -> list[str]:
-    """What a user should know about how the search went (for RunResult.notes)."""
+def run_notes(events: list[dict[str, Any]]) -> list[str]:
+    """What a user should know about how the search and the refit went (RunResult.notes)."""
     notes = []
     for event in events:
         if event["event"] == "search_sample":
