@@ -47,3 +47,57 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_database() -> str:
+    """A new, empty PostgreSQL database for one test (skips when no server answers)."""
+    import uuid
+
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"autoglm_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sqlalchemy.exc.OperationalError as exc:
+        pytest.skip(f"PostgreSQL is not reachable at 127.0.0.1:5432 ({exc.orig})")
+    finally:
+        admin.dispose()
+    return name
+
+
+def _drop_postgres_database(name: str) -> None:
+    import sqlalchemy
+
+    admin = sqlalchemy.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path: Path):
+    """The same test on the embedded SQLite file and on the machine's PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'registry.db'}"
+        return
+    name = _postgres_database()
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    _drop_postgres_database(name)
+
+
+def save_test_bundle(path: Path, accuracy: float, test_hash: str | None = "t1", seed: int = 0):
+    """A real (small) TF-IDF bundle with the metrics and test hash a run would record."""
+    from openautoglm.models.catalog import build_candidate
+    from openautoglm.models.ensemble import WeightedEnsemble
+    from openautoglm.registry.bundle import TextClassifier
+
+    frame = make_texts(20, seed=seed)
+    y = frame.label.astype("category").cat.codes.to_numpy()
+    labels = list(frame.label.astype("category").cat.categories)
+    model = build_candidate("tfidf_lr", {"C": 1.0 + seed}, "en").fit(frame.text.tolist(), y)
+    info = {"metrics": {"accuracy": accuracy}, "test_hash": test_hash, "data_hash": f"d{seed}"}
+    return TextClassifier(WeightedEnsemble([model], [1.0]), labels, info).save(path)

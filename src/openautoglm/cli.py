@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.live import Live
 from rich.markup import escape
 
 from openautoglm.cli_display import Progress, leaderboard_table, plan_table, summary
-from openautoglm.cli_messages import as_cli_message
+from openautoglm.cli_messages import as_cli_message, console, print_error
+from openautoglm.cli_models import models_app
 from openautoglm.cli_parse import (
     is_interactive,
     llm_config,
@@ -30,7 +30,9 @@ app = typer.Typer(
     help="Open-AutoGLM: build text classifiers from a data file or a description.",
     no_args_is_help=True,
 )
-console = Console(stderr=True)
+
+
+app.add_typer(models_app, name="models")
 
 
 @app.callback()
@@ -74,7 +76,7 @@ def parse(
         _print_question(question, as_json)
         raise typer.Exit(code=3) from None
     except (OpenAutoGLMError, ValueError) as exc:
-        _error(exc)
+        print_error(exc)
         raise typer.Exit(code=2) from None
     if as_json:
         typer.echo(json.dumps(parse_json(result), indent=2, ensure_ascii=False, default=str))
@@ -213,16 +215,11 @@ def run(
         _print_question(question, as_json)
         raise typer.Exit(code=3) from None
     except (OpenAutoGLMError, FileExistsError, ValueError, NotImplementedError) as exc:
-        _error(exc)
+        print_error(exc)
         raise typer.Exit(code=2) from None
     except KeyboardInterrupt as exc:
         _interrupted(exc)
     _report(result, as_json)
-
-
-def _error(exc: BaseException) -> None:
-    """One error line, in the CLI's words (flags, not Python arguments)."""
-    console.print(f"[bold red]error:[/] {escape(as_cli_message(str(exc)))}")
 
 
 def _interrupted(exc: KeyboardInterrupt) -> None:
@@ -251,7 +248,7 @@ def _resume(
                 result = AutoTask.resume(run_dir, on_event=Progress(live), **budget, **engine)
             console.line()
     except (OpenAutoGLMError, FileNotFoundError, ValueError) as exc:
-        _error(exc)
+        print_error(exc)
         raise typer.Exit(code=2) from None
     except KeyboardInterrupt as exc:
         _interrupted(exc)
@@ -342,7 +339,7 @@ def plan(
         else:
             raise ValueError("give a task description or --data")
     except (OpenAutoGLMError, ValueError) as exc:
-        _error(exc)
+        print_error(exc)
         raise typer.Exit(code=2) from None
     jobs = n_jobs or default_jobs()
     workflow = RunWorkflow(spec, Path("."), jobs, engine=EngineSettings(jobs, strategy=strategy))

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 
+from rich.console import Console
+from rich.markup import escape
+
+#: where the CLI writes what is not its result (errors, progress): stderr
+console = Console(stderr=True)
+
 #: Python argument (TaskSpec field or AutoTask parameter) → the `autoglm run` flag for it
 FLAGS: dict[str, str] = {
     "dataset_path": "--data",
@@ -53,3 +59,8 @@ def _flag(match: re.Match[str]) -> str:
 def _labels_flag(match: re.Match[str]) -> str:
     items = [i.strip().strip("'\"") for i in match.group(1).split(",") if i.strip()]
     return "--labels " + (",".join(items) if items != ["..."] else "A,B")
+
+
+def print_error(exc: BaseException) -> None:
+    """One error line on stderr, in the CLI's words (flags, not Python arguments)."""
+    console.print(f"[bold red]error:[/] {escape(as_cli_message(str(exc)))}")

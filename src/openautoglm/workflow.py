@@ -225,7 +225,13 @@ class RunWorkflow:
 
     def profile(self, data: PreparedData) -> dict[str, Any]:
         self.spec.to_json(self.run_dir / "spec.json")
-        profile = {**data.profile, "notes": data.notes, "families": self._candidates(data)}
+        profile = {
+            **data.profile,
+            "notes": data.notes,
+            "families": self._candidates(data),
+            "data_hash": data.data_hash,
+            "test_hash": data.test_hash,
+        }
         save_profile(profile, self.run_dir / "profile.json")
         return profile
 
@@ -399,6 +405,8 @@ class RunWorkflow:
             "text_column": data.text_column,
             "label_column": data.label_column,
             "metrics": {k: v for k, v in metrics.items() if k != "per_class"},
+            "data_hash": data.data_hash,
+            "test_hash": data.test_hash,
         }
         classifier = TextClassifier(results["refit"].model, data.labels, info)
         save_bundle(classifier, self.run_dir / "model", overwrite=True)

@@ -13,7 +13,7 @@ import pandas as pd
 from openautoglm.data.columns import choose_columns
 from openautoglm.data.errors import DataError
 from openautoglm.data.language import detect_language
-from openautoglm.data.profile import build_profile, data_hash
+from openautoglm.data.profile import build_profile, data_hash, rows_hash
 from openautoglm.data.readers import read_table
 from openautoglm.data.splits import count_conflicts, dedupe_pairs, drop_overlap, holdout_split
 from openautoglm.data.validate import (
@@ -48,6 +48,7 @@ class PreparedData:
     notes: list[str] = field(default_factory=list)
     profile: dict[str, Any] = field(default_factory=dict)
     data_hash: str = ""
+    test_hash: str = ""  # the test split alone: two runs' scores compare when it is equal
 
 
 @dataclass
@@ -120,6 +121,7 @@ def prepare_data(spec: TaskSpec) -> PreparedData:
         notes=notes,
         profile=profile,
         data_hash=data_hash(train.texts, train.labels, test.texts, test.labels),
+        test_hash=rows_hash(test.texts, test.labels),
     )
 
 

@@ -64,3 +64,9 @@ def data_hash(
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def rows_hash(texts: Sequence[str], labels: Sequence[str]) -> str:
+    """Return sha256[:16] over one split's texts and labels: equal hashes, same test data."""
+    payload = json.dumps([list(texts), list(labels)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

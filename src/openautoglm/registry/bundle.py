@@ -204,7 +204,7 @@ def _manifest(clf: TextClassifier, members: list[dict], staging: Path) -> dict[s
         **extra,
         "library_versions": _library_versions(),
         "files": {
-            str(p.relative_to(staging)): _sha256(p)
+            str(p.relative_to(staging)): file_sha256(p)
             for p in sorted(staging.rglob("*"))
             if p.is_file()
         },
@@ -218,20 +218,29 @@ def load_bundle(path: str | Path, key: str | bytes | None = None) -> TextClassif
 
     With a key (``key=`` or ``$OPENAUTOGLM_BUNDLE_KEY``) only bundles signed with it load.
     """
-    signing_key = signing.resolve_key(key)
-    path = _bundle_folder(Path(path))
-    manifest = _read_manifest(path)
-    _check_format(path, manifest)
-    _check_manifest(path, manifest, signing_key)
-    if SPEC_FIELD in manifest:
-        _valid_spec(manifest[SPEC_FIELD], f"{path}/{MANIFEST}", _FOREIGN_SPEC)
-    _verify(path, manifest.get("files", {}))
+    path = bundle_folder(Path(path))
+    manifest = check_bundle(path, key)
     model = WeightedEnsemble.load(path)
     info = {k: v for k, v in manifest.items() if k not in _NOT_INFO}
     return TextClassifier(model, manifest["labels"], info)
 
 
-def _bundle_folder(path: Path) -> Path:
+def check_bundle(path: str | Path, key: str | bytes | None = None) -> dict[str, Any]:
+    """Check a bundle's format, manifest digest, signature and file hashes without loading it.
+
+    Returns the manifest; raises BundleError naming what does not match.
+    """
+    path = bundle_folder(Path(path))
+    manifest = _read_manifest(path)
+    _check_format(path, manifest)
+    _check_manifest(path, manifest, signing.resolve_key(key))
+    if SPEC_FIELD in manifest:
+        _valid_spec(manifest[SPEC_FIELD], f"{path}/{MANIFEST}", _FOREIGN_SPEC)
+    _verify(path, manifest.get("files", {}))
+    return manifest
+
+
+def bundle_folder(path: Path) -> Path:
     """``path`` itself, or its ``model/`` folder when ``path`` is a run folder."""
     if (path / MANIFEST).is_file():
         return path
@@ -367,14 +376,15 @@ def _verify(path: Path, files: dict[str, str]) -> None:
         file = path / name
         if not file.is_file():
             raise BundleError(f"{path} is missing {name}; re-save or re-copy the bundle")
-        if _sha256(file) != digest:
+        if file_sha256(file) != digest:
             raise BundleError(
                 f"{path}/{name} does not match its hash in {MANIFEST}: the file was "
                 "changed after saving; refusing to load it"
             )
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 hex digest of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

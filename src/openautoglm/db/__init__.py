@@ -1,0 +1,1 @@
+"""The project's relational store (registry, feedback, retrain jobs): SQLAlchemy + Alembic."""
