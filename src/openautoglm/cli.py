@@ -22,6 +22,7 @@ from openautoglm.cli_parse import (
     parse_with_questions,
     spec_table,
 )
+from openautoglm.cli_serve import keys_app, serve
 from openautoglm.errors import OpenAutoGLMError
 from openautoglm.parse import ClarificationNeeded, ParseResult
 from openautoglm.spec import TaskSpec
@@ -33,6 +34,8 @@ app = typer.Typer(
 
 
 app.add_typer(models_app, name="models")
+app.add_typer(keys_app, name="keys")
+app.command("serve")(serve)
 
 
 @app.callback()

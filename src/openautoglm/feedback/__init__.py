@@ -1,0 +1,1 @@
+"""Corrections from users: the durable store, statistics and drift, retrain triggers."""

@@ -1,0 +1,135 @@
+"""The durable feedback store: a correction is acknowledged only after its commit.
+
+A correction is deduplicated on (model, prediction id or text hash, label): the same fix sent
+twice, by a retrying client say, is stored once and the second call is told it was a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from openautoglm.db.schema import FeedbackRow
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of a text: how corrections without a prediction id are matched."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One correction to store."""
+
+    text: str
+    label: str
+    prediction_id: str | None = None
+    predicted_label: str | None = None
+    model_version: int | None = None
+    new_class: bool = False
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the store says back: the row's id and whether it was already there."""
+
+    id: int
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class StoredCorrection:
+    """A stored correction, as the retrain job and the statistics read it."""
+
+    id: int
+    text: str
+    label: str
+    predicted_label: str | None
+    model_version: int | None
+    new_class: bool
+    source: str
+    created_at: datetime
+
+
+class FeedbackStore:
+    """Corrections per model name in the project's database.
+
+    Example:
+        >>> store = FeedbackStore(open_engine())
+        >>> store.add("tickets", Correction("card charged twice", "billing"))
+        Receipt(id=1, duplicate=False)
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def add(self, name: str, correction: Correction, source: str = "api") -> Receipt:
+        """Store one correction durably (committed before this returns)."""
+        return self.add_many(name, [correction], source)[0]
+
+    def add_many(self, name: str, corrections: list[Correction], source: str) -> list[Receipt]:
+        """Store corrections in one transaction; duplicates are reported, not stored again."""
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        receipts = []
+        with self._sessions() as session, session.begin():
+            for c in corrections:
+                key = c.prediction_id or text_hash(c.text)
+                values = {
+                    "name": name, "dedup_key": key, "prediction_id": c.prediction_id,
+                    "text": c.text, "text_hash": text_hash(c.text), "label": c.label,
+                    "predicted_label": c.predicted_label, "model_version": c.model_version,
+                    "new_class": c.new_class, "source": source,
+                }  # fmt: skip
+                inserted = session.scalar(
+                    dialect.insert(FeedbackRow)
+                    .values(**values)
+                    .on_conflict_do_nothing()
+                    .returning(FeedbackRow.id)
+                )
+                if inserted is not None:
+                    receipts.append(Receipt(inserted, duplicate=False))
+                    continue
+                existing = session.scalar(
+                    select(FeedbackRow.id).where(
+                        FeedbackRow.name == name,
+                        FeedbackRow.dedup_key == key,
+                        FeedbackRow.label == c.label,
+                    )
+                )
+                receipts.append(Receipt(int(existing), duplicate=True))
+        return receipts
+
+    def corrections(self, name: str, after_id: int = 0) -> list[StoredCorrection]:
+        """Corrections of ``name`` with an id above ``after_id``, oldest first."""
+        query = (
+            select(FeedbackRow)
+            .where(FeedbackRow.name == name, FeedbackRow.id > after_id)
+            .order_by(FeedbackRow.id)
+        )
+        with self._sessions() as session:
+            return [
+                StoredCorrection(
+                    r.id,
+                    r.text,
+                    r.label,
+                    r.predicted_label,
+                    r.model_version,
+                    r.new_class,
+                    r.source,
+                    r.created_at,
+                )  # fmt: skip
+                for r in session.scalars(query)
+            ]
+
+    def count(self, name: str, after_id: int = 0) -> int:
+        """How many corrections of ``name`` have an id above ``after_id``."""
+        query = select(func.count()).where(FeedbackRow.name == name, FeedbackRow.id > after_id)
+        with self._sessions() as session:
+            return int(session.scalar(query) or 0)

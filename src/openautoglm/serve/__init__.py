@@ -1,0 +1,1 @@
+"""The HTTP service: predict, feedback, models, health and Prometheus metrics (FastAPI)."""

@@ -1,0 +1,255 @@
+"""The FastAPI application: predict, feedback, models, health, readiness and metrics."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import text
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from openautoglm.feedback.store import Correction, FeedbackStore
+from openautoglm.registry.model_registry import Registry, RegistryError
+from openautoglm.serve.api_keys import ApiKey, find_key, read_keys
+from openautoglm.serve.body_limit import BodyLimit
+from openautoglm.serve.json_body import JsonBody
+from openautoglm.serve.metrics import ServiceMetrics
+from openautoglm.serve.model_holder import ModelHolder, ServedModel
+from openautoglm.serve.prediction_log import LoggedPrediction, PredictionLog
+from openautoglm.serve.schemas import (
+    ErrorResponse,
+    FeedbackRequest,
+    FeedbackResponse,
+    ModelInfo,
+    ModelsResponse,
+    Prediction,
+    PredictRequest,
+    PredictResponse,
+)
+from openautoglm.serve.settings import ServeSettings
+from openautoglm.serve.validation_errors import describe_validation_error
+
+_log = logging.getLogger(__name__)
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (401, 403, 404, 413, 422)
+}
+
+
+class Service:
+    """Everything a request needs, built once per worker process."""
+
+    def __init__(self, settings: ServeSettings) -> None:
+        self.settings = settings
+        self.keys = read_keys(settings.api_key_file)
+        self.registry = Registry(settings.registry_url, settings.store)
+        self.metrics = ServiceMetrics()
+        self.holder = ModelHolder(self.registry, settings.name, settings.poll_s, self._swapped)
+        self.metrics.model_version.labels(settings.name).set(self.holder.current.version)
+        self.feedback = FeedbackStore(self.registry.engine)
+        self.predictions = PredictionLog(self.registry.engine)
+
+    def _swapped(self, served: ServedModel) -> None:
+        self.metrics.model_version.labels(served.name).set(served.version)
+        self.metrics.swaps.labels(served.name).inc()
+
+    def close(self) -> None:
+        self.holder.stop()
+        self.predictions.close()
+
+
+def create_app(settings: ServeSettings) -> FastAPI:
+    """The service for ``settings.name``; fails at once on a bad key file, registry or model."""
+    service = Service(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        service.holder.start()
+        yield
+        service.close()
+
+    app = FastAPI(title="Open-AutoGLM", version="1", lifespan=lifespan, responses=_ERRORS)
+    app.state.service = service
+    app.add_middleware(JsonBody)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(_RequestMetrics, metrics=service.metrics)  # outermost: counts 413s too
+    _add_error_handlers(app)
+    _add_routes(app, service)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for uvicorn worker processes (settings come from the environment)."""
+    return create_app(ServeSettings.from_env())
+
+
+def _require(scope: str):
+    def check(request: Request) -> ApiKey:
+        service: Service = request.app.state.service
+        header = request.headers.get("authorization", "")
+        scheme, _, presented = header.partition(" ")
+        if scheme.lower() != "bearer" or not presented.strip():
+            raise HTTPException(401, "missing API key: send 'Authorization: Bearer <key>'",
+                                headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+        key = find_key(service.keys, presented.strip())
+        if key is None:
+            raise HTTPException(401, "unknown API key", headers={"WWW-Authenticate": "Bearer"})
+        if not key.allows(scope):
+            raise HTTPException(403, f"this API key may not {scope}; it has {sorted(key.scopes)}")
+        return key
+
+    return check
+
+
+def _add_routes(app: FastAPI, service: Service) -> None:
+    settings = service.settings
+
+    @app.post("/v1/predict", response_model=PredictResponse)
+    def predict(
+        body: PredictRequest, _key: Annotated[ApiKey, Depends(_require("predict"))]
+    ) -> PredictResponse:
+        """Labels and probabilities for a batch of texts, with an id per prediction."""
+        _check_texts(body.texts, settings)
+        served = _served(service, body.version)
+        proba = served.classifier.predict_proba(body.texts)
+        labels = served.classifier.labels
+        service.metrics.batch_size.observe(len(body.texts))
+        predictions, logged = [], []
+        for text_, row in zip(body.texts, proba, strict=True):
+            best = int(row.argmax())
+            prediction = Prediction(
+                id=str(uuid.uuid4()),
+                label=labels[best],
+                confidence=float(row[best]),
+                probabilities={label: float(p) for label, p in zip(labels, row, strict=True)},
+            )
+            predictions.append(prediction)
+            logged.append(LoggedPrediction(prediction.id, served.name, served.version,
+                                           _sha256(text_), text_, prediction.label,
+                                           prediction.confidence))  # fmt: skip
+        service.predictions.log(logged)
+        return PredictResponse(model=served.name, version=served.version, predictions=predictions)
+
+    @app.post("/v1/feedback", response_model=FeedbackResponse)
+    def feedback(
+        body: FeedbackRequest, _key: Annotated[ApiKey, Depends(_require("feedback"))]
+    ) -> FeedbackResponse:
+        """Store a correction; answered only after it is committed."""
+        correction = _correction(service, body)
+        receipt = service.feedback.add(settings.name, correction)
+        outcome = "duplicate" if receipt.duplicate else "stored"
+        service.metrics.feedback.labels(settings.name, outcome).inc()
+        return FeedbackResponse(id=receipt.id, duplicate=receipt.duplicate, model=settings.name,
+                                predicted_label=correction.predicted_label)  # fmt: skip
+
+    @app.get("/v1/models", response_model=ModelsResponse)
+    def models(_key: Annotated[ApiKey, Depends(_require("predict"))]) -> ModelsResponse:
+        """The served model's registered versions and the one answering now."""
+        versions = [
+            ModelInfo(name=v.name, version=v.version, stage=v.stage, labels=v.labels,
+                      metrics={k: m for k, m in v.metrics.items() if not isinstance(m, dict)})
+            for v in service.registry.versions(settings.name)
+        ]  # fmt: skip
+        return ModelsResponse(serving=service.holder.current.version, versions=versions)
+
+    @app.post("/v1/admin/reload", response_model=ModelsResponse)
+    def reload(key: Annotated[ApiKey, Depends(_require("admin"))]) -> ModelsResponse:
+        """Swap to the production version now instead of at the next poll."""
+        service.holder.refresh()
+        return models(key)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        """The process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz() -> JSONResponse:
+        """A model is loaded and the database answers."""
+        try:
+            with service.registry.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            return JSONResponse({"status": "unavailable", "detail": str(exc)[:200]}, 503)
+        return JSONResponse({"status": "ready", "model": settings.name,
+                             "version": service.holder.current.version})  # fmt: skip
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        """Prometheus metrics."""
+        return Response(service.metrics.exposition(), media_type=service.metrics.content_type)
+
+
+def _check_texts(texts: list[str], settings: ServeSettings) -> None:
+    if len(texts) > settings.max_batch:
+        raise HTTPException(422, f"texts: {len(texts):,} texts in one request; the limit is "
+                                 f"{settings.max_batch:,} (split the batch)")  # fmt: skip
+    for i, item in enumerate(texts):
+        if len(item) > settings.max_text_chars:
+            raise HTTPException(422, f"texts[{i}]: {len(item):,} characters; the limit is "
+                                     f"{settings.max_text_chars:,}")  # fmt: skip
+
+
+def _served(service: Service, version: int | None) -> ServedModel:
+    try:
+        return service.holder.version(version)
+    except RegistryError as exc:
+        raise HTTPException(404, f"version: {exc}") from None
+
+
+def _correction(service: Service, body: FeedbackRequest) -> Correction:
+    labels = service.holder.current.classifier.labels
+    if body.label not in labels and not body.new_class:
+        name = service.settings.name
+        raise HTTPException(422, f"label: {body.label!r} is not a label of {name} (allowed: "
+                                 f"{labels}); send new_class=true to add a class")  # fmt: skip
+    if body.prediction_id is None:
+        if not body.text:
+            raise HTTPException(422, "text: send the text, or the prediction_id it was given")
+        return Correction(body.text, body.label, new_class=body.label not in labels)
+    logged = service.predictions.get(body.prediction_id)
+    if logged is None or logged.name != service.settings.name:
+        raise HTTPException(422, f"prediction_id: no prediction {body.prediction_id!r} of "
+                                 f"{service.settings.name} was logged")  # fmt: skip
+    if body.text is not None and _sha256(body.text) != logged.input_hash:
+        raise HTTPException(422, "text: differs from the text of that prediction_id")
+    return Correction(logged.text, body.label, logged.id, logged.label, logged.version,
+                      new_class=body.label not in labels)  # fmt: skip
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": describe_validation_error(exc.errors())}, 422)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> JSONResponse:
+        _log.exception("unhandled error on %s", request.url.path)
+        return JSONResponse({"detail": "internal error; the server log has the details"}, 500)
+
+
+class _RequestMetrics(BaseHTTPMiddleware):
+    """Counts requests by status code and times them, per route."""
+
+    def __init__(self, app, metrics: ServiceMetrics) -> None:
+        super().__init__(app)
+        self.metrics = metrics
+
+    async def dispatch(self, request: Request, call_next):
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "other")
+        self.metrics.latency.labels(path).observe(time.perf_counter() - start)
+        self.metrics.requests.labels(request.method, path, str(response.status_code)).inc()
+        return response
