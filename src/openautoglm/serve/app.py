@@ -194,6 +194,17 @@ def _check_texts(texts: list[str], settings: ServeSettings) -> None:
         if len(item) > settings.max_text_chars:
             raise HTTPException(422, f"texts[{i}]: {len(item):,} characters; the limit is "
                                      f"{settings.max_text_chars:,}")  # fmt: skip
+        _check_storable(item, f"texts[{i}]")
+
+
+def _check_storable(value: str, field: str) -> None:
+    """Texts are logged and stored: refuse what no database can keep, naming the field."""
+    if "\x00" in value:
+        raise HTTPException(422, f"{field}: contains a NUL character (\\u0000)")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise HTTPException(422, f"{field}: is not valid Unicode (a lone surrogate)") from None
 
 
 def _served(service: Service, version: int | None) -> ServedModel:
@@ -205,6 +216,9 @@ def _served(service: Service, version: int | None) -> ServedModel:
 
 def _correction(service: Service, body: FeedbackRequest) -> Correction:
     labels = service.holder.current.classifier.labels
+    _check_storable(body.label, "label")
+    if body.text is not None:
+        _check_storable(body.text, "text")
     if body.label not in labels and not body.new_class:
         name = service.settings.name
         raise HTTPException(422, f"label: {body.label!r} is not a label of {name} (allowed: "

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: versions are 32-bit integers in the database
+MAX_VERSION = 2**31 - 1
+
 
 class PredictRequest(BaseModel):
     """Texts to classify; optionally a registered version other than production."""
@@ -11,7 +14,9 @@ class PredictRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     texts: list[str] = Field(min_length=1, description="One or more texts (a batch).")
-    version: int | None = Field(None, description="A registered version (default: production).")
+    version: int | None = Field(
+        None, ge=1, le=MAX_VERSION, description="A registered version (default: production)."
+    )
 
 
 class Prediction(BaseModel):
@@ -36,9 +41,11 @@ class FeedbackRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    label: str = Field(min_length=1, description="The right label.")
+    label: str = Field(min_length=1, max_length=1_000, description="The right label.")
     text: str | None = Field(None, description="The text (optional with prediction_id).")
-    prediction_id: str | None = Field(None, description="The id /v1/predict returned.")
+    prediction_id: str | None = Field(
+        None, max_length=36, description="The id /v1/predict returned."
+    )
     new_class: bool = Field(False, description="Allow a label the model does not know yet.")
 
 
