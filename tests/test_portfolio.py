@@ -54,3 +54,24 @@ def test_chinese_space_never_switches_both_views_off() -> None:
         assert params["word_ngram_max"] > 0 or params["char_ngram_max"] > 0
         if params["char_ngram_max"]:
             assert params["char_ngram_min"] <= params["char_ngram_max"]
+
+
+def test_a_parent_run_s_best_configurations_are_tried_first(tiny_csv, tmp_path) -> None:
+    from openautoglm import AutoTask
+    from openautoglm.search.portfolio import best_configurations
+
+    parent = AutoTask(dataset_path=tiny_csv, run_dir=tmp_path / "parent", n_jobs=1,
+                      families=["complement_nb", "tfidf_lr"]).run(max_trials=3)  # fmt: skip
+    chosen = best_configurations(parent.run_dir, k=2)
+    scores = {(r.family, str(r.params)): r.score for r in parent.leaderboard.itertuples()}
+    assert 1 <= len(chosen) <= 2
+    assert scores[(chosen[0][0], str(chosen[0][1]))] == parent.leaderboard.score.max()
+    weird = ("complement_nb", {"alpha": 0.77, "char_ngram_max": 3, "char_ngram_min": 2,
+                               "min_df": 1, "norm": True, "sublinear_tf": False,
+                               "word_ngram_max": 1})  # fmt: skip
+    families = ["complement_nb", "tfidf_lr"]
+    child = AutoTask(dataset_path=tiny_csv, run_dir=tmp_path / "child", n_jobs=1,
+                     families=families, warm_start=[weird]).run(max_trials=1)  # fmt: skip
+    first = child.leaderboard.sort_values("trial").iloc[0]
+    assert (first.family, first.params) == weird
+    assert best_configurations(tmp_path / "nowhere") == []

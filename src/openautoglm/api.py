@@ -117,6 +117,8 @@ class AutoTask:
         address: str | None = None,
         strategy: str = "dag",
         policy: str = "fifo",
+        warm_start: Sequence[tuple[str, dict[str, Any]]] | None = None,
+        study_storage: str | None = None,
     ) -> None:
         if spec is None:
             if dataset_path is None:
@@ -138,6 +140,10 @@ class AutoTask:
         self.run_dir = Path(run_dir) if run_dir else None
         self.families = list(families) if families else None
         self.parsed: ParseResult | None = None  # set by from_description
+        #: (family, params) tried before the portfolio, e.g. a parent model's best ones
+        self.warm_start = [(f, dict(p)) for f, p in warm_start or []]
+        #: Optuna storage URL shared by several workers (default: study.db in the run folder)
+        self.study_storage = study_storage
         if strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
         self.engine = EngineSettings(self.n_jobs, backend, address, strategy, policy)  # type: ignore[arg-type]
@@ -207,7 +213,8 @@ class AutoTask:
                 (run_dir / "parse.json").write_text(
                     self.parsed.model_dump_json(indent=2), encoding="utf-8"
                 )
-            workflow = RunWorkflow(spec, run_dir, self.n_jobs, self.families, on_event, self.engine)
+            workflow = RunWorkflow(spec, run_dir, self.n_jobs, self.families, on_event, self.engine,
+                                   self.warm_start, self.study_storage)  # fmt: skip
             output = workflow.run()
         except KeyboardInterrupt as exc:  # both runs are kept: the new one can be resumed
             exc.add_note(_resume_hint(run_dir))
@@ -263,7 +270,8 @@ class AutoTask:
         families = settings.pop("families", None)
         n_jobs = settings.pop("n_jobs", None)
         task = cls(spec=spec, run_dir=run_dir, families=families, n_jobs=n_jobs, **settings)
-        workflow = RunWorkflow(spec, run_dir, task.n_jobs, task.families, on_event, task.engine)
+        workflow = RunWorkflow(spec, run_dir, task.n_jobs, task.families, on_event, task.engine,
+                               task.warm_start, task.study_storage)  # fmt: skip
         try:
             return RunResult(workflow.run(resume=True, new_budget=seconds is not None))
         except KeyboardInterrupt as exc:

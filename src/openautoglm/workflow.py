@@ -73,8 +73,12 @@ class RunWorkflow:
         families: list[str] | None = None,
         on_event: EventHandler | None = None,
         engine: EngineSettings | None = None,
+        warm_start: list[tuple[str, dict[str, Any]]] | None = None,
+        study_storage: str | None = None,
     ) -> None:
         self.spec, self.run_dir = spec, run_dir
+        self.warm_start = [(f, dict(p)) for f, p in warm_start or []]
+        self.study_storage = study_storage
         self.engine = engine or EngineSettings(n_jobs=n_jobs)
         self.n_jobs = self.engine.n_jobs = n_jobs
         self.include = families
@@ -164,7 +168,9 @@ class RunWorkflow:
         spent = float(self.state.get("elapsed_s", 0.0)) if resume and not new_budget else 0.0
         self.state.put("spec", json.loads(self.spec.model_dump_json()))  # a resume may change it
         if not resume:
-            self.state.put("settings", {**asdict(self.engine), "families": self.include})
+            self.state.put("settings", {**asdict(self.engine), "families": self.include,
+                                        "warm_start": self.warm_start,
+                                        "study_storage": self.study_storage})  # fmt: skip
         self.clock = RunClock(self.spec.budget.time_s, n_jobs=self.n_jobs, spent_before=spent)
         self.state.put("status", "running")
 
@@ -309,6 +315,8 @@ class RunWorkflow:
             target_score=self.spec.target_score,
             families=families,
             strategy=self.engine.strategy,
+            storage_url=self.study_storage,
+            warm_start=self.warm_start,
         )
         sample = self._search_sample(data)
         texts, y = data.train_texts, data.train_y

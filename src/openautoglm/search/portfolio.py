@@ -9,7 +9,9 @@ members beat one model over both.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from openautoglm.models.text_features import needs_segmentation
@@ -57,3 +59,29 @@ def warm_starts(language: str, families: list[str]) -> list[WarmStart]:
     if needs_segmentation(language):
         return [WarmStart(f, dict(p)) for f, p in CHINESE if f in families]
     return [WarmStart(f) for f in ENGLISH_ORDER if f in families]
+
+
+def best_configurations(run_dir: str | Path, k: int = 4) -> list[tuple[str, dict[str, Any]]]:
+    """The ``k`` best finished trials of an earlier run, one per (family, params), best first.
+
+    A retrain warm-starts from its parent's winners: they are tried before the portfolio.
+
+    Example:
+        >>> best_configurations("runs/t1", k=2)
+        [('tfidf_svm', {'C': 0.5, ...}), ('complement_nb', {})]
+    """
+    path = Path(run_dir) / "leaderboard.json"
+    if not path.is_file():
+        return []
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    done = [r for r in rows if r.get("state") == "complete" and r.get("score") is not None]
+    chosen: list[tuple[str, dict[str, Any]]] = []
+    for row in sorted(done, key=lambda r: -r["score"]):
+        if row["family"] == "finetune":
+            continue  # fine-tuning is scheduled by its own policy, not as a warm start
+        configuration = (row["family"], dict(row.get("params") or {}))
+        if configuration not in chosen:
+            chosen.append(configuration)
+        if len(chosen) == k:
+            break
+    return chosen

@@ -74,7 +74,10 @@ class SearchRunner:
         self._folds, self.holdout = search_splits(self.y, self.settings.seed)
         self.store = TrialStore(settings.storage_url or study_url(run_dir), self._sampler())
         # cheap, usually strong configurations first, so even a tiny budget gets a good model
-        self._warm = warm_starts(language, self.tpe_families)
+        self._warm = _first_configurations(settings.warm_start, self.tpe_families) + [
+            w for w in warm_starts(language, self.tpe_families)
+            if (w.family, w.params) not in settings.warm_start
+        ]  # fmt: skip
         self._redo: list[Redo] = []
         self.state = state
         self._resume()
@@ -392,6 +395,15 @@ class SearchRunner:
                 "running": len(self._pending),
             }
         )
+
+
+def _first_configurations(
+    configurations: list[tuple[str, dict[str, Any]]], families: list[str]
+) -> list[WarmStart]:
+    """The caller's configurations to try first, for the families this run may use."""
+    return [
+        WarmStart(family, dict(params)) for family, params in configurations if family in families
+    ]
 
 
 def _warm_start_tried(warm: WarmStart, tried: list[tuple[str, dict[str, Any]]]) -> bool:

@@ -31,6 +31,8 @@ class SearchSettings:
     families: list[str] = field(default_factory=list)
     round_size: int = 4
     storage_url: str | None = None  # where the study lives (default: study.db in the run folder)
+    #: (family, params) to try before the portfolio, e.g. a parent model's best configurations
+    warm_start: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     strategy: str = (
         "dag"  # serial: one trial at a time; pipeline: round by round; dag: any free slot
     )
