@@ -415,6 +415,7 @@ class RunWorkflow:
             "metrics": {k: v for k, v in metrics.items() if k != "per_class"},
             "data_hash": data.data_hash,
             "test_hash": data.test_hash,
+            "drift_reference": data.profile.get("drift_reference"),
         }
         classifier = TextClassifier(results["refit"].model, data.labels, info)
         save_bundle(classifier, self.run_dir / "model", overwrite=True)

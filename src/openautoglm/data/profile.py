@@ -31,7 +31,28 @@ def build_profile(
         "imbalance_ratio": round(largest / smallest, 3) if smallest else None,
         "majority_share": round(largest / max(len(train_texts), 1), 4),
         "text_length_chars": _length_stats(train_texts),
+        "drift_reference": drift_reference(train_texts, train_labels),
         **extra,
+    }
+
+
+def drift_reference(texts: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    """What served traffic is compared with to detect drift: label shares and length bins.
+
+    Length bins are the training lengths' deciles; ``shares`` is the training share in each.
+    """
+    lengths = np.array([len(t) for t in texts], dtype=np.float64)
+    values, counts = np.unique(np.asarray(list(labels), dtype=object), return_counts=True)
+    if lengths.size == 0:
+        return {"label_shares": {}, "length_edges": [], "length_shares": []}
+    edges = np.unique(np.percentile(lengths, np.arange(10, 100, 10)))
+    shares = np.bincount(np.searchsorted(edges, lengths, side="right"), minlength=len(edges) + 1)
+    return {
+        "label_shares": {
+            str(v): round(float(c) / len(lengths), 6) for v, c in zip(values, counts, strict=True)
+        },
+        "length_edges": [float(e) for e in edges],
+        "length_shares": [round(float(c) / len(lengths), 6) for c in shares],
     }
 
 

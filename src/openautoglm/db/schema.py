@@ -68,6 +68,8 @@ class ModelVersionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+    #: where it came from beyond the columns above: trigger, corrections used, drift reference
+    lineage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class StageEventRow(Base):
@@ -124,6 +126,9 @@ class FeedbackRow(Base):
     new_class: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: new: trained on from now on; rejected: a retrain with it was worse (kept, not trained on)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    rejected_by_job: Mapped[int | None] = mapped_column(Integer)
 
 
 class RetrainJobRow(Base):

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -55,6 +55,7 @@ class StoredCorrection:
     new_class: bool
     source: str
     created_at: datetime
+    status: str = "new"
 
 
 class FeedbackStore:
@@ -106,13 +107,17 @@ class FeedbackStore:
                 receipts.append(Receipt(int(existing), duplicate=True))
         return receipts
 
-    def corrections(self, name: str, after_id: int = 0) -> list[StoredCorrection]:
+    def corrections(
+        self, name: str, after_id: int = 0, include_rejected: bool = True
+    ) -> list[StoredCorrection]:
         """Corrections of ``name`` with an id above ``after_id``, oldest first."""
         query = (
             select(FeedbackRow)
             .where(FeedbackRow.name == name, FeedbackRow.id > after_id)
             .order_by(FeedbackRow.id)
         )
+        if not include_rejected:
+            query = query.where(FeedbackRow.status != "rejected")
         with self._sessions() as session:
             return [
                 StoredCorrection(
@@ -124,9 +129,31 @@ class FeedbackStore:
                     r.new_class,
                     r.source,
                     r.created_at,
-                )  # fmt: skip
+                    r.status,
+                )
                 for r in session.scalars(query)
             ]
+
+    def reject(self, name: str, after_id: int, upto_id: int, job_id: int) -> int:
+        """Set aside the corrections in (after_id, upto_id]: a retrain on them was worse."""
+        return self._set_status(
+            name, (FeedbackRow.id > after_id) & (FeedbackRow.id <= upto_id)
+            & (FeedbackRow.status == "new"), status="rejected", rejected_by_job=job_id,
+        )  # fmt: skip
+
+    def reinstate(self, name: str, job_id: int | None = None) -> int:
+        """Train on rejected corrections again (those of one job, or all); how many."""
+        where = FeedbackRow.status == "rejected"
+        if job_id is not None:
+            where = where & (FeedbackRow.rejected_by_job == job_id)
+        return self._set_status(name, where, status="new", rejected_by_job=None)
+
+    def _set_status(self, name: str, where, **values) -> int:
+        with self._sessions() as session, session.begin():
+            result = session.execute(
+                update(FeedbackRow).where(FeedbackRow.name == name, where).values(**values)
+            )
+            return int(result.rowcount or 0)
 
     def count(self, name: str, after_id: int = 0) -> int:
         """How many corrections of ``name`` have an id above ``after_id``."""

@@ -117,8 +117,13 @@ class Registry:
         parent_version: int | None = None,
         actor: str | None = None,
         note: str | None = None,
+        lineage: dict[str, Any] | None = None,
     ) -> ModelVersion:
-        """Store the bundle of a run folder (or a bundle folder) as the next version, in staging."""
+        """Store the bundle of a run folder (or a bundle folder) as the next version, in staging.
+
+        ``lineage`` adds what the caller knows of where it came from (a retrain's trigger and
+        the corrections it used); the bundle's drift reference is kept there too.
+        """
         _check_name(name)
         digest, manifest = self.store.put(source)
         run_dir = _run_folder(Path(source))
@@ -145,6 +150,7 @@ class Registry:
                 parent_version=parent_version,
                 created_by=actor or default_actor(),
                 note=note,
+                lineage={"drift_reference": manifest.get("drift_reference"), **(lineage or {})},
             )
             session.add(row)
             session.add(_event(row, "register", None, "staging", actor, note, {}, False))
@@ -165,12 +171,17 @@ class Registry:
         The gate: the bundle must pass its hash check (always, even with ``force``), and the
         challenger must not score below the champion when both were tested on the same data.
         ``force`` skips the score check and is recorded. A refusal is recorded, then raised
-        as GateRefused. ``evidence`` (a pipeline's paired test, say) is stored with the event.
+        as GateRefused. ``evidence`` (a pipeline's paired test, say) is stored with the event,
+        and refuses the promotion when it says ``passed: False`` (unless forced).
         """
         with self._locked(name) as session:
             row = self._row(session, name, version)
             champion = self._production(session, name)
-            gate = {**(evidence or {}), **self._gate(row, champion, force)}
+            gate = self._gate(row, champion, force)
+            if evidence is not None:
+                gate["evidence"] = evidence
+                if gate["passed"] and not force and not evidence.get("passed", True):
+                    gate.update(passed=False, why=evidence.get("why", "the evidence says no"))
             if not gate["passed"]:
                 session.add(_event(row, "promote", row.stage, "production", actor, reason, gate,
                                    force, outcome="refused"))  # fmt: skip

@@ -30,6 +30,7 @@ class ModelVersion(BaseModel):
     created_at: datetime
     created_by: str
     note: str | None = None
+    lineage: dict[str, Any] = {}
 
     @property
     def metric(self) -> str:

@@ -1,0 +1,1 @@
+"""Retrain pipelines: train → evaluate → gate → register → promote, from a YAML file."""
