@@ -51,6 +51,7 @@ class PipelineConfig(BaseModel):
     budget: str | float | None = Field(None, description="Training budget, e.g. 5m.")
     max_trials: int | None = Field(None, ge=1)
     n_jobs: int | None = Field(None, ge=1)
+    families: list[str] | None = Field(None, description="Model families (default: all).")
     trigger: TriggerPolicy = Field(default_factory=TriggerPolicy)
     gate: GateRule = Field(default_factory=GateRule)
     steps: list[str] = Field(default_factory=lambda: list(STEPS))

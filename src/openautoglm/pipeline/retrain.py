@@ -146,7 +146,13 @@ class RetrainJob:
         else:
             spec = TaskSpec.model_validate(data["spec"])
             warm = best_configurations(data["parent_run_dir"]) if data["parent_run_dir"] else []
-            task = AutoTask(spec=spec, run_dir=run_dir, warm_start=warm, n_jobs=self.config.n_jobs)
+            task = AutoTask(
+                spec=spec,
+                run_dir=run_dir,
+                warm_start=warm,
+                n_jobs=self.config.n_jobs,
+                families=self.config.families,
+            )
             result = task.run()
         scalar = {k: v for k, v in result.metrics.items() if isinstance(v, int | float)}
         return {"run_dir": str(run_dir), "metrics": scalar}

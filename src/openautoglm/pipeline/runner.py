@@ -56,7 +56,8 @@ def run_pipeline(
         retrain = RetrainJob(config, registry, job_dir, job.reason, job.id)
         results = retrain.run(on_locked=lambda: queue.start(job.id, str(job_dir)))
     except RunLocked as locked:  # a live process owns the job: leave it alone
-        return PipelineOutcome("skipped", EXIT_SKIPPED, str(locked), job.id)
+        message = f"a retrain of {config.model} is already running (job {job.id}): {locked}"
+        return PipelineOutcome("skipped", EXIT_SKIPPED, message, job.id)
     except KeyboardInterrupt:
         raise  # the job stays running: the next pass resumes it from its folder
     except Exception as exc:
