@@ -78,6 +78,14 @@ def _drop_postgres_database(name: str) -> None:
     admin.dispose()
 
 
+@pytest.fixture
+def postgres_url():
+    """A new, empty PostgreSQL database (skipped, with the reason, when no server answers)."""
+    name = _postgres_database()
+    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    _drop_postgres_database(name)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path: Path):
     """The same test on the embedded SQLite file and on the machine's PostgreSQL server."""

@@ -168,6 +168,13 @@ def run(
     policy: Annotated[
         str, typer.Option(help="Which queued trial starts next: fifo, round_robin or auction.")
     ] = "fifo",
+    study_storage: Annotated[
+        str | None,
+        typer.Option(
+            help="Optuna storage URL shared with `autoglm worker` processes, e.g. "
+            "postgresql+psycopg://user@host/db (default: study.db in the run folder)."
+        ),
+    ] = None,
     llm_base_url: Annotated[str | None, _LLM_URL] = None,
     llm_model: Annotated[str | None, _LLM_MODEL] = None,
     llm_api_key: Annotated[str | None, _LLM_KEY] = None,
@@ -208,7 +215,8 @@ def run(
             parsed, spec = None, TaskSpec(dataset_path=str(data))
         spec = spec.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         spec = TaskSpec.model_validate(spec.model_dump())
-        task = AutoTask(spec=spec, run_dir=out, families=_split(families), **engine)
+        task = AutoTask(spec=spec, run_dir=out, families=_split(families),
+                        study_storage=study_storage, **engine)  # fmt: skip
         task.parsed = parsed
         if as_json:
             result = task.run(max_trials, time_budget, overwrite=overwrite)
@@ -322,6 +330,27 @@ def _print_question(question: ClarificationNeeded, as_json: bool) -> None:
     for option in question.options:
         console.print(f"  - {option}")
     console.print(f"answer with --answer {question.field}=<value>")
+
+
+@app.command()
+def worker(
+    run_dir: Annotated[
+        Path, typer.Argument(help="The folder of a run started with --study-storage.")
+    ],
+) -> None:
+    """Run trials for a run's search through its shared study, until the search closes."""
+    from openautoglm.search.worker import run_worker
+
+    def show(record: Any) -> None:
+        score = "-" if record.score is None else f"{record.score:.4f}"
+        console.print(f"trial {record.number}: {record.family} {record.state} {score}")
+
+    try:
+        ran = run_worker(run_dir, on_trial=show)
+    except (OpenAutoGLMError, ValueError) as exc:
+        print_error(exc)
+        raise typer.Exit(code=2) from None
+    console.print(f"[green]{ran} trials run[/] for {run_dir}")
 
 
 @app.command()

@@ -7,15 +7,20 @@ in a server. Both run the same Alembic migrations, so the same code and tests co
 from __future__ import annotations
 
 import os
+import random
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 
 from openautoglm.errors import OpenAutoGLMError
 
+T = TypeVar("T")
 #: where the embedded registry, feedback store and bundle store live unless told otherwise
 HOME_ENV = "OPENAUTOGLM_HOME"
 URL_ENV = "OPENAUTOGLM_REGISTRY_URL"
@@ -109,3 +114,16 @@ def _check_reachable(engine: Engine) -> None:
             f"cannot reach the database at {shown}: {cause}. Start the server or fix the URL "
             f"(--registry-url or ${URL_ENV})"
         ) from exc
+
+
+def retry_on_schema_race(create: Callable[[], T], attempts: int = 5) -> T:
+    """Run ``create`` (which may create tables), retrying when another process creates them
+    at the same instant: PostgreSQL then reports a duplicate type or table to the loser."""
+    for attempt in range(attempts):
+        try:
+            return create()
+        except (IntegrityError, ProgrammingError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5 + random.random())
+    raise AssertionError("unreachable")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import optuna
+from optuna.trial import TrialState
 
 from openautoglm.engine.executor_base import Executor
 from openautoglm.engine.local import Task, TaskResult
@@ -29,7 +31,15 @@ from openautoglm.search.settings import (
     search_splits,
 )
 from openautoglm.search.space import suggest_config
-from openautoglm.search.store import Redo, TrialRecord, TrialStore, study_url
+from openautoglm.search.store import (
+    DEFAULT_STUDY,
+    Redo,
+    TrialRecord,
+    TrialStore,
+    shared_study_name,
+    study_url,
+)
+from openautoglm.search.tickets import TrialTickets
 from openautoglm.search.trial import TrialJob, TrialOutcome, probe_finetune, run_trial
 
 FINETUNE = "finetune"
@@ -72,7 +82,19 @@ class SearchRunner:
         self._started = 0
         self.finetune = FinetunePolicy.for_families(settings.families)
         self._folds, self.holdout = search_splits(self.y, self.settings.seed)
-        self.store = TrialStore(settings.storage_url or study_url(run_dir), self._sampler())
+        shared = settings.storage_url is not None
+        self.store = TrialStore(
+            settings.storage_url or study_url(run_dir),
+            self._sampler(),
+            shared_study_name(run_dir) if shared else DEFAULT_STUDY,
+        )
+        # a study shared with `autoglm worker` processes: the trial cap is counted in tickets
+        self.tickets = (
+            TrialTickets(settings.storage_url, self.store.study.study_name, settings.max_trials)
+            if shared and settings.max_trials
+            else None
+        )
+        self._tickets_out = False
         # cheap, usually strong configurations first, so even a tiny budget gets a good model
         self._warm = _first_configurations(settings.warm_start, self.tpe_families) + [
             w for w in warm_starts(language, self.tpe_families)
@@ -111,6 +133,7 @@ class SearchRunner:
     # --------------------------------------------------------------- the loop
     def run(self) -> SearchOutcome:
         """Run trials until a stop condition holds; returns every trial's record."""
+        self._publish(open_=True)
         while True:
             self._check_stop()
             reason = self._stop_reason()
@@ -124,6 +147,8 @@ class SearchRunner:
                 break
         for result in self.executor.cancel():
             self._finish(result)
+        self._publish(open_=False)
+        self._wait_for_workers()
         self._log("search_stopped", reason=reason)
         if not any(r.state == "complete" for r in self.records):
             self._fallback()
@@ -178,7 +203,40 @@ class SearchRunner:
     def _can_start(self) -> bool:
         cap = self.settings.max_trials
         has_work = bool(self.live) or self.finetune.has_work
-        return has_work and (cap is None or self._started < cap) and self._budget_left() > 0
+        within = (cap is None or self._started < cap) and not self._tickets_out
+        return has_work and within and self._budget_left() > 0
+
+    def _take_ticket(self) -> bool:
+        """In a shared study, a trial slot first; False once every slot is taken."""
+        if self.tickets is None:
+            return True
+        if self.tickets.claim(f"coordinator-{os.getpid()}") is None:
+            self._tickets_out = True
+            return False
+        return True
+
+    def _publish(self, open_: bool) -> None:
+        """Tell `autoglm worker` processes of a shared study what to run, and when to stop."""
+        if self.settings.storage_url is None:
+            return
+        self.store.study.set_user_attr("autoglm_search", {
+            "open": open_, "run_dir": str(Path(self.run_dir).resolve()),
+            "families": [f for f in self.tpe_families if f in self.live],
+            "language": self.language, "metric": self.settings.metric,
+            "seed": self.settings.seed, "rows": len(self.y),
+            "deadline_unix": time.time() + max(0.0, self._budget_left()),
+        })  # fmt: skip
+
+    def _wait_for_workers(self) -> None:
+        """In a shared study, let other processes' running trials end (within the budget)."""
+        if self.settings.storage_url is None:
+            return
+        while self.clock.left() > 0:
+            running = self.store.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+            if not running:
+                return
+            self._check_stop()
+            time.sleep(0.5)
 
     def _fill_slots(self) -> None:
         while self._can_start() and self.executor.free_cpus >= 1 and not self.executor.queued:
@@ -196,6 +254,9 @@ class SearchRunner:
         )
 
     def _start_next(self) -> bool:
+        tpe_next = not self.finetune.has_work and not self.finetune.blocks_others and self.live
+        if (self._redo or self._warm or tpe_next) and not self._take_ticket():
+            return False
         if self._redo:  # trials an interrupted process left running: same configuration
             redo = self._redo.pop(0)
             trial = self.store.ask(redo.fixed, retry_of=redo.number)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import optuna
 from optuna.trial import FrozenTrial, TrialState
+
+from openautoglm.db.engine import retry_on_schema_race
 
 #: a trial's outcomes that count against the trial cap (interrupted ones are run again)
 COUNTED = ("complete", "failed", "timeout", "crashed")
@@ -42,6 +46,16 @@ class Redo:
     fixed: dict[str, Any]  # the sampler's parameters, to enqueue again (empty: fine-tuning)
 
 
+#: the study's name in a run folder's own study.db
+DEFAULT_STUDY = "search"
+
+
+def shared_study_name(run_dir: Any) -> str:
+    """A run's study name in a storage shared by many runs: its folder name and path hash."""
+    path = str(Path(run_dir).resolve())
+    return f"autoglm-{Path(path).name}-{hashlib.sha256(path.encode()).hexdigest()[:10]}"
+
+
 def study_url(run_dir: Any) -> str:
     """The default storage: an SQLite file in the run folder."""
     return f"sqlite:///{run_dir}/study.db"
@@ -57,13 +71,18 @@ class TrialStore:
     ``enqueue`` is always followed by ``ask``, so ``ask`` gets the trial just enqueued.
     """
 
-    def __init__(self, url: str, sampler: optuna.samplers.BaseSampler | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        sampler: optuna.samplers.BaseSampler | None = None,
+        study_name: str = DEFAULT_STUDY,
+    ) -> None:
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         self.url = url
-        self.study = optuna.create_study(
-            study_name="search", storage=url, sampler=sampler, direction="maximize",
+        self.study = retry_on_schema_race(lambda: optuna.create_study(
+            study_name=study_name, storage=url, sampler=sampler, direction="maximize",
             load_if_exists=True,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     # ------------------------------------------------------------- asking
     def ask(self, fixed: dict[str, Any] | None = None, **attrs: Any) -> optuna.trial.Trial:
