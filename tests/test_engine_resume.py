@@ -44,7 +44,8 @@ def _wait_started(run_dir: Path, process: subprocess.Popen, timeout: float = 90)
             finally:
                 state.close()
         time.sleep(0.2)
-    raise AssertionError("the run did not start")
+    stderr = process.stderr.read().decode() if process.poll() is not None and process.stderr else ""
+    raise AssertionError(f"the run did not start (exit {process.poll()}): {stderr[-2000:]}")
 
 
 def _steps_at(run_dir: Path) -> tuple[str | None, dict[str, dict]]:
@@ -66,7 +67,6 @@ def _wait_step_done(run_dir: Path, process: subprocess.Popen, name: str) -> None
 
 def _run_and_kill(args: list[str], run_dir: Path, delay: float) -> bool:
     """Start a run, kill -9 it ``delay`` s after its first step; whether it was still running."""
-    shutil.rmtree(run_dir, ignore_errors=True)
     process = subprocess.Popen(_cli(*args), env=_env(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)  # fmt: skip
     _wait_started(run_dir, process)
@@ -85,11 +85,12 @@ def _run_and_kill(args: list[str], run_dir: Path, delay: float) -> bool:
 def test_kill_9_then_resume_redoes_nothing_and_ends_valid(tmp_path: Path, seed: int) -> None:
     data = tmp_path / "data.csv"
     make_texts(60, seed=seed).to_csv(data, index=False)
-    run_dir = tmp_path / "run"
-    args = ["run", "--data", str(data), "--out", str(run_dir), "--max-trials", str(TRIALS),
-            "--families", FAMILIES, "--n-jobs", "2", "--json"]  # fmt: skip
     delay = random.Random(seed).uniform(0.5, 8.0)  # anywhere from featurizing to saving
-    for _ in range(3):  # a fast machine may finish first: kill earlier then
+    for attempt in range(3):  # a fast machine may finish first: kill earlier then
+        # a new folder each time: the killed run's orphaned workers may still write to the old
+        run_dir = tmp_path / f"run{attempt}"
+        args = ["run", "--data", str(data), "--out", str(run_dir), "--max-trials", str(TRIALS),
+                "--families", FAMILIES, "--n-jobs", "2", "--json"]  # fmt: skip
         if _run_and_kill(args, run_dir, delay):
             break
         delay /= 3
