@@ -156,3 +156,7 @@ def _plot(report: dict[str, Any], path: Path) -> None:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
+
+
+if __name__ == "__main__":
+    main()
