@@ -108,8 +108,13 @@ def pipeline_run(
     file: Annotated[Path, typer.Argument(help="Pipeline YAML file.")],
     every: Annotated[str | None, EVERY] = None,
     if_triggered: Annotated[bool, IF_TRIGGERED] = False,
+    once: Annotated[bool, typer.Option(help="Run once even if the file has a schedule.")] = False,
 ) -> None:
-    """Run the pipeline: exit 0 promoted, 10 gate refused, 11 nothing to do, 1 error."""
+    """Run the pipeline: exit 0 promoted, 10 gate refused, 11 nothing to do, 1 error.
+
+    With --every (or a schedule: in the file, unless --once) it checks the trigger on that
+    schedule and runs whenever it fires, until Ctrl-C.
+    """
     from openautoglm.pipeline.config import load_pipeline
 
     try:
@@ -117,7 +122,8 @@ def pipeline_run(
     except OpenAutoGLMError as exc:
         print_error(exc)
         raise typer.Exit(code=1) from None
-    _run(config, every or None, if_triggered or every is not None)
+    every = every or (None if once else config.schedule)
+    _run(config, every, if_triggered or every is not None)
 
 
 def retrain(
@@ -147,7 +153,7 @@ def _run(config, every: str | None, if_triggered: bool) -> None:
 
     try:
         if every is not None:
-            run_every(config, every or config.schedule or "", _print_outcome)
+            run_every(config, every, _print_outcome)
             return
         outcome = run_pipeline(config, if_triggered=if_triggered)
     except KeyboardInterrupt:
