@@ -42,9 +42,13 @@ def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], cpus
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     pin_threads(cpus)
     try:
-        conn.send(("ok", fn(*args)))
+        result = ("ok", fn(*args))
     except BaseException as exc:  # report any failure to the parent instead of dying silently
-        conn.send(("failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"))
+        result = ("failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}")
+    try:
+        conn.send(result)
+    except OSError:  # the parent stopped listening (it cancelled this task): nothing to tell
+        pass
     finally:
         conn.close()
 

@@ -11,7 +11,7 @@ Example ``retrain.yaml``::
       min_margin: 0.005
       test: mcnemar
     steps: [train, evaluate, gate, register, promote]
-    schedule: 1h             # `autoglm pipeline run retrain.yaml` then checks it hourly (--once: not)
+    schedule: 1h             # `autoglm pipeline run` then checks hourly (--once: not)
 """
 
 from __future__ import annotations
