@@ -14,12 +14,15 @@ from openautoglm import run_folder
 from openautoglm.engine.settings import EngineSettings, default_jobs
 from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import STRATEGIES
+from openautoglm.explain.result import Explanation
 from openautoglm.parse import LLMConfig, ParseResult, parse_description
 from openautoglm.parse.reconcile import resolve
 from openautoglm.registry.bundle import TextClassifier, load_bundle
 from openautoglm.run_records import RunOutput
 from openautoglm.search.settings import run_notes
 from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration
+from openautoglm.uncertainty.mc_dropout import DEFAULT_PASSES
+from openautoglm.uncertainty.predict import UncertainPrediction
 from openautoglm.workflow import RunWorkflow
 
 #: trial cap when the user gives neither a trial cap nor a time budget
@@ -65,9 +68,39 @@ class RunResult:
         """Label names for ``texts``."""
         return self.model.predict(texts)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities, columns in ``self.labels`` order."""
+    def predict_proba(
+        self, texts: Sequence[str], uncertainty: bool = False, mc_passes: int = DEFAULT_PASSES
+    ) -> np.ndarray | UncertainPrediction:
+        """Probabilities, columns in ``self.labels`` order.
+
+        ``uncertainty=True``: an UncertainPrediction (calibrated probabilities, entropy,
+        ensemble spread, MC-dropout variance, abstain flag); see TextClassifier.predict_proba.
+        """
+        if uncertainty:
+            return self.model.predict_proba(texts, uncertainty=True, mc_passes=mc_passes)
         return self.model.predict_proba(texts)
+
+    def predict_set(
+        self, texts: Sequence[str], alpha: float = 0.1, method: str | None = None
+    ) -> list[list[str]]:
+        """Conformal prediction sets (label names) covering the true label with prob. >= 1-alpha."""
+        return self.model.predict_set(texts, alpha=alpha, method=method)
+
+    def explain(
+        self,
+        text: str,
+        top_labels: int = 2,
+        n_features: int = 10,
+        method: str = "auto",
+        **options: Any,
+    ) -> Explanation:
+        """Why the model predicts what it does for one text (see TextClassifier.explain).
+
+        Example:
+            >>> result.explain("梅西打进制胜球").labels[0].supporting[0].feature
+            '球'
+        """
+        return self.model.explain(text, top_labels, n_features, method, **options)  # type: ignore[arg-type]
 
     def save(
         self, path: str | Path, overwrite: bool = False, key: str | bytes | None = None

@@ -52,6 +52,7 @@ from openautoglm.search.settings import (
 )
 from openautoglm.search.store import TrialRecord, TrialStore, study_url
 from openautoglm.spec import TaskSpec
+from openautoglm.uncertainty.fitted import UncertaintyModel, evaluate_uncertainty, fit_uncertainty
 
 #: texts segmented at a time (the stop flag is checked between chunks)
 TOKENIZE_CHUNK = 5_000
@@ -118,11 +119,18 @@ class RunWorkflow:
                      ("load", "ensemble", "featurize"), ("refit/",), Resources(cpus=self.n_jobs),
                      RetryPolicy(1, 2.0), persist=lambda f: ensemble_to_json(f.model, f.folders),
                      restore=self._restore_refit),
-                Step("evaluate", lambda r: self.evaluate(r["load"], r["refit"].model),
-                     ("load", "refit"), ("metrics",), Resources(cpus=1, memory_mb=2000),
-                     persist=lambda m: m, restore=lambda p, r: p),
+                Step("calibrate",
+                     lambda r: self.calibrate(r["load"], r["search"], r["ensemble"], r["refit"]),
+                     ("load", "search", "ensemble", "refit"), ("uncertainty (in state.db)",),
+                     light, persist=lambda u: u.to_json() if u else None,
+                     restore=lambda p, r: UncertaintyModel.from_json(p) if p else None),
+                Step("evaluate",
+                     lambda r: self.evaluate(r["load"], r["refit"].model, r["calibrate"]),
+                     ("load", "refit", "calibrate"), ("metrics",),
+                     Resources(cpus=1, memory_mb=2000), persist=lambda m: m,
+                     restore=lambda p, r: p),
                 Step("save", lambda r: self.save(r),
-                     ("load", "search", "ensemble", "refit", "evaluate"),
+                     ("load", "search", "ensemble", "refit", "calibrate", "evaluate"),
                      ("model/", "leaderboard.json", "metrics.json"), light,
                      persist=lambda o: {"model": str(o.run_dir / "model")},
                      restore=self._restore_save),
@@ -392,14 +400,63 @@ class RunWorkflow:
                             self.spec.seed, self.stop, self._note)  # fmt: skip
         return refitter.run(data, members, features.get("rows", {}), self._search_sample(data))
 
-    def evaluate(self, data: PreparedData, model: WeightedEnsemble) -> dict[str, Any]:
-        """Test metrics (features from the run cache), and throughput on uncached texts."""
+    def calibrate(
+        self,
+        data: PreparedData,
+        outcome: SearchOutcome,
+        members: list[tuple[TrialRecord, float]],
+        refit: Refit,
+    ) -> UncertaintyModel | None:
+        """Temperature, conformal scores and abstain rule on the final model's OOF probabilities.
+
+        The out-of-fold probabilities of the refit members, weighted as in the final model:
+        held-out predictions the ensemble step already used. None (with an event) when a
+        member's out-of-fold file cannot be found.
+        """
+        records = self._refit_records(members, refit)
+        if records is None or not all(r.oof_path and Path(r.oof_path).is_file() for r in records):
+            self.on_event({"event": "calibration_skipped", "reason": "out-of-fold file missing"})
+            return None
+        weights = refit.model.weights
+        probas = [np.load(r.oof_path, allow_pickle=False) for r in records]
+        oof = sum(w * p for p, w in zip(probas, weights, strict=True)) / weights.sum()
+        y = data.train_y if outcome.sample_rows is None else data.train_y[outcome.sample_rows]
+        fitted = fit_uncertainty(oof, y, seed=self.spec.seed)
+        self.on_event({"event": "calibrated", **fitted.summary()})
+        return fitted
+
+    def _refit_records(
+        self, members: list[tuple[TrialRecord, float]], refit: Refit
+    ) -> list[TrialRecord] | None:
+        """The trial of each refit member (a failed refit drops members; see Refitter)."""
+        by_folder: dict[Path, TrialRecord] = {}
+        for record, _ in members:
+            refit_dir = self.run_dir / "refit" / f"{record.number:04d}"
+            for folder in (refit_dir, refit_dir.with_name(refit_dir.name + "-fallback")):
+                by_folder[folder.resolve()] = record
+            if record.model_dir:
+                by_folder[Path(record.model_dir).resolve()] = record
+        found = [by_folder.get(Path(f).resolve()) for f in refit.folders]
+        return None if any(r is None for r in found) else found  # type: ignore[return-value]
+
+    def evaluate(
+        self, data: PreparedData, model: WeightedEnsemble, uncertainty: UncertaintyModel | None
+    ) -> dict[str, Any]:
+        """Test metrics (features from the run cache), and throughput on uncached texts.
+
+        With ``uncertainty``: ECE before/after temperature scaling, prediction-set coverage
+        and size, and abstaining, on the test split (under ``metrics["uncertainty"]``).
+        """
         for member in model.members:
             member.set_cache(self.cache_dir)
         proba = model.predict_proba(data.test_texts)
         for member in model.members:
             member.set_cache(None)
         metrics = classification_metrics(data.test_y, proba, data.labels)
+        if uncertainty is not None:
+            metrics["uncertainty"] = evaluate_uncertainty(
+                uncertainty, proba, data.test_y, data.test_texts
+            )
         metrics.update(measure_speed(model, data.test_texts))
         metrics["test_source"] = data.test_source
         return metrics
@@ -417,7 +474,7 @@ class RunWorkflow:
             "test_hash": data.test_hash,
             "drift_reference": data.profile.get("drift_reference"),
         }
-        classifier = TextClassifier(results["refit"].model, data.labels, info)
+        classifier = TextClassifier(results["refit"].model, data.labels, info, results["calibrate"])
         save_bundle(classifier, self.run_dir / "model", overwrite=True)
         output = self._output(results, classifier)
         self.timings["total"] = round(self.clock.spent(), 2)

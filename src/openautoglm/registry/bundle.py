@@ -17,16 +17,25 @@ import warnings
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 from pydantic import ValidationError
 
 from openautoglm.errors import OpenAutoGLMError
+from openautoglm.explain.result import Explanation
 from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.registry import signing
 from openautoglm.registry.signing import DIGEST_FIELD, KEY_ENV, SIGNATURE_FIELD
 from openautoglm.spec import TaskSpec
+from openautoglm.uncertainty.errors import UncertaintyError
+from openautoglm.uncertainty.fitted import UncertaintyModel
+from openautoglm.uncertainty.mc_dropout import DEFAULT_PASSES
+from openautoglm.uncertainty.predict import (
+    UncertainPrediction,
+    predict_sets,
+    predict_with_uncertainty,
+)
 from openautoglm.versions import library_versions
 
 MANIFEST = "manifest.json"
@@ -90,15 +99,41 @@ class TextClassifier:
     chunk_size: int = CHUNK_SIZE
 
     def __init__(
-        self, model: WeightedEnsemble, labels: Sequence[str], info: dict[str, Any] | None = None
+        self,
+        model: WeightedEnsemble,
+        labels: Sequence[str],
+        info: dict[str, Any] | None = None,
+        uncertainty: UncertaintyModel | None = None,
     ) -> None:
         self.model = model
         self.labels = list(labels)
         self.info = info or {}
+        #: temperature, conformal calibration and abstain rule (None: saved without them)
+        self.uncertainty = uncertainty
 
-    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
-        """Probabilities, one column per label in ``self.labels`` order (no texts: 0 rows)."""
+    @overload
+    def predict_proba(
+        self, texts: Iterable[str], uncertainty: Literal[False] = False, mc_passes: int = ...
+    ) -> np.ndarray: ...
+
+    @overload
+    def predict_proba(
+        self, texts: Iterable[str], uncertainty: Literal[True], mc_passes: int = ...
+    ) -> UncertainPrediction: ...
+
+    def predict_proba(
+        self, texts: Iterable[str], uncertainty: bool = False, mc_passes: int = DEFAULT_PASSES
+    ) -> np.ndarray | UncertainPrediction:
+        """Probabilities, one column per label in ``self.labels`` order (no texts: 0 rows).
+
+        ``uncertainty=True``: an UncertainPrediction instead, with temperature-scaled
+        probabilities, entropy, ensemble spread, MC-dropout variance (``mc_passes`` passes,
+        torch members only) and an abstain flag per text; ``.to_frame()`` gives a DataFrame.
+        """
         texts = _as_texts(texts)
+        if uncertainty:
+            return predict_with_uncertainty(self.model, texts, self.labels, self.uncertainty,
+                                            max(1, int(self.chunk_size)), mc_passes)  # fmt: skip
         if not texts:
             return np.empty((0, len(self.labels)))
         step = max(1, int(self.chunk_size))
@@ -109,6 +144,47 @@ class TextClassifier:
     def predict(self, texts: Iterable[str]) -> list[str]:
         """The most probable label name per text."""
         return [self.labels[i] for i in self.predict_proba(texts).argmax(axis=1)]
+
+    def predict_set(
+        self, texts: Iterable[str], alpha: float = 0.1, method: str | None = None
+    ) -> list[list[str]]:
+        """Conformal prediction sets (label names, most probable first), one a text.
+
+        Each set holds the true label with probability >= 1 - ``alpha`` for texts like the
+        calibration rows; a new ``alpha`` is served from the stored calibration scores.
+        ``method``: "raps" or "aps" (default: the one stored, RAPS for a run's model).
+        """
+        texts = _as_texts(texts)
+        if self.uncertainty is None:
+            raise UncertaintyError(
+                "this model has no conformal calibration (it was saved by an older openautoglm "
+                "or outside a run); retrain it with AutoTask.run to get prediction sets"
+            )
+        return predict_sets(self.model, texts, self.labels, self.uncertainty, alpha, method,
+                            max(1, int(self.chunk_size)))  # fmt: skip
+
+    def explain(
+        self,
+        text: str,
+        top_labels: int = 2,
+        n_features: int = 10,
+        method: Literal["auto", "exact", "lime"] = "auto",
+        num_samples: int | None = None,
+        unit: Literal["auto", "word", "char"] = "auto",
+        seed: int = 0,
+    ) -> Explanation:
+        """Why the model predicts what it does for one text: words/n-grams for and against.
+
+        For each of the ``top_labels`` most probable labels, the ``n_features`` strongest
+        n-grams on each side. ``method="auto"``: exact linear contributions when every member
+        with nonzero weight is linear, else LIME (``num_samples`` perturbed texts, bounded to
+        a few seconds; ``unit`` "char" splits Chinese into characters instead of jieba words).
+        An empty text raises ExplainError, a non-string TypeError; long texts are cut (noted).
+        See openautoglm.explain.explainer.
+        """
+        from openautoglm.explain.explainer import explain_text  # loads scikit-learn, lime
+
+        return explain_text(self, text, top_labels, n_features, method, num_samples, unit, seed)
 
     def save(
         self, path: str | Path, overwrite: bool = False, key: str | bytes | None = None
@@ -157,6 +233,8 @@ def save_bundle(
     staging = Path(tempfile.mkdtemp(prefix=".bundle-", dir=path.parent))
     try:
         members = clf.model.save(staging)
+        if clf.uncertainty is not None:  # written before the manifest, so its hash is listed
+            clf.uncertainty.write(staging)
         manifest = signing.seal(_manifest(clf, members, staging), signing_key)
         (staging / MANIFEST).write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
@@ -222,7 +300,8 @@ def load_bundle(path: str | Path, key: str | bytes | None = None) -> TextClassif
     manifest = check_bundle(path, key)
     model = WeightedEnsemble.load(path)
     info = {k: v for k, v in manifest.items() if k not in _NOT_INFO}
-    return TextClassifier(model, manifest["labels"], info)
+    # absent from bundles saved before uncertainty existed: those load without it
+    return TextClassifier(model, manifest["labels"], info, UncertaintyModel.read(path))
 
 
 def check_bundle(path: str | Path, key: str | bytes | None = None) -> dict[str, Any]:
