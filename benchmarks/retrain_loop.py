@@ -148,14 +148,19 @@ def _plot(report: dict[str, Any], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot([p["batch"] for p in points], [p["accuracy"] for p in points], marker="o")
     for p in points:
-        label = f"v{p['version']}" + (
-            " (corrupted batch: refused)" if p["corrupted"] and p["status"] == "refused" else ""
+        refused = p["status"] == "refused"
+        if refused:
+            ax.plot(p["batch"], p["accuracy"], "x", color="crimson", markersize=10)
+        label = (
+            f"v{p['version']}"
+            if not refused
+            else ("corrupted batch:\nrefused" if p["corrupted"] else "refused:\ngain < margin")
         )
         ax.annotate(
             label,
             (p["batch"], p["accuracy"]),
             textcoords="offset points",
-            xytext=(0, 8),
+            xytext=(0, -26 if refused else 8),
             ha="center",
             fontsize=8,
         )
