@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 import uuid
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -13,7 +12,7 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.concurrency import run_in_threadpool
 
 from openautoglm.feedback.store import Correction, FeedbackStore
 from openautoglm.registry.model_registry import Registry, RegistryError
@@ -23,6 +22,7 @@ from openautoglm.serve.json_body import JsonBody
 from openautoglm.serve.metrics import ServiceMetrics
 from openautoglm.serve.model_holder import ModelHolder, ServedModel
 from openautoglm.serve.prediction_log import LoggedPrediction, PredictionLog
+from openautoglm.serve.request_metrics import RequestMetrics
 from openautoglm.serve.schemas import (
     ErrorResponse,
     FeedbackRequest,
@@ -37,6 +37,8 @@ from openautoglm.serve.settings import ServeSettings
 from openautoglm.serve.validation_errors import describe_validation_error
 
 _log = logging.getLogger(__name__)
+#: batches up to this size are predicted on the event loop itself
+INLINE_TEXTS = 16
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 404, 413, 422)
 }
@@ -78,7 +80,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.service = service
     app.add_middleware(JsonBody)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(_RequestMetrics, metrics=service.metrics)  # outermost: counts 413s too
+    app.add_middleware(RequestMetrics, metrics=service.metrics)  # outermost: counts 413s too
     _add_error_handlers(app)
     _add_routes(app, service)
     return app
@@ -90,7 +92,7 @@ def app_from_env() -> FastAPI:
 
 
 def _require(scope: str):
-    def check(request: Request) -> ApiKey:
+    async def check(request: Request) -> ApiKey:  # async: no thread hop for a hash lookup
         service: Service = request.app.state.service
         header = request.headers.get("authorization", "")
         scheme, _, presented = header.partition(" ")
@@ -111,13 +113,16 @@ def _add_routes(app: FastAPI, service: Service) -> None:
     settings = service.settings
 
     @app.post("/v1/predict", response_model=PredictResponse)
-    def predict(
+    async def predict(
         body: PredictRequest, _key: Annotated[ApiKey, Depends(_require("predict"))]
     ) -> PredictResponse:
         """Labels and probabilities for a batch of texts, with an id per prediction."""
         _check_texts(body.texts, settings)
         served = _served(service, body.version)
-        proba = served.classifier.predict_proba(body.texts)
+        if len(body.texts) <= INLINE_TEXTS:  # a millisecond: a thread hop would cost as much
+            proba = served.classifier.predict_proba(body.texts)
+        else:  # a large batch must not hold the event loop (health checks, other requests)
+            proba = await run_in_threadpool(served.classifier.predict_proba, body.texts)
         labels = served.classifier.labels
         service.metrics.batch_size.observe(len(body.texts))
         predictions, logged = [], []
@@ -250,20 +255,3 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def crashed(request: Request, exc: Exception) -> JSONResponse:
         _log.exception("unhandled error on %s", request.url.path)
         return JSONResponse({"detail": "internal error; the server log has the details"}, 500)
-
-
-class _RequestMetrics(BaseHTTPMiddleware):
-    """Counts requests by status code and times them, per route."""
-
-    def __init__(self, app, metrics: ServiceMetrics) -> None:
-        super().__init__(app)
-        self.metrics = metrics
-
-    async def dispatch(self, request: Request, call_next):
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "other")
-        self.metrics.latency.labels(path).observe(time.perf_counter() - start)
-        self.metrics.requests.labels(request.method, path, str(response.status_code)).inc()
-        return response

@@ -19,8 +19,9 @@ class JsonBody:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
-            headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
             declared = dict(scope["headers"]).get(b"content-type", b"")
             if not declared.startswith(_JSON):
-                scope = {**scope, "headers": [*headers, (b"content-type", _JSON)]}
+                # in place: outer middleware reads what the router adds to this same scope
+                headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+                scope["headers"] = [*headers, (b"content-type", _JSON)]
         await self.app(scope, receive, send)
