@@ -40,6 +40,7 @@ def served(database_url, tmp_path):
     }
     server = start_server(serve_command("m", key_file, new_port(), "--poll-s", "0.5"), env, keys)
     server.registry = registry
+    server.cwd = tmp_path  # schemathesis keeps a cache in its working folder
     yield server
     server.kill()
 
@@ -264,7 +265,7 @@ def test_schemathesis_finds_no_server_error(served) -> None:
     done = subprocess.run(
         [st, "run", f"{served.url}/openapi.json", "-H", auth, "--checks", "not_a_server_error",
          "--max-examples", "50", "--seed", "1", "-w", "1"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, cwd=served.cwd,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:]
     assert "No issues found" in done.stdout

@@ -102,6 +102,20 @@ class RunResult:
         """
         return self.model.explain(text, top_labels, n_features, method, **options)  # type: ignore[arg-type]
 
+    def report(self, path: str | Path | None = None) -> Path:
+        """Write the run's self-contained HTML report (default: ``<run_dir>-report.html``).
+
+        Data profile, plan, leaderboard, search history, confusion matrix, per-class metrics,
+        calibration, conformal coverage, students and explained mistakes; see openautoglm.report.
+
+        Example:
+            >>> result.report("report.html")
+            PosixPath('report.html')
+        """
+        from openautoglm.report import write_report  # jinja2 and matplotlib: the report extra
+
+        return write_report(self.run_dir, path, model=self.model)
+
     def save(
         self, path: str | Path, overwrite: bool = False, key: str | bytes | None = None
     ) -> Path:

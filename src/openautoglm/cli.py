@@ -24,6 +24,7 @@ from openautoglm.cli_parse import (
     parse_with_questions,
     spec_table,
 )
+from openautoglm.cli_report import report
 from openautoglm.cli_serve import keys_app, serve
 from openautoglm.errors import OpenAutoGLMError
 from openautoglm.parse import ClarificationNeeded, ParseResult
@@ -42,6 +43,7 @@ app.add_typer(feedback_app, name="feedback")
 app.add_typer(pipeline_app, name="pipeline")
 app.command("retrain")(retrain)
 app.command("explain")(explain)
+app.command("report")(report)
 
 
 @app.callback()
