@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_durat
 from openautoglm.uncertainty.mc_dropout import DEFAULT_PASSES
 from openautoglm.uncertainty.predict import UncertainPrediction
 from openautoglm.workflow import RunWorkflow
+
+if TYPE_CHECKING:  # distillation loads torch: imported when result.distill is called
+    from openautoglm.distill.distiller import DistilledModel
 
 #: trial cap when the user gives neither a trial cap nor a time budget
 DEFAULT_MAX_TRIALS = 20
@@ -115,6 +118,48 @@ class RunResult:
         from openautoglm.report import write_report  # jinja2 and matplotlib: the report extra
 
         return write_report(self.run_dir, path, model=self.model)
+
+    @property
+    def model_card(self) -> dict[str, Any]:
+        """Which model was delivered and why (teacher vs students: accuracy, latency, size)."""
+        card = self.metrics.get("model_card") or self.model.info.get("metrics", {}).get(
+            "model_card"
+        )
+        return card or {"chosen": "the run's final model", "reason": "the spec has no "
+                        "max_latency_ms or max_model_mb constraint", "candidates": []}  # fmt: skip
+
+    def distill(
+        self,
+        target: str = "fasttext",
+        temperature: float | None = None,
+        alpha: float | None = None,
+        *,
+        unlabeled: str | Path | Sequence[str] | None = None,
+        out: str | Path | None = None,
+        overwrite: bool = False,
+    ) -> DistilledModel:
+        """Distil this run's model into a small ``target`` student ("fasttext" or "linear").
+
+        ``temperature``/``alpha`` None: chosen on a validation split (e.g. T=4, alpha=0.7);
+        ``unlabeled``: extra texts (a file or a list) the teacher labels. The student is saved
+        (default ``<run>/refit/student-<target>``) with an ONNX export and its lineage; its
+        ``metrics`` compare it with the teacher on the test split. See openautoglm.distill.
+
+        Example:
+            >>> student = result.distill(target="linear", temperature=4, alpha=0.7)
+            >>> student.metrics["agreement_with_teacher"]
+        """
+        from openautoglm.distill.distiller import TrainingData, distill
+
+        data = self._output.data
+        train = TrainingData(list(data.train_texts), np.asarray(data.train_y),
+                             list(data.test_texts), np.asarray(data.test_y), list(data.labels),
+                             data.language)  # fmt: skip
+        out = Path(out) if out else self.run_dir / "refit" / f"student-{target}"
+        return distill(self.model, train, target, temperature, alpha, out=out,
+                       unlabeled=unlabeled, teacher_path=self.run_dir / "model",
+                       run_dir=self.run_dir, seed=int(self.profile.get("seed", 0) or 0),
+                       overwrite=overwrite)  # fmt: skip
 
     def save(
         self, path: str | Path, overwrite: bool = False, key: str | bytes | None = None

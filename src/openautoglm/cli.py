@@ -12,6 +12,7 @@ from rich.live import Live
 from rich.markup import escape
 
 from openautoglm.cli_display import Progress, leaderboard_table, plan_table, summary
+from openautoglm.cli_distill import distill
 from openautoglm.cli_explain import explain
 from openautoglm.cli_loop import feedback_app, pipeline_app, retrain
 from openautoglm.cli_messages import as_cli_message, console, print_error
@@ -43,6 +44,7 @@ app.add_typer(feedback_app, name="feedback")
 app.add_typer(pipeline_app, name="pipeline")
 app.command("retrain")(retrain)
 app.command("explain")(explain)
+app.command("distill")(distill)
 app.command("report")(report)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from openautoglm.data import PreparedData, prepare_data, save_profile
+from openautoglm.distill.constraints import deliver_within_constraints, has_constraints
 from openautoglm.engine.factory import make_executor
 from openautoglm.engine.local import Task
 from openautoglm.engine.settings import EngineSettings
@@ -476,6 +477,12 @@ class RunWorkflow:
         }
         classifier = TextClassifier(results["refit"].model, data.labels, info, results["calibrate"])
         save_bundle(classifier, self.run_dir / "model", overwrite=True)
+        if has_constraints(self.spec):  # deliver the most accurate model within them
+            classifier, metrics = deliver_within_constraints(
+                self.spec, self.run_dir, data, classifier, metrics, results["ensemble"],
+                results["refit"], self.clock.left(),
+            )  # fmt: skip
+            results["evaluate"] = metrics
         output = self._output(results, classifier)
         self.timings["total"] = round(self.clock.spent(), 2)
         _write_json(self.run_dir / "leaderboard.json", records_to_json(output.records))

@@ -185,7 +185,7 @@ class FastTextCandidate(Candidate):
             order = rng.permutation(train_idx)
             for start in range(0, len(order), self.batch_size):
                 rows = order[start : start + self.batch_size]
-                loss = F.cross_entropy(self.module_(*_pack(ids, rows, self.device_)), y_t[rows])
+                loss = self._loss(self.module_(*_pack(ids, rows, self.device_)), y_t, rows)
                 for opt in optimizers:
                     opt.zero_grad()
                 loss.backward()
@@ -205,6 +205,10 @@ class FastTextCandidate(Candidate):
         if best_state is not None:
             self.module_.load_state_dict(best_state)
         return history
+
+    def _loss(self, logits: torch.Tensor, y_t: torch.Tensor, rows: np.ndarray) -> torch.Tensor:
+        """Training loss of one batch; a hook so distillation can train on soft targets."""
+        return F.cross_entropy(logits, y_t[rows])
 
     def _logits(self, ids: list[np.ndarray], rows: np.ndarray) -> torch.Tensor:
         self.module_.eval()

@@ -11,10 +11,11 @@ from typing import Any
 from openautoglm.errors import OpenAutoGLMError
 from openautoglm.run_folder import is_run_folder
 
-#: where a distilled student may live, relative to the run folder: a folder with metrics.json,
+#: where a distilled student may live, relative to the run folder (result.distill() writes
+#: refit/student-<target>): a folder with metrics.json,
 #: or with a bundle (``manifest.json``, or ``model/manifest.json`` as openautoglm.distill saves
 #: it) whose manifest holds the student's test metrics; this module does not import distill
-STUDENT_GLOBS = ("students/*", "student*", "distill*/*", "distill*")
+STUDENT_GLOBS = ("refit/student-*", "students/*", "student*", "distill*/*", "distill*")
 #: keys of metrics.json that may hold student figures (a list of dicts or a name -> dict map)
 STUDENT_KEYS = ("students", "distill", "distillation")
 #: the figures compared between the teacher and its students, when present

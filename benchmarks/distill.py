@@ -1,0 +1,161 @@
+"""Teacher vs distilled students vs the same students on hard labels, per dataset.
+
+For each single-label dataset in ../shared/datasets (or --datasets): an AutoTask run with
+--budget seconds (the teacher), then each student (linear, fastText) distilled with (T, alpha)
+searched on a validation split, and the same student trained on the true labels only. Per
+model: test accuracy, rows/s on one core at batch 1,000, median single-text latency, bundle
+size. Prints a table; --out writes JSON.
+
+    python benchmarks/distill.py --datasets trec --budget 60 --out benchmarks/results/distill.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from openautoglm import AutoTask
+from openautoglm.distill.distiller import Distiller, TrainingData, bundle_mb, distill
+from openautoglm.models.ensemble import WeightedEnsemble
+from openautoglm.registry.bundle import TextClassifier
+
+DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+#: single-label datasets (the others are multilabel, pairs or regression)
+SINGLE_LABEL = ("agnews_small", "banking77", "chnsenticorp", "news_zh", "sst2", "tnews", "trec")
+BATCH = 1_000
+
+
+def speed(model: TextClassifier, texts: list[str]) -> dict[str, float]:
+    """Rows/s at batch 1,000 on one core and the median single-text latency."""
+    torch.set_num_threads(1)
+    batch = (texts * (BATCH // max(1, len(texts)) + 1))[:BATCH]
+    model.predict_proba(batch[:10])  # warm up
+    start = time.perf_counter()
+    model.predict_proba(batch)
+    rows_per_s = BATCH / (time.perf_counter() - start)
+    latencies = []
+    for text in texts[:50]:
+        start = time.perf_counter()
+        model.predict_proba([text])
+        latencies.append(1000 * (time.perf_counter() - start))
+    return {"rows_per_s": rows_per_s, "latency_ms_p50": float(np.median(latencies))}
+
+
+def row(
+    name: str,
+    model: TextClassifier,
+    data: TrainingData,
+    size_mb: float | None = None,
+    extra: dict | None = None,
+) -> dict:
+    """One model's figures on the test split."""
+    if size_mb is None:
+        folder = Path(tempfile.mkdtemp())
+        size_mb = bundle_mb(model.save(folder / "b"))
+        shutil.rmtree(folder)
+    accuracy = float((model.predict_proba(data.test_texts).argmax(axis=1) == data.test_y).mean())
+    return {
+        "model": name,
+        "accuracy": accuracy,
+        **speed(model, data.test_texts),
+        "bundle_mb": size_mb,
+        **(extra or {}),
+    }
+
+
+def run_dataset(name: str, budget: float, work: Path) -> list[dict]:
+    """Teacher, students and hard-label students on one dataset."""
+    folder = DATASETS / name
+    result = AutoTask(
+        dataset_path=folder / "train.csv", test_path=folder / "test.csv", run_dir=work / name
+    ).run(time_budget=budget, overwrite=True)
+    d = result._output.data
+    data = TrainingData(
+        list(d.train_texts),
+        np.asarray(d.train_y),
+        list(d.test_texts),
+        np.asarray(d.test_y),
+        list(d.labels),
+        d.language,
+    )
+    families = "+".join(m.family for m in result.model.model.members)
+    rows = [row(f"teacher ({families})", result.model, data)]
+    distiller = Distiller(result.model, data, cache_dir=str(work / name / "cache"))
+    for target in ("linear", "fasttext"):
+        try:
+            start = time.perf_counter()
+            student = distill(
+                result.model,
+                data,
+                target,
+                out=work / name / f"student-{target}",
+                teacher_path=work / name / "model",
+                overwrite=True,
+                distiller=distiller,
+            )
+            rows.append(
+                row(
+                    f"student {target}",
+                    student.model,
+                    data,
+                    student.metrics["bundle_mb"],
+                    {
+                        "T": student.temperature,
+                        "alpha": student.alpha,
+                        "agreement": student.metrics["agreement_with_teacher"],
+                        "distill_s": round(time.perf_counter() - start, 1),
+                    },
+                )
+            )
+        except Exception as error:  # noqa: BLE001 - e.g. a single linear teacher: say so
+            rows.append({"model": f"student {target}", "error": str(error)})
+        hard = distiller.fit(target, 1.0, 0.0, np.arange(len(data.train_texts)), hard_labels=True)
+        clf = TextClassifier(WeightedEnsemble([hard], [1.0]), data.labels)
+        rows.append(row(f"hard-label {target}", clf, data))
+    return [{"dataset": name, "budget_s": budget, **r} for r in rows]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the arguments, run each dataset, print and write the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--budget", type=float, default=300.0)
+    parser.add_argument("--datasets", default=",".join(SINGLE_LABEL))
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--work", type=Path, default=Path("runs/distill-bench"))
+    args = parser.parse_args(argv)
+    names = [n for n in args.datasets.split(",") if n]
+    unknown = [n for n in names if n not in SINGLE_LABEL]
+    if unknown:
+        sys.exit(f"not single-label datasets: {unknown}; choose from {SINGLE_LABEL}")
+    rows = []
+    for name in names:
+        if not (DATASETS / name / "train.csv").is_file():
+            print(f"skipping {name}: not in {DATASETS}")
+            continue
+        rows += run_dataset(name, args.budget, args.work)
+    print("| dataset | model | accuracy | rows/s (1 core, batch 1k) | ms/text | MB | T | alpha |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        if "error" in r:
+            print(f"| {r['dataset']} | {r['model']} | – ({r['error'][:60]}) | | | | | |")
+            continue
+        print(
+            f"| {r['dataset']} | {r['model']} | {r['accuracy']:.3f} | {r['rows_per_s']:,.0f} | "
+            f"{r['latency_ms_p50']:.2f} | {r['bundle_mb']:.2f} | {r.get('T', '')} | "
+            f"{r.get('alpha', '')} |"
+        )
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
