@@ -14,6 +14,7 @@ TaskType = Literal[
     "multilabel_classification",
     "text_pair_classification",
     "text_regression",
+    "text_pair_regression",
 ]
 Metric = Literal["accuracy", "f1_macro", "f1_weighted", "log_loss"]
 Language = Literal["zh", "en", "mixed"]

@@ -30,7 +30,7 @@ def build_profile(
         "class_counts": class_counts,
         "imbalance_ratio": round(largest / smallest, 3) if smallest else None,
         "majority_share": round(largest / max(len(train_texts), 1), 4),
-        "text_length_chars": _length_stats(train_texts),
+        "text_length_chars": length_stats(train_texts),
         "drift_reference": drift_reference(train_texts, train_labels),
         **extra,
     }
@@ -56,7 +56,8 @@ def drift_reference(texts: Sequence[str], labels: Sequence[str]) -> dict[str, An
     }
 
 
-def _length_stats(texts: Sequence[str]) -> dict[str, float]:
+def length_stats(texts: Sequence[str]) -> dict[str, float]:
+    """Mean, median, 95th percentile and longest character length of some texts."""
     lengths = np.array([len(t) for t in texts], dtype=np.float64)
     if lengths.size == 0:
         return {"mean": 0.0, "median": 0.0, "p95": 0.0, "max": 0.0}
