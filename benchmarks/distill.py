@@ -77,15 +77,7 @@ def run_dataset(name: str, budget: float, work: Path) -> list[dict]:
     result = AutoTask(
         dataset_path=folder / "train.csv", test_path=folder / "test.csv", run_dir=work / name
     ).run(time_budget=budget, overwrite=True)
-    d = result._output.data
-    data = TrainingData(
-        list(d.train_texts),
-        np.asarray(d.train_y),
-        list(d.test_texts),
-        np.asarray(d.test_y),
-        list(d.labels),
-        d.language,
-    )
+    data = TrainingData.from_prepared(result._output.data)
     families = "+".join(m.family for m in result.model.model.members)
     rows = [row(f"teacher ({families})", result.model, data)]
     distiller = Distiller(result.model, data, cache_dir=str(work / name / "cache"))

@@ -152,9 +152,7 @@ class RunResult:
         from openautoglm.distill.distiller import TrainingData, distill
 
         data = self._output.data
-        train = TrainingData(list(data.train_texts), np.asarray(data.train_y),
-                             list(data.test_texts), np.asarray(data.test_y), list(data.labels),
-                             data.language)  # fmt: skip
+        train = TrainingData.from_prepared(data)
         out = Path(out) if out else self.run_dir / "refit" / f"student-{target}"
         return distill(self.model, train, target, temperature, alpha, out=out,
                        unlabeled=unlabeled, teacher_path=self.run_dir / "model",

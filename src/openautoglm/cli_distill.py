@@ -52,9 +52,7 @@ def distill(
             raise FileNotFoundError(f"{run} has no loaded data yet; finish the run first")
         data = data_from_json(loaded["result"])
         teacher = load_bundle(run)
-        train = TrainingData(
-            data.train_texts, data.train_y, data.test_texts, data.test_y, data.labels, data.language
-        )
+        train = TrainingData.from_prepared(data)
         student = run_distill(
             teacher,
             train,

@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
@@ -114,6 +114,14 @@ def _check_reachable(engine: Engine) -> None:
             f"cannot reach the database at {shown}: {cause}. Start the server or fix the URL "
             f"(--registry-url or ${URL_ENV})"
         ) from exc
+
+
+def upsert_insert(engine: Engine, table: Any) -> Any:
+    """An INSERT for ``table`` that can say ON CONFLICT DO NOTHING on this engine's dialect."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def retry_on_schema_race(create: Callable[[], T], attempts: int = 5) -> T:

@@ -139,14 +139,7 @@ def deliver_within_constraints(
     # imported here: distillation loads torch, which a run without constraints may not need
     from openautoglm.distill.distiller import TrainingData, bundle_mb, teacher_families
 
-    train = TrainingData(
-        list(data.train_texts),
-        np.asarray(data.train_y),
-        list(data.test_texts),
-        np.asarray(data.test_y),
-        list(data.labels),
-        data.language,
-    )
+    train = TrainingData.from_prepared(data)
     model_dir = run_dir / "model"
     teacher_opt = Option(
         "teacher (run's final model: " + "+".join(teacher_families(teacher)) + ")",

@@ -63,6 +63,12 @@ class TrainingData:
     labels: list[str]
     language: str
 
+    @classmethod
+    def from_prepared(cls, data: Any) -> TrainingData:
+        """The texts and labels of a run's PreparedData."""
+        return cls(list(data.train_texts), np.asarray(data.train_y), list(data.test_texts),
+                   np.asarray(data.test_y), list(data.labels), data.language)  # fmt: skip
+
 
 @dataclass
 class DistilledModel:

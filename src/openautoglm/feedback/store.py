@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from openautoglm.db.engine import upsert_insert
 from openautoglm.db.schema import FeedbackRow
 
 
@@ -77,7 +77,6 @@ class FeedbackStore:
 
     def add_many(self, name: str, corrections: list[Correction], source: str) -> list[Receipt]:
         """Store corrections in one transaction; duplicates are reported, not stored again."""
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
         receipts = []
         with self._sessions() as session, session.begin():
             for c in corrections:
@@ -89,7 +88,7 @@ class FeedbackStore:
                     "new_class": c.new_class, "source": source,
                 }  # fmt: skip
                 inserted = session.scalar(
-                    dialect.insert(FeedbackRow)
+                    upsert_insert(self.engine, FeedbackRow)
                     .values(**values)
                     .on_conflict_do_nothing()
                     .returning(FeedbackRow.id)

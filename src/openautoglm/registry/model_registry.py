@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from openautoglm.db.engine import home, open_engine
+from openautoglm.db.engine import home, open_engine, upsert_insert
 from openautoglm.db.schema import ModelVersionRow, RegisteredModel, StageEventRow
 from openautoglm.errors import OpenAutoGLMError
 from openautoglm.registry.bundle import BundleError, TextClassifier
@@ -377,8 +376,9 @@ def _names(session: Session) -> list[str]:
 
 
 def _insert_ignore(engine: Engine, name: str):
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(RegisteredModel).values(name=name, policy={}).on_conflict_do_nothing()
+    return (
+        upsert_insert(engine, RegisteredModel).values(name=name, policy={}).on_conflict_do_nothing()
+    )
 
 
 def _check_name(name: str) -> None:

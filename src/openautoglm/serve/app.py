@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from contextlib import asynccontextmanager
@@ -14,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
-from openautoglm.feedback.store import Correction, FeedbackStore
+from openautoglm.feedback.store import Correction, FeedbackStore, text_hash
 from openautoglm.registry.model_registry import Registry, RegistryError
 from openautoglm.serve.api_keys import ApiKey, find_key, read_keys
 from openautoglm.serve.body_limit import BodyLimit
@@ -136,7 +135,7 @@ def _add_routes(app: FastAPI, service: Service) -> None:
             )
             predictions.append(prediction)
             logged.append(LoggedPrediction(prediction.id, served.name, served.version,
-                                           _sha256(text_), text_, prediction.label,
+                                           text_hash(text_), text_, prediction.label,
                                            prediction.confidence))  # fmt: skip
         service.predictions.log(logged)
         return PredictResponse(model=served.name, version=served.version, predictions=predictions)
@@ -236,14 +235,10 @@ def _correction(service: Service, body: FeedbackRequest) -> Correction:
     if logged is None or logged.name != service.settings.name:
         raise HTTPException(422, f"prediction_id: no prediction {body.prediction_id!r} of "
                                  f"{service.settings.name} was logged")  # fmt: skip
-    if body.text is not None and _sha256(body.text) != logged.input_hash:
+    if body.text is not None and text_hash(body.text) != logged.input_hash:
         raise HTTPException(422, "text: differs from the text of that prediction_id")
     return Correction(logged.text, body.label, logged.id, logged.label, logged.version,
                       new_class=body.label not in labels)  # fmt: skip
-
-
-def _sha256(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
 def _add_error_handlers(app: FastAPI) -> None:
