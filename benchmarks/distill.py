@@ -71,12 +71,19 @@ def row(
     }
 
 
-def run_dataset(name: str, budget: float, work: Path) -> list[dict]:
-    """Teacher, students and hard-label students on one dataset."""
+def run_dataset(name: str, budget: float, work: Path, reuse: bool = False) -> list[dict]:
+    """Teacher, students and hard-label students on one dataset.
+
+    ``reuse``: take the finished run already in ``work / name`` as the teacher (e.g. the one
+    benchmarks/uncertainty.py left there) instead of running AutoTask again.
+    """
     folder = DATASETS / name
-    result = AutoTask(
-        dataset_path=folder / "train.csv", test_path=folder / "test.csv", run_dir=work / name
-    ).run(time_budget=budget, overwrite=True)
+    if reuse and (work / name / "model").is_dir():
+        result = AutoTask.resume(work / name)
+    else:
+        result = AutoTask(
+            dataset_path=folder / "train.csv", test_path=folder / "test.csv", run_dir=work / name
+        ).run(time_budget=budget, overwrite=True)
     data = TrainingData.from_prepared(result._output.data)
     families = "+".join(m.family for m in result.model.model.members)
     rows = [row(f"teacher ({families})", result.model, data)]
@@ -122,6 +129,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--datasets", default=",".join(SINGLE_LABEL))
     parser.add_argument("--out", type=Path)
     parser.add_argument("--work", type=Path, default=Path("runs/distill-bench"))
+    parser.add_argument(
+        "--reuse", action="store_true", help="take finished runs in --work as the teachers"
+    )
     args = parser.parse_args(argv)
     names = [n for n in args.datasets.split(",") if n]
     unknown = [n for n in names if n not in SINGLE_LABEL]
@@ -132,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
         if not (DATASETS / name / "train.csv").is_file():
             print(f"skipping {name}: not in {DATASETS}")
             continue
-        rows += run_dataset(name, args.budget, args.work)
+        rows += run_dataset(name, args.budget, args.work, args.reuse)
     print("| dataset | model | accuracy | rows/s (1 core, batch 1k) | ms/text | MB | T | alpha |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:

@@ -64,7 +64,13 @@ def evaluate(
     for method in ("aps", "raps"):
         sets = result.model.uncertainty.sets(rich.proba, texts, ALPHA, method)
         coverage, size = coverage_and_size(sets, y)
-        row[method] = {"coverage": coverage, "mean_set_size": size}
+        kept = result.model.uncertainty.sets(rich.proba, texts, ALPHA, method, nonempty=True)
+        row[method] = {
+            "coverage": coverage,
+            "mean_set_size": size,
+            "empty_share": float(np.mean([len(s) == 0 for s in sets])),
+            "coverage_nonempty": coverage_and_size(kept, y)[0],
+        }
     by = {
         "max_proba": 1.0 - rich.max_proba,
         "spread": rich.spread_variance,

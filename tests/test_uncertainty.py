@@ -98,6 +98,22 @@ def test_conformal_coverage_on_exchangeable_data(method: str, randomized: bool) 
     assert np.mean(sizes) < 8
 
 
+def test_randomised_sets_cover_about_one_minus_alpha_even_for_an_accurate_model() -> None:
+    # a model right on ~97% of rows: sets that always hold the top label would cover >= 0.97
+    rng = np.random.default_rng(3)
+    proba, y = _sampled(8000, 5, rng, scale=12.0)
+    assert (proba.argmax(axis=1) == y).mean() > 0.93
+    u = rng.uniform(size=len(y))
+    cal = ConformalCalibrator.fit(proba[:4000], y[:4000], "aps", 0.1, u=u[:4000])
+    exact = cal.sets(proba[4000:], 0.1, u[4000:])
+    coverage, _ = coverage_and_size(exact, y[4000:])
+    assert 0.88 <= coverage <= 0.92
+    assert any(len(s) == 0 for s in exact)  # the only way to cover 90% and not 97%
+    kept = cal.sets(proba[4000:], 0.1, u[4000:], nonempty=True)
+    assert all(len(s) >= 1 for s in kept)
+    assert coverage_and_size(kept, y[4000:])[0] >= (proba[4000:].argmax(axis=1) == y[4000:]).mean()
+
+
 def test_raps_sets_are_no_larger_than_aps_on_a_peaked_distribution() -> None:
     # the true label on top (or next to it) of a peak, over a long tail of noise labels
     rng = np.random.default_rng(0)
@@ -311,9 +327,11 @@ def test_tiny_run_stores_uncertainty_in_its_bundle(tiny_csv, tmp_path) -> None:
     assert model.uncertainty.to_json() == result.model.uncertainty.to_json()
     texts = ["a new chip for the cloud", "spicy soup for dinner"]
     assert model.predict_set(texts) == result.predict_set(texts)
-    assert all(
-        s[0] == p for s, p in zip(model.predict_set(texts), model.predict(texts), strict=True)
+    assert all(  # sets may be empty; a set that is not starts with the predicted label
+        s[0] == p for s, p in zip(model.predict_set(texts), model.predict(texts), strict=True) if s
     )
+    kept = model.predict_set(texts, nonempty=True)
+    assert [s[0] for s in kept] == model.predict(texts)
     assert result.predict_proba(texts, uncertainty=True).predicted == ["tech", "food"]
 
 

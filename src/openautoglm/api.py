@@ -84,10 +84,17 @@ class RunResult:
         return self.model.predict_proba(texts)
 
     def predict_set(
-        self, texts: Sequence[str], alpha: float = 0.1, method: str | None = None
+        self,
+        texts: Sequence[str],
+        alpha: float = 0.1,
+        method: str | None = None,
+        nonempty: bool = False,
     ) -> list[list[str]]:
-        """Conformal prediction sets (label names) covering the true label with prob. >= 1-alpha."""
-        return self.model.predict_set(texts, alpha=alpha, method=method)
+        """Conformal prediction sets (label names) covering the true label with prob. >= 1-alpha.
+
+        Sets may be empty for an accurate model; ``nonempty=True`` always keeps the top label.
+        """
+        return self.model.predict_set(texts, alpha=alpha, method=method, nonempty=nonempty)
 
     def explain(
         self,

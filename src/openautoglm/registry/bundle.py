@@ -146,13 +146,19 @@ class TextClassifier:
         return [self.labels[i] for i in self.predict_proba(texts).argmax(axis=1)]
 
     def predict_set(
-        self, texts: Iterable[str], alpha: float = 0.1, method: str | None = None
+        self,
+        texts: Iterable[str],
+        alpha: float = 0.1,
+        method: str | None = None,
+        nonempty: bool = False,
     ) -> list[list[str]]:
         """Conformal prediction sets (label names, most probable first), one a text.
 
         Each set holds the true label with probability >= 1 - ``alpha`` for texts like the
         calibration rows; a new ``alpha`` is served from the stored calibration scores.
         ``method``: "raps" or "aps" (default: the one stored, RAPS for a run's model).
+        A set can be empty when the model is more accurate than 1 - ``alpha`` (coverage is
+        then close to exactly 1 - ``alpha``); ``nonempty=True`` always keeps the top label.
         """
         texts = _as_texts(texts)
         if self.uncertainty is None:
@@ -161,7 +167,7 @@ class TextClassifier:
                 "or outside a run); retrain it with AutoTask.run to get prediction sets"
             )
         return predict_sets(self.model, texts, self.labels, self.uncertainty, alpha, method,
-                            max(1, int(self.chunk_size)))  # fmt: skip
+                            max(1, int(self.chunk_size)), nonempty)  # fmt: skip
 
     def explain(
         self,

@@ -3,8 +3,12 @@ et al. 2021), calibrated on held-out scores with the finite-sample quantile.
 
 With ``u`` (one uniform draw a row) the scores are the papers' randomised ones, whose coverage
 is close to exactly 1 - alpha; without it they are deterministic (u = 1), which over-covers
-when the model is accurate. Every set holds at least the top label: that only adds coverage,
-so P(y in set) >= 1 - alpha holds for exchangeable calibration and test rows either way.
+when the model is accurate. P(y in set) >= 1 - alpha holds for exchangeable calibration and
+test rows either way.
+
+Randomised sets can be empty: a model right on 96% of rows must leave some rows' sets empty
+to cover 90% and not 96%, and it leaves them at random. ``nonempty=True`` puts the top label
+in every set instead, which keeps the guarantee but covers at least the model's accuracy.
 """
 
 from __future__ import annotations
@@ -111,17 +115,19 @@ def choose_k_reg(proba: np.ndarray, y: np.ndarray, alpha: float) -> int:
 
 def prediction_sets(
     proba: np.ndarray, quantile: float, method: str = "aps", lam: float = DEFAULT_LAMBDA,
-    k_reg: int = 1, u: np.ndarray | None = None,
+    k_reg: int = 1, u: np.ndarray | None = None, nonempty: bool = False,
 ) -> list[np.ndarray]:  # fmt: skip
-    """The label indices of each row's set, most probable first; never empty.
+    """The label indices of each row's set, most probable first.
 
     ``u``: the rows' uniform draws when the calibration scores were randomised (required
-    then, else the sets would not match the scores' scale).
+    then, else the sets would not match the scores' scale). ``nonempty``: the top label is
+    in every set (over-covers an accurate model; see the module's note).
     """
     proba = np.asarray(proba, dtype=np.float64)
     scores = label_scores(proba, method, lam, k_reg, u)
     keep = scores <= quantile + _TOLERANCE
-    keep[np.arange(len(proba)), proba.argmax(axis=1)] = True
+    if nonempty:
+        keep[np.arange(len(proba)), proba.argmax(axis=1)] = True
     sets = []
     for row, mask in zip(proba, keep, strict=True):
         labels = np.flatnonzero(mask)
@@ -163,17 +169,22 @@ class ConformalCalibrator:
         return finite_sample_quantile(self.scores, alpha)
 
     def sets(
-        self, proba: np.ndarray, alpha: float, u: np.ndarray | None = None
+        self,
+        proba: np.ndarray,
+        alpha: float,
+        u: np.ndarray | None = None,
+        nonempty: bool = False,
     ) -> list[np.ndarray]:
         """Prediction sets (label indices) with coverage >= 1 - alpha.
 
-        Randomised scores need ``u`` (a draw a row, e.g. ``text_uniforms(texts)``).
+        Randomised scores need ``u`` (a draw a row, e.g. ``text_uniforms(texts)``);
+        ``nonempty`` puts the top label in every set.
         """
         if self.randomized and u is None:
             raise UncertaintyError("randomised conformal scores need a uniform draw (u) a row")
         draws = u if self.randomized else None
         return prediction_sets(
-            proba, self.quantile(alpha), self.method, self.lam, self.k_reg, draws
+            proba, self.quantile(alpha), self.method, self.lam, self.k_reg, draws, nonempty
         )
 
     def subsample(self, max_scores: int, seed: int = 0) -> ConformalCalibrator:

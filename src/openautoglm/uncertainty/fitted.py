@@ -80,13 +80,15 @@ class UncertaintyModel:
         texts: Sequence[str],
         alpha: float | None = None,
         method: str | None = None,
+        nonempty: bool = False,
     ) -> list[np.ndarray]:
         """Prediction sets (label indices) from temperature-scaled probabilities of ``texts``.
 
-        The texts give each row's uniform draw for randomised scores (``text_uniforms``).
+        The texts give each row's uniform draw for randomised scores (``text_uniforms``);
+        ``nonempty`` puts the top label in every set.
         """
         alpha = self.alpha if alpha is None else check_alpha(alpha)
-        return self.calibrator(method).sets(calibrated, alpha, text_uniforms(texts))
+        return self.calibrator(method).sets(calibrated, alpha, text_uniforms(texts), nonempty)
 
     def summary(self) -> dict[str, Any]:
         """The fitted values without the stored scores (for logs and the manifest's info)."""

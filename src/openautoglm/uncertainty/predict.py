@@ -155,6 +155,7 @@ def predict_sets(
     alpha: float | None = None,
     method: str | None = None,
     chunk_size: int = 1024,
+    nonempty: bool = False,
 ) -> list[list[str]]:
     """Conformal prediction sets (label names, most probable first) for ``texts``."""
     texts = list(texts)
@@ -164,6 +165,6 @@ def predict_sets(
     for start in range(0, len(texts), max(1, chunk_size)):
         calibrated = fitted.calibrate(model.predict_proba(texts[start : start + chunk_size]))
         chunk = texts[start : start + chunk_size]
-        found = fitted.sets(calibrated, chunk, quantile_alpha, method)
+        found = fitted.sets(calibrated, chunk, quantile_alpha, method, nonempty)
         sets += [[labels[i] for i in s] for s in found]
     return sets
