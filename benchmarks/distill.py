@@ -26,11 +26,14 @@ from openautoglm import AutoTask
 from openautoglm.distill.distiller import Distiller, TrainingData, bundle_mb, distill
 from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.registry.bundle import TextClassifier
+from openautoglm.uncertainty.calibration import expected_calibration_error
+from openautoglm.uncertainty.conformal import coverage_and_size
 
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 #: single-label datasets (the others are multilabel, pairs or regression)
 SINGLE_LABEL = ("agnews_small", "banking77", "chnsenticorp", "news_zh", "sst2", "tnews", "trec")
 BATCH = 1_000
+ALPHA = 0.1
 
 
 def speed(model: TextClassifier, texts: list[str]) -> dict[str, float]:
@@ -61,13 +64,31 @@ def row(
         folder = Path(tempfile.mkdtemp())
         size_mb = bundle_mb(model.save(folder / "b"))
         shutil.rmtree(folder)
-    accuracy = float((model.predict_proba(data.test_texts).argmax(axis=1) == data.test_y).mean())
+    proba = model.predict_proba(data.test_texts)
+    accuracy = float((proba.argmax(axis=1) == data.test_y).mean())
     return {
         "model": name,
         "accuracy": accuracy,
         **speed(model, data.test_texts),
         "bundle_mb": size_mb,
+        **calibration(model, proba, data),
         **(extra or {}),
+    }
+
+
+def calibration(model: TextClassifier, proba: np.ndarray, data: TrainingData) -> dict:
+    """ECE before/after temperature scaling and conformal coverage at alpha 0.1 (if fitted)."""
+    if model.uncertainty is None:
+        return {}
+    fitted = model.uncertainty
+    calibrated = fitted.calibrate(proba)
+    sets = fitted.sets(calibrated, data.test_texts, ALPHA)
+    coverage, size = coverage_and_size(sets, np.asarray(data.test_y))
+    return {
+        "ece_before": expected_calibration_error(proba, data.test_y),
+        "ece_after": expected_calibration_error(calibrated, data.test_y),
+        "coverage": coverage,
+        "mean_set_size": size,
     }
 
 

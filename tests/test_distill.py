@@ -164,6 +164,12 @@ def test_student_agrees_saves_loads_and_exports(news_run, target: str) -> None:
         features = member.featurizer_.transform(texts).toarray().astype(np.float32)
         scores = session.run(None, {"features": features})[1]
     assert [loaded.labels[i] for i in scores.argmax(axis=1)] == loaded.predict(texts)
+    # calibrated on its own validation split: a student handed back can give sets too
+    assert loaded.uncertainty is not None
+    assert loaded.uncertainty.oof["rows"] == lineage["validation"]["rows"]
+    sets = loaded.predict_set(texts, alpha=0.1)
+    assert len(sets) == len(texts) and all(set(s) <= set(loaded.labels) for s in sets)
+    assert loaded.predict_proba(texts, uncertainty=True).proba.shape == (50, len(loaded.labels))
 
 
 @pytest.mark.slow

@@ -31,6 +31,7 @@ from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.models.torch_utils import validation_split
 from openautoglm.registry.bundle import MANIFEST, TextClassifier, check_bundle, load_bundle
 from openautoglm.registry.signing import DIGEST_FIELD
+from openautoglm.uncertainty.fitted import fit_uncertainty
 
 Target = Literal["fasttext", "linear"]
 TARGETS: tuple[str, ...] = ("fasttext", "linear")
@@ -211,14 +212,20 @@ class Distiller:
             cache_dir=self.cache_dir,
         )
 
+    @property
+    def val_y(self) -> np.ndarray:
+        """The true labels of the validation split."""
+        return np.asarray(self.data.train_y)[self.val_rows]
+
     def search(
         self, target: str, temperatures: Sequence[float], alphas: Sequence[float]
-    ) -> tuple[float, float, list[dict[str, float]]]:
-        """(T, alpha) with the best validation accuracy (ties: agreement with the teacher)."""
+    ) -> tuple[float, float, list[dict[str, float]], np.ndarray]:
+        """(T, alpha) with the best validation accuracy (ties: agreement with the teacher),
+        the grid's rows, and the chosen student's probabilities on the validation split."""
         val_texts = [self.data.train_texts[i] for i in self.val_rows]
-        val_y = np.asarray(self.data.train_y)[self.val_rows]
         teacher_val = self.teacher_proba[self.val_rows]
         rows: list[dict[str, float]] = []
+        best_proba, best_key = np.zeros(0), (-1.0, -1.0)
         for t, a in product(temperatures, alphas):
             start = time.perf_counter()
             proba = self.fit(target, t, a, self.fit_rows).predict_proba(val_texts)
@@ -226,13 +233,15 @@ class Distiller:
                 {
                     "temperature": t,
                     "alpha": a,
-                    "accuracy": float((proba.argmax(axis=1) == val_y).mean()),
+                    "accuracy": float((proba.argmax(axis=1) == self.val_y).mean()),
                     "agreement": _agreement(proba, teacher_val),
                     "fit_s": round(time.perf_counter() - start, 2),
                 }
             )
+            if (rows[-1]["accuracy"], rows[-1]["agreement"]) > best_key:
+                best_key, best_proba = (rows[-1]["accuracy"], rows[-1]["agreement"]), proba
         best = max(rows, key=lambda r: (r["accuracy"], r["agreement"]))
-        return best["temperature"], best["alpha"], rows
+        return best["temperature"], best["alpha"], rows, best_proba
 
 
 def distill(
@@ -269,13 +278,18 @@ def distill(
     temps = GRIDS[target][0] if temperature is None else (float(temperature),)
     alphas = GRIDS[target][1] if alpha is None else (float(alpha),)
     start = time.perf_counter()
-    t, a, grid = distiller.search(target, temps, alphas)
+    t, a, grid, val_proba = distiller.search(target, temps, alphas)
     student = distiller.fit(target, t, a)
     fit_s = time.perf_counter() - start
     out.mkdir(parents=True, exist_ok=True)
     onnx = _export(target, student, out / ONNX_FILE, data.test_texts or data.train_texts)
     chosen = next(r for r in grid if r["temperature"] == t and r["alpha"] == a)
-    classifier = TextClassifier(WeightedEnsemble([student], [1.0]), data.labels)
+    # the validation split is held out of the chosen (T, alpha)'s search fit: the student's
+    # own out-of-sample predictions, so its temperature and conformal sets are its own
+    uncertainty = fit_uncertainty(val_proba, distiller.val_y, seed=seed)
+    classifier = TextClassifier(
+        WeightedEnsemble([student], [1.0]), data.labels, uncertainty=uncertainty
+    )
     metrics = student_metrics(classifier, teacher, data)
     lineage = {
         "teacher": _teacher_lineage(teacher, teacher_path, run_dir),
