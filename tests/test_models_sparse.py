@@ -117,3 +117,26 @@ def test_weighted_ensemble_round_trips(data, tmp_path) -> None:
     assert np.allclose(
         WeightedEnsemble.load(tmp_path / "ens").predict_proba(texts), ensemble.predict_proba(texts)
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "params"),
+    [
+        ("en", {"word_ngram_max": 2, "char_ngram_min": 2, "char_ngram_max": 4}),
+        ("zh", {"word_ngram_max": 0, "char_ngram_min": 1, "char_ngram_max": 3}),
+        ("zh", {"word_ngram_max": 2, "char_ngram_min": 1, "char_ngram_max": 0}),
+    ],
+)
+def test_transform_views_is_the_unions_transform(language: str, params: dict) -> None:
+    from openautoglm.models.sparse_features import ngram_featurizer, transform_views
+
+    texts = (
+        ["梅西打进制胜球", "央行宣布降息", "新款手机发布", "球队赢得冠军"]
+        if language == "zh"
+        else make_texts(20).text.tolist()
+    )
+    union = ngram_featurizer(language, **params).fit(texts)
+    for batch in (texts, texts[:1], ["完全没见过的字 unseen words"]):
+        expected, got = union.transform(batch), transform_views(union, batch)
+        assert got.format == "csr" and got.dtype == expected.dtype
+        assert got.shape == expected.shape and (got != expected).nnz == 0

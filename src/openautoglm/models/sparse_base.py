@@ -15,6 +15,7 @@ from openautoglm.models.sparse_features import (
     CACHE_PARAM,
     fitted_views,
     ngram_featurizer,
+    transform_views,
     union_of,
 )
 from openautoglm.models.vectorizer_io import load_vectorizer, save_vectorizer
@@ -87,7 +88,7 @@ class SparseCandidate(Candidate):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Class probabilities over all classes."""
-        proba = self.classifier_.predict_proba(self.featurizer_.transform(list(texts)))
+        proba = self.classifier_.predict_proba(transform_views(self.featurizer_, list(texts)))
         return full_proba(proba, self.classifier_.classes_, self.n_classes_)
 
     def set_cache(self, cache_dir: str | None) -> None:
