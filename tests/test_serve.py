@@ -10,24 +10,46 @@ import threading
 import time
 
 import httpx
+import numpy as np
 import pytest
-from conftest import save_test_bundle
+from conftest import make_texts, save_test_bundle
 from serve_helpers import new_port, serve_command, start_server
 
 from openautoglm.db.engine import open_engine
 from openautoglm.feedback.store import FeedbackStore
+from openautoglm.registry.bundle import TextClassifier, load_bundle
 from openautoglm.registry.model_registry import Registry
 from openautoglm.serve.api_keys import create_key
+from openautoglm.uncertainty import fit_uncertainty
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
+PREDICTION_KEYS = {"id", "label", "confidence", "probabilities"}
+UNCERTAINTY_KEYS = {"calibrated_confidence", "entropy", "ensemble_spread", "abstain"}
+
+
+def save_calibrated_bundle(path):
+    """A two-member test bundle (so the ensemble spread is a number) whose uncertainty is fitted
+    on held-out texts with one label in six wrong, so that temperature, sets and the abstain
+    rule are not degenerate (on perfect held-out predictions the temperature goes to ~0)."""
+    first = load_bundle(save_test_bundle(path / "a", 0.8))
+    second = load_bundle(save_test_bundle(path / "b", 0.8, seed=2))
+    model = type(first.model)([*first.model.members, *second.model.members], [1.0, 1.0])
+    clf = TextClassifier(model, first.labels, first.info)
+    held_out = make_texts(30, seed=7)
+    y = np.array([clf.labels.index(label) for label in held_out.label])
+    y[::6] = (y[::6] + 1) % len(clf.labels)
+    clf.uncertainty = fit_uncertainty(clf.predict_proba(held_out.text.tolist()), y)
+    return clf.save(path / "calibrated")
+
 
 @pytest.fixture
 def served(database_url, tmp_path):
-    """A registered model 'm' (v1 in production, v2 in staging) served with three keys."""
+    """A registered model 'm' (v1 in production, calibrated; v2 in staging, not) served with
+    three keys."""
     registry = Registry(database_url, tmp_path / "store")
-    registry.register(save_test_bundle(tmp_path / "v1", 0.8), "m")
+    registry.register(save_calibrated_bundle(tmp_path / "v1"), "m")
     registry.register(save_test_bundle(tmp_path / "v2", 0.9, seed=1), "m")
     registry.promote("m", 1)
     key_file = tmp_path / "keys.txt"
@@ -56,6 +78,86 @@ def test_predict_returns_labels_probabilities_ids_and_version(served) -> None:
     for p in body["predictions"]:
         assert sum(p["probabilities"].values()) == pytest.approx(1.0)
         assert p["confidence"] == max(p["probabilities"].values())
+
+
+TEXTS = ["goal for the team", "a new chip in the cloud", "spicy soup recipe", "the a today",
+         "goal chip soup"]  # fmt: skip
+
+
+def predict(served, **body) -> dict:
+    answer = httpx.post(f"{served.url}/v1/predict", json=body, headers=served.headers(), timeout=60)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_plain_requests_get_no_new_keys_and_the_same_raw_numbers(served) -> None:
+    plain = predict(served, texts=TEXTS)
+    assert set(plain) == {"model", "version", "predictions"}
+    assert all(set(p) == PREDICTION_KEYS for p in plain["predictions"])
+    off = predict(served, texts=TEXTS, uncertainty=False, explain=False, explain_features=3)
+    assert all(set(p) == PREDICTION_KEYS for p in off["predictions"])
+    both = predict(served, texts=TEXTS, uncertainty=True, set_alpha=0.1, explain=True)
+    for answer in (off, both):
+        for new, old in zip(answer["predictions"], plain["predictions"], strict=True):
+            # the raw probabilities, bit for bit, whatever else was asked for
+            assert (new["label"], new["confidence"], new["probabilities"]) == (
+                old["label"], old["confidence"], old["probabilities"]
+            )  # fmt: skip
+    assert all(
+        set(p) == PREDICTION_KEYS | {"uncertainty", "explanation"} for p in both["predictions"]
+    )
+
+
+def test_uncertainty_and_prediction_sets(served) -> None:
+    body = predict(served, texts=TEXTS, uncertainty=True)
+    labels = set(body["predictions"][0]["probabilities"])
+    for p in body["predictions"]:
+        u = p["uncertainty"]
+        assert set(u) == UNCERTAINTY_KEYS  # no set without set_alpha
+        assert 1 / len(labels) <= u["calibrated_confidence"] <= 1
+        assert 0 <= u["entropy"] <= np.log(len(labels)) + 1e-9
+        assert isinstance(u["abstain"], bool)
+        assert isinstance(u["ensemble_spread"], float) and u["ensemble_spread"] >= 0
+    calibrated = [p["uncertainty"]["calibrated_confidence"] for p in body["predictions"]]
+    # the abstain rule is one threshold on the calibrated confidence
+    abstained = [c for c, p in zip(calibrated, body["predictions"], strict=True)
+                 if p["uncertainty"]["abstain"]]  # fmt: skip
+    answered = [c for c, p in zip(calibrated, body["predictions"], strict=True)
+                if not p["uncertainty"]["abstain"]]  # fmt: skip
+    assert abstained and answered and max(abstained) < min(answered)
+    sets = {}
+    for alpha in (0.5, 0.3, 0.1, 0.01):
+        answer = predict(served, texts=TEXTS, uncertainty=True, set_alpha=alpha)
+        sets[alpha] = [p["uncertainty"]["prediction_set"] for p in answer["predictions"]]
+        for found in sets[alpha]:
+            assert set(found) <= labels and len(set(found)) == len(found)
+    for alpha_sets in sets.values():  # most probable first: the calibrated top is the label
+        for found, p in zip(alpha_sets, body["predictions"], strict=True):
+            assert found[:1] in ([], [p["label"]])
+    for looser, stricter in ((0.5, 0.3), (0.3, 0.1), (0.1, 0.01)):
+        for a, b in zip(sets[looser], sets[stricter], strict=True):
+            assert set(a) <= set(b)  # a smaller alpha never gives a smaller set
+    assert [] in sets[0.5]  # randomised sets can be empty at a loose alpha
+    assert all(len(s) == len(labels) for s in sets[0.01])
+    assert sum(map(len, sets[0.1])) > sum(map(len, sets[0.5]))
+
+
+def test_explanations_name_features_of_the_text(served) -> None:
+    texts = TEXTS[:3]
+    body = predict(served, texts=texts, explain=True, explain_features=3)
+    for text_, p in zip(texts, body["predictions"], strict=True):
+        assert set(p) == PREDICTION_KEYS | {"explanation"}
+        explanation = p["explanation"]
+        assert explanation["method"] == "exact"  # linear members: read off exactly
+        assert explanation["predicted"] == p["label"]
+        assert [x["label"] for x in explanation["labels"]][:1] == [p["label"]]
+        assert len(explanation["labels"]) == 2  # the prediction and its runner-up
+        assert explanation["labels"][0]["probability"] == pytest.approx(p["confidence"])
+        top = explanation["labels"][0]
+        assert top["supporting"] and len(top["supporting"]) <= 3 and len(top["opposing"]) <= 3
+        for feature in top["supporting"] + top["opposing"]:
+            assert feature["feature"].strip() in text_, feature
+        assert top["supporting"][0]["feature"] in text_.split()  # a topic word leads
 
 
 def test_keys_and_scopes(served) -> None:
@@ -91,6 +193,41 @@ BAD_REQUESTS = [
     (json.dumps({"texts": ["x" * 1_000_000]}).encode(), 422, "texts[0]: 1,000,000 characters"),
     (json.dumps({"texts": ["x" * 100] * 30_000}).encode(), 413, "over the limit"),
     (json.dumps({"texts": ["goal"], "version": 7}).encode(), 404, "no version 7"),
+    (
+        json.dumps({"texts": ["goal"], "uncertainty": True, "version": 2}).encode(),
+        409,
+        "m v2 has no calibration",
+    ),
+    (
+        json.dumps({"texts": ["goal"], "uncertainty": True, "set_alpha": 0}).encode(),
+        422,
+        "set_alpha: Input should be greater than 0",
+    ),
+    (
+        json.dumps({"texts": ["goal"], "uncertainty": True, "set_alpha": 1}).encode(),
+        422,
+        "set_alpha: Input should be less than 1",
+    ),
+    (
+        json.dumps({"texts": ["goal"], "set_alpha": 0.1}).encode(),
+        422,
+        'set_alpha: prediction sets are part of the uncertainty; also send "uncertainty": true',
+    ),
+    (
+        json.dumps({"texts": ["goal"] * 17, "explain": True}).encode(),
+        422,
+        "the limit is 16 texts per request with explanations",
+    ),
+    (
+        json.dumps({"texts": ["goal", " "], "explain": True}).encode(),
+        422,
+        "texts[1]: is empty (or only whitespace)",
+    ),
+    (
+        json.dumps({"texts": ["goal"], "explain": True, "explain_features": 51}).encode(),
+        422,
+        "explain_features: Input should be less than or equal to 50",
+    ),
 ]
 
 

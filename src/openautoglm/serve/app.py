@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import logging
+import math
 import uuid
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
+from openautoglm.explain.result import ExplainError, Explanation
 from openautoglm.feedback.store import Correction, FeedbackStore, text_hash
+from openautoglm.registry.bundle import TextClassifier
 from openautoglm.registry.model_registry import Registry, RegistryError
 from openautoglm.serve.api_keys import ApiKey, find_key, read_keys
 from openautoglm.serve.body_limit import BodyLimit
@@ -23,17 +28,20 @@ from openautoglm.serve.model_holder import ModelHolder, ServedModel
 from openautoglm.serve.prediction_log import LoggedPrediction, PredictionLog
 from openautoglm.serve.request_metrics import RequestMetrics
 from openautoglm.serve.schemas import (
+    MAX_EXPLAIN_TEXTS,
     ErrorResponse,
     FeedbackRequest,
     FeedbackResponse,
     ModelInfo,
     ModelsResponse,
     Prediction,
+    PredictionUncertainty,
     PredictRequest,
     PredictResponse,
 )
 from openautoglm.serve.settings import ServeSettings
 from openautoglm.serve.validation_errors import describe_validation_error
+from openautoglm.uncertainty.predict import UncertainPrediction
 
 _log = logging.getLogger(__name__)
 #: batches up to this size are predicted on the event loop itself
@@ -41,6 +49,14 @@ INLINE_TEXTS = 16
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 403, 404, 413, 422)
 }
+_NOT_CALIBRATED: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorResponse, "description": "uncertainty=true for a version that was "
+          "never calibrated (trained before uncertainty existed, or saved outside a run)"}
+}  # fmt: skip
+#: labels an explanation covers: the predicted one and its runner-up, so that it says why this
+#: label rather than the next (the contrast a reviewer needs); it costs about the same as one
+#: label (exact: a lookup per label; LIME scores one set of perturbed texts for all labels)
+EXPLAIN_LABELS = 2
 
 
 class Service:
@@ -111,27 +127,38 @@ def _require(scope: str):
 def _add_routes(app: FastAPI, service: Service) -> None:
     settings = service.settings
 
-    @app.post("/v1/predict", response_model=PredictResponse)
+    @app.post("/v1/predict", response_model=PredictResponse, responses=_NOT_CALIBRATED)
     async def predict(
         body: PredictRequest, _key: Annotated[ApiKey, Depends(_require("predict"))]
     ) -> PredictResponse:
-        """Labels and probabilities for a batch of texts, with an id per prediction."""
+        """Labels and probabilities for a batch of texts, with an id per prediction; on request
+        each also carries its uncertainty (and a conformal set) and an explanation."""
         _check_texts(body.texts, settings)
+        _check_options(body)
         served = _served(service, body.version)
+        if body.uncertainty:
+            _check_calibrated(served)
         if len(body.texts) <= INLINE_TEXTS:  # a millisecond: a thread hop would cost as much
-            proba = served.classifier.predict_proba(body.texts)
+            scored = _score(served.classifier, body)
         else:  # a large batch must not hold the event loop (health checks, other requests)
-            proba = await run_in_threadpool(served.classifier.predict_proba, body.texts)
+            scored = await run_in_threadpool(_score, served.classifier, body)
+        explanations: list[Explanation | None] = [None] * len(body.texts)
+        if body.explain:  # LIME takes up to seconds a text: never on the event loop
+            explanations = await run_in_threadpool(
+                _explain, served.classifier, body.texts, body.explain_features
+            )
         labels = served.classifier.labels
         service.metrics.batch_size.observe(len(body.texts))
         predictions, logged = [], []
-        for text_, row in zip(body.texts, proba, strict=True):
+        for i, (text_, row) in enumerate(zip(body.texts, scored.raw, strict=True)):
             best = int(row.argmax())
             prediction = Prediction(
                 id=str(uuid.uuid4()),
                 label=labels[best],
                 confidence=float(row[best]),
                 probabilities={label: float(p) for label, p in zip(labels, row, strict=True)},
+                uncertainty=scored.uncertainty(i),
+                explanation=explanations[i],
             )
             predictions.append(prediction)
             logged.append(LoggedPrediction(prediction.id, served.name, served.version,
@@ -199,6 +226,78 @@ def _check_texts(texts: list[str], settings: ServeSettings) -> None:
             raise HTTPException(422, f"texts[{i}]: {len(item):,} characters; the limit is "
                                      f"{settings.max_text_chars:,}")  # fmt: skip
         _check_storable(item, f"texts[{i}]")
+
+
+def _check_options(body: PredictRequest) -> None:
+    if body.set_alpha is not None and not body.uncertainty:
+        raise HTTPException(422, 'set_alpha: prediction sets are part of the uncertainty; also '
+                                 'send "uncertainty": true')  # fmt: skip
+    if not body.explain:
+        return
+    if len(body.texts) > MAX_EXPLAIN_TEXTS:
+        raise HTTPException(422, f"texts: {len(body.texts):,} texts with explain=true; the limit "
+                                 f"is {MAX_EXPLAIN_TEXTS} texts per request with explanations "
+                                 "(split the batch)")  # fmt: skip
+    for i, item in enumerate(body.texts):
+        if not item.strip():
+            raise HTTPException(422, f"texts[{i}]: is empty (or only whitespace): nothing "
+                                     "to explain; drop it or leave explain out")  # fmt: skip
+
+
+def _check_calibrated(served: ServedModel) -> None:
+    """409, not 422: the request is valid and would succeed on a calibrated version; what
+    stands in the way is the state of the version asked for, which the client can change
+    (ask another version, or retrain and promote one), the case RFC 9110 gives 409 for."""
+    if served.classifier.uncertainty is None:
+        raise HTTPException(409, f"uncertainty: {served.name} v{served.version} has no "
+                                 "calibration (it was trained before uncertainty existed, or "
+                                 "saved outside a run); retrain it with AutoTask.run (autoglm run "
+                                 "or autoglm retrain) and promote the new version, or ask a "
+                                 "calibrated one with \"version\"")  # fmt: skip
+
+
+@dataclass
+class _Scored:
+    """A batch's raw probabilities, plus its uncertainty and sets when they were asked for."""
+
+    raw: np.ndarray
+    uncertain: UncertainPrediction | None = None
+    sets: list[list[str]] | None = None
+
+    def uncertainty(self, i: int) -> PredictionUncertainty | None:
+        if self.uncertain is None:
+            return None
+        spread = float(self.uncertain.spread_variance[i])
+        return PredictionUncertainty(
+            calibrated_confidence=float(self.uncertain.max_proba[i]),
+            entropy=float(self.uncertain.entropy[i]),
+            ensemble_spread=spread if math.isfinite(spread) else None,  # NaN: one member
+            abstain=bool(self.uncertain.abstain[i]),
+            prediction_set=None if self.sets is None else self.sets[i],
+        )
+
+
+def _score(classifier: TextClassifier, body: PredictRequest) -> _Scored:
+    if not body.uncertainty:
+        return _Scored(classifier.predict_proba(body.texts))
+    # raw_proba is bit-identical to predict_proba(texts): label, confidence and probabilities
+    # stay the raw ones; no MC dropout (passes of a neural member per text: too slow to serve)
+    uncertain = classifier.predict_proba(body.texts, uncertainty=True, mc_passes=0)
+    sets = None
+    if body.set_alpha is not None:
+        sets = classifier.predict_set(body.texts, alpha=body.set_alpha, method=None)
+    return _Scored(uncertain.raw_proba, uncertain, sets)
+
+
+def _explain(classifier: TextClassifier, texts: list[str], n_features: int) -> list[Explanation]:
+    """One explanation a text, in one worker thread (a LIME batch holds one thread, not 16)."""
+    explanations = []
+    for i, item in enumerate(texts):
+        try:
+            explanations.append(classifier.explain(item, EXPLAIN_LABELS, n_features, "auto"))
+        except ExplainError as exc:
+            raise HTTPException(422, f"texts[{i}]: cannot be explained: {exc}") from None
+    return explanations
 
 
 def _check_storable(value: str, field: str) -> None:

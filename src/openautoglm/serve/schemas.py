@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+from openautoglm.explain.result import Explanation
 
 #: versions are 32-bit integers in the database
 MAX_VERSION = 2**31 - 1
+#: texts one request may ask explanations for (LIME takes up to seconds a text)
+MAX_EXPLAIN_TEXTS = 16
+#: features per side and label an explanation may list
+MAX_EXPLAIN_FEATURES = 50
 
 
 class PredictRequest(BaseModel):
@@ -17,15 +25,91 @@ class PredictRequest(BaseModel):
     version: int | None = Field(
         None, ge=1, le=MAX_VERSION, description="A registered version (default: production)."
     )
+    uncertainty: bool = Field(
+        False,
+        description="Add each prediction's uncertainty (calibrated confidence, entropy, "
+        "ensemble spread, abstain flag). The version must have been calibrated (trained by "
+        "AutoTask.run); one that was not is answered 409.",
+    )
+    set_alpha: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description="With uncertainty=true: also return a conformal prediction set per text, "
+        "holding the true label with probability >= 1 - set_alpha (e.g. 0.1 for 90%).",
+    )
+    explain: bool = Field(
+        False,
+        description=f"Add an explanation per prediction (words or n-grams for and against its "
+        f"two most probable labels). At most {MAX_EXPLAIN_TEXTS} texts per request.",
+    )
+    explain_features: int = Field(
+        5,
+        ge=1,
+        le=MAX_EXPLAIN_FEATURES,
+        description="With explain=true: features listed per side and label.",
+    )
+
+
+class PredictionUncertainty(BaseModel):
+    """How sure the model is of one prediction (temperature-scaled probabilities)."""
+
+    calibrated_confidence: float = Field(
+        description="The largest temperature-scaled probability (same label as ``label``)."
+    )
+    entropy: float = Field(description="Entropy of the calibrated probabilities, in nats.")
+    ensemble_spread: float | None = Field(
+        description="Weighted variance of the ensemble members' probabilities, summed over "
+        "labels (0: all members agree); null when the model has a single member."
+    )
+    abstain: bool = Field(
+        description="True when the calibrated confidence is below the model's stored abstain "
+        "threshold: better left to a person."
+    )
+    prediction_set: list[str] | None = Field(
+        None,
+        description="Only with set_alpha: the conformal prediction set, most probable label "
+        "first. Sets are randomised and may be empty: when the model is more accurate than "
+        "1 - set_alpha, an empty set keeps coverage close to exactly 1 - set_alpha (treat it "
+        "as 'no label needed to reach that coverage', not as an error).",
+    )
+
+    # no return annotation: one would replace this model's schema in the OpenAPI document
+    @model_serializer(mode="wrap")
+    def _omit_unrequested(self, handler: SerializerFunctionWrapHandler):
+        return _without_none(handler(self), ("prediction_set",))
 
 
 class Prediction(BaseModel):
-    """One text's prediction; quote ``id`` when sending a correction."""
+    """One text's prediction; quote ``id`` when sending a correction.
+
+    ``label``, ``confidence`` and ``probabilities`` are the model's raw probabilities;
+    ``uncertainty`` and ``explanation`` are present only when the request asks for them.
+    """
 
     id: str
     label: str
     confidence: float
     probabilities: dict[str, float]
+    uncertainty: PredictionUncertainty | None = Field(
+        None, description="Only with uncertainty=true."
+    )
+    explanation: Explanation | None = Field(None, description="Only with explain=true.")
+
+    @model_serializer(mode="wrap")  # no return annotation, as above
+    def _omit_unrequested(self, handler: SerializerFunctionWrapHandler):
+        return _without_none(handler(self), ("uncertainty", "explanation"))
+
+
+def _without_none(data: Any, keys: tuple[str, ...]) -> Any:
+    """``data`` without those of ``keys`` that are None: fields a request did not ask for are
+    left out, not sent as null, so clients that do not ask see the response they always did
+    (only these keys: a null inside an explanation or an ensemble spread stays)."""
+    if isinstance(data, dict):
+        for key in keys:
+            if data.get(key, ...) is None:
+                del data[key]
+    return data
 
 
 class PredictResponse(BaseModel):
