@@ -44,14 +44,15 @@ def _sampled(n: int, n_classes: int, rng: np.random.Generator, scale: float = 2.
 
 # ------------------------------------------------------------------ calibration
 def test_temperature_sharpens_near_uniform_naive_bayes_probabilities() -> None:
-    # complement NB's probabilities: the right label ahead by a log-probability gap of ~0.01
+    # complement NB (normalised weights): the right label ahead by a log-probability gap of
+    # ~1e-5, so every probability is 0.25 to four decimals
     rng = np.random.default_rng(0)
     y = rng.integers(0, 4, 2000)
-    logits = rng.normal(0.0, 0.002, size=(2000, 4))
-    logits[np.arange(2000), y] += 0.01
+    logits = rng.normal(0.0, 2e-6, size=(2000, 4))
+    logits[np.arange(2000), y] += 1e-5
     proba = softmax(logits, axis=1)
     temperature = fit_temperature(np.log(proba), y)
-    assert temperature < 0.01
+    assert temperature < 1e-4
     scaled = scale_proba(proba, temperature)
     assert expected_calibration_error(scaled, y) < 0.05 < expected_calibration_error(proba, y)
 

@@ -8,9 +8,10 @@ from scipy.special import log_softmax, softmax
 
 #: probabilities are clipped here before taking logs (a member may predict an exact 0)
 PROBA_FLOOR = 1e-12
-#: the temperatures searched (log scale). Wide on purpose: complement naive Bayes gives
-#: near-uniform probabilities (log-probability gaps of ~0.01) that need T of ~0.001
-TEMPERATURE_BOUNDS = (1e-4, 1e3)
+#: the temperatures searched (log scale). Wide on purpose: complement naive Bayes with
+#: normalised weights gives near-uniform probabilities (log-probability gaps of ~1e-5) that
+#: need T of ~1e-5
+TEMPERATURE_BOUNDS = (1e-8, 1e3)
 #: equal-width confidence bins of the ECE
 ECE_BINS = 15
 
