@@ -4,6 +4,7 @@ The model is Gemma 3 270M, a weak base model: these tests assert the protocol, v
 re-prompting and fallbacks, never the content of its answers.
 """
 
+import re
 import subprocess
 import sys
 import time
@@ -116,3 +117,33 @@ def test_timeouts_and_unreachable_servers_fall_back_to_the_rules(
         assert result.flat() == expected
         assert any("LLM parse failed" in w for w in result.warnings)
         assert time.monotonic() - started < 30
+
+
+def test_the_fields_the_rules_leave_open_are_what_the_llm_is_asked_again(
+    server: str, data_dir: Path
+) -> None:
+    # a pair task that names one of its two texts: the rules leave text_column open
+    description = "判断 reviews.csv 里两句话是否意思相同，句子在 content 列，标签列 sentiment"
+    asked = {q.field for q in RuleParser().parse(description).questions}
+    assert asked == {"text_column"}
+    config = LLMConfig(base_url=server, model="gemma", max_tokens=120, max_retries=1, timeout_s=300)
+    result = parse_description(description, base_dir=data_dir, llm=config)
+    if result.backend == "rules":  # the first answer was never valid: nothing to re-ask
+        assert any("LLM parse failed" in w for w in result.warnings)
+        return
+    reasks = [
+        r["messages"][-1]["content"]
+        for r in result.log
+        if r["event"] == "completion"
+        and "Only these fields are in doubt" in r["messages"][-1]["content"]
+    ]
+    assert reasks, "the open question was not put to the LLM"
+    listed = set(re.findall(r"^- (\w+): candidates", reasks[0], re.MULTILINE))
+    assert asked <= listed
+    # an answer is taken only where the words or the data back it; else the question stays
+    item = result.fields.get("text_column")
+    open_fields = {q.field for q in result.questions}
+    assert (item is not None and item.source in ("llm", "data")) or "text_column" in open_fields
+    if item is not None and item.source == "llm":
+        names = item.value if isinstance(item.value, list) else [item.value]
+        assert all(n in description or n in ("content", "sentiment") for n in names)

@@ -3,7 +3,7 @@
 from openautoglm.parse.description import parse_description
 from openautoglm.parse.fields import FIELD_NAMES
 from openautoglm.parse.llm import LLMConfig, LLMFailed
-from openautoglm.parse.result import ClarificationNeeded, FieldValue, ParseResult
+from openautoglm.parse.result import ClarificationNeeded, FieldValue, ParseResult, Question
 from openautoglm.parse.rules import RuleParser
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "LLMConfig",
     "LLMFailed",
     "ParseResult",
+    "Question",
     "RuleParser",
     "parse_description",
 ]

@@ -31,14 +31,20 @@ _QUANTITY = re.compile(
     r"|trials?\b|configs?\b|configurations?\b|epochs?\b|次|组|轮)",
     re.I,
 )
-_MASKED_PATH = re.compile(r"\bFILE\b")  # the rule parser blanks data paths out to this word
+_MASKED_PATH = re.compile(r"\bFILE\b")
+# words of a setting that are never part of a class name, for the strict test
+_SETTING_WORDS = re.compile(
+    r"\b(?:latency|budget|trials?|deadline|metric|test set|model size)\b|延迟|时延|预算|指标|试验|"
+    r"模型大小|测试集|以内|之内",
+    re.I,
+)  # the rule parser blanks data paths out to this word
 
 # an English clause opens with an order, a modal or a pronoun ("optimise …", "then …", "we …");
 # only words that are hardly ever a class name, so "returns" or "stop" stay labels
 _EN_OPENERS = frozenset(
     "optimise optimize maximise maximize minimise minimize improve finish use aim ensure make be "
     "then also please should must need needs want prefer prioritise prioritize focus evaluate "
-    "validate tune spend do don't i we you it this that which".split()
+    "validate tune spend do don't i we you it this that which but so let's".split()
 )
 _EN_WORDS = frozenset(
     "metric metrics budget latency deadline trials column columns dataset model".split()
@@ -57,21 +63,34 @@ _ZH_OPENERS = frozenset(
     "使用 采用 把 将 让 按 按照 根据 保证 确保 不要 只要 最好".split()
 )
 # verbs of a setting, found as substrings (jieba splits some, 最多 → 最 多); a clause starts there
-_ZH_VERBS = "优化 限时 训练 预算 最多 至少 不超过 不低于 达到 提升 提高 最大化 最小化 评估".split()
+_ZH_VERBS = (
+    "优化 限时 训练 预算 最多 至少 不超过 不低于 达到 提升 提高 最大化 最小化 评估 表示 分别"
+).split()
 # nouns of a setting: never in a label, but often after a subject (文本列, 单条延迟), so a
 # clause does not start at them
-_ZH_NOUNS = "以内 之内 目标 指标 延迟 时延 模型 分钟 小时 毫秒 字段 参数 试验 耗时".split()
-_ZH_CHARS = frozenset("列 秒".split())  # whole words only: 列 in 文本列, not in 系列
+# (延迟 and 时延 only with a number: 延迟发货 is a class; "延迟不超过10毫秒" has its quantity)
+_ZH_NOUNS = "以内 之内 目标 指标 模型 分钟 小时 毫秒 字段 参数 试验 耗时".split()
+_ZH_CHARS = frozenset("列 秒".split())
+# verbs and modals that may open a short class name (使用咨询, 需要复查, 不要葱, 无需处理)
+_ZH_MODALS = frozenset(
+    "使用 采用 需要 不要 要 无需 不需要 不用 保证 确保".split()
+)  # whole words only: 列 in 文本列, not in 系列
 _ZH_MAX_CHARS = 10
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def states_a_constraint(item: str) -> bool:
-    """Whether ``item`` names a metric, a budget, a limit, a file or an order: not a label."""
+def states_a_constraint(item: str, strict: bool = False) -> bool:
+    """Whether ``item`` names a metric, a budget, a limit, a file or an order: not a label.
+
+    ``strict``: only the sure signs (a metric, a quantity with its unit, a duration, a file),
+    not the wording of an order or a clause.
+    """
     if _METRIC.search(item) or _QUANTITY.search(item) or _MASKED_PATH.search(item):
         return True
     if find_durations(item):
         return True
+    if strict:
+        return bool(_SETTING_WORDS.search(item))
     return _zh_clause(item) if _CJK.search(item) else _en_clause(item)
 
 
@@ -113,7 +132,12 @@ def _zh_clause(item: str) -> bool:
         return True
     if any(word in item for word in (*_ZH_VERBS, *_ZH_NOUNS)):
         return True
-    words = {word for _, word in _zh_spans(item)}
+    if re.search(r"(?:延迟|时延)(?:$|\s*[\d<≤]|不超过|低于|小于|控制|要求|在)", item):
+        return True  # 单条延迟 (the latency), not 延迟发货 (a class)
+    spans = [word for _, word in _zh_spans(item)]
+    words = set(spans)
+    if spans and spans[0] in _ZH_MODALS and len(item) <= 4 and not words & _ZH_OPENERS - {spans[0]}:
+        words.discard(spans[0])  # a short class that starts with a modal: 需要复查, 不要葱
     return bool(words & _ZH_CHARS or words & _ZH_OPENERS)
 
 
@@ -127,7 +151,12 @@ def _zh_spans(text: str) -> list[tuple[int, str]]:
     return spans
 
 
-@lru_cache(maxsize=1024)
+def zh_words(item: str) -> tuple[str, ...]:
+    """jieba's words of ``item`` (no HMM), cached."""
+    return _zh_words(item)
+
+
+@lru_cache(maxsize=4096)
 def _zh_words(item: str) -> tuple[str, ...]:
     import jieba  # imported lazily: loading its dictionary costs about half a second
 

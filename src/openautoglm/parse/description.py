@@ -31,7 +31,9 @@ def parse_description(
 ) -> ParseResult:
     """A task description (Chinese or English) to fields with provenance, checked on the data.
 
-    ``answers`` holds the user's replies to earlier ClarificationNeeded questions, by field.
+    ``answers`` holds the user's replies to earlier questions, by field: those of
+    ClarificationNeeded and those the result lists in ``questions`` (fields the rules read too
+    unsurely to use; with an LLM configured they are what it is asked about first).
 
     Example:
         >>> parse_description("把 news.csv 分成科技、体育两类").value("labels")
@@ -40,11 +42,35 @@ def parse_description(
     if not description or not description.strip():
         raise ValueError("the description is empty; say what to build, e.g. '把 news.csv 分成两类'")
     base = Path(base_dir)
-    result = RuleParser().parse(description)
+    rules = RuleParser()
+    result = rules.parse(description)
+    header = _header(result.value("dataset_path"), base)
+    if header is not None:  # column names the words give are checked against the file's
+        result = rules.parse(description, header=header)
     if llm is not None:
         result = _with_llm(result, description, base, llm, answers or {}, log_path)
     _apply_answers(result, answers or {})
-    return reconcile(result, base, require_data=require_data)
+    try:
+        out = reconcile(result, base, require_data=require_data)
+    except ClarificationNeeded as question:
+        if question.partial is None:
+            question.partial = result
+        raise
+    for open_question in list(out.questions):  # the data settled what the words left open
+        item = out.fields.get(open_question.field)
+        if item is not None and item.source != "default":
+            out.settle(open_question.field)
+    return out
+
+
+def _header(path: str | None, base: Path) -> list[str] | None:
+    """The data file's column names when the words name a file that can be read."""
+    if not path or not resolve(path, base).is_file():
+        return None
+    try:
+        return [str(c) for c in read_table(resolve(path, base)).columns]
+    except (ValueError, OSError):
+        return None
 
 
 def _with_llm(
@@ -87,40 +113,74 @@ def _merge(
     description: str,
     data: DataContext | None,
 ) -> ParseResult:
-    """Agreement raises confidence, disagreement gets one re-ask, unsupported values are dropped."""
+    """Agreement raises confidence; the rules' open questions and disagreements get one targeted
+    re-ask; values the words (or the data's columns) do not support are dropped."""
     out = rules.model_copy(deep=True)
     out.backend = f"rules+{from_llm.backend}"
     columns = data.columns if data else []
-    disputed: dict[str, list[Any]] = {}
+    open_fields = {q.field for q in out.questions}
     for name, item in from_llm.fields.items():
         mine = out.fields.get(name)
         if mine is not None and _same(mine.value, item.value):
             mine.confidence = min(1.0, mine.confidence + 0.05)
-        elif mine is not None:
-            disputed[name] = [mine.value, item.value]
-        elif _supported(name, item.value, description, columns):
-            out.set(name, item.value, "llm", 0.6, "the LLM's answer (no rule matched)")
-        else:
-            out.warnings.append(f"LLM value {name}={item.value!r} dropped: the words do not say it")
-    if disputed:
-        _settle(out, disputed, parser, description, columns)
+        elif mine is None and name not in open_fields:
+            if _supported(name, item.value, description, columns):
+                out.set(name, item.value, "llm", 0.6, "the LLM's answer (no rule matched)")
+            else:
+                out.warnings.append(
+                    f"LLM value {name}={item.value!r} dropped: the words do not say it"
+                )
+    doubtful = doubtful_fields(out, from_llm)
+    if doubtful:
+        _settle(out, doubtful, parser, description, columns)
     return out
+
+
+def doubtful_fields(rules: ParseResult, from_llm: ParseResult) -> dict[str, list[Any]]:
+    """What the targeted re-ask asks about, each field with its candidate values.
+
+    The rules' open questions (their unsure reading and the LLM's first answer as candidates)
+    and the fields where the rules and the LLM disagree.
+    """
+    doubtful: dict[str, list[Any]] = {}
+    for question in rules.questions:
+        candidates = [] if question.guess is None else [question.guess]
+        llm_item = from_llm.fields.get(question.field)
+        if llm_item is not None and not any(_same(c, llm_item.value) for c in candidates):
+            candidates.append(llm_item.value)
+        doubtful[question.field] = candidates
+    for name, item in from_llm.fields.items():
+        mine = rules.fields.get(name)
+        if mine is not None and mine.source != "llm" and not _same(mine.value, item.value):
+            doubtful[name] = [mine.value, item.value]
+    return doubtful
 
 
 def _settle(
     out: ParseResult,
-    disputed: dict[str, list[Any]],
+    doubtful: dict[str, list[Any]],
     parser: LLMParser,
     description: str,
     columns: list[str],
 ) -> None:
     try:
-        picks = parser.reask(description, disputed)
+        picks = parser.reask(description, doubtful)
     except LLMFailed as exc:
         picks = {}
         out.warnings.append(f"LLM re-ask failed ({exc}); the rule parser's values are kept")
-    for name, (rule_value, llm_value) in disputed.items():
+    open_fields = {q.field for q in out.questions}
+    for name, candidates in doubtful.items():
         pick = picks.get(name)
+        if name in open_fields:  # the rules were unsure: a supported answer settles it
+            if pick is not None and _supported(name, pick, description, columns):
+                again = any(_same(pick, c) for c in candidates)
+                out.set(name, pick, "llm", 0.7 if again else 0.6,
+                        f"the LLM, asked about this field (candidates {candidates!r})")  # fmt: skip
+                out.settle(name)
+            else:
+                out.warnings.append(f"{name}: still open after asking the LLM ({pick!r})")
+            continue
+        rule_value, llm_value = candidates
         if (
             pick is not None
             and _same(pick, llm_value)
@@ -169,6 +229,7 @@ def _supported(name: str, value: Any, description: str, columns: list[str]) -> b
 def _apply_answers(result: ParseResult, answers: dict[str, str]) -> None:
     for name, raw in answers.items():
         result.set(name, _answer_value(name, raw), "answer", 1.0, f"the user answered {raw!r}")
+        result.settle(name)
 
 
 def _answer_value(name: str, raw: str) -> Any:
@@ -185,4 +246,4 @@ def _answer_value(name: str, raw: str) -> Any:
     return raw if number is None else number(raw)
 
 
-__all__ = ["ClarificationNeeded", "parse_description"]
+__all__ = ["ClarificationNeeded", "doubtful_fields", "parse_description"]

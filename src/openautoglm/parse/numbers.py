@@ -30,7 +30,8 @@ _UNIT_SECONDS = {
 _UNIT = "|".join(sorted(map(re.escape, _UNIT_SECONDS), key=len, reverse=True))
 # "1.5 hours", "15 分钟", "两个半小时", "half an hour", "an hour and a half", "1h30m"
 DURATION = re.compile(
-    rf"(?P<half_en>half an? hour)|(?P<half_cn>半(?:个)?(?:小时|钟头))"
+    rf"(?P<quarter>(?:a\s+)?quarter\s+(?:of\s+an?\s+)?hour|一刻钟)"
+    rf"|(?P<half_en>half an? hour)|(?P<half_cn>半(?:个)?(?:小时|钟头))"
     rf"|(?P<num>{NUMBER})\s*(?:个)?(?P<cn_half>半)?\s*(?P<unit>{_UNIT})(?![A-Za-z])"
     rf"(?P<and_half>\s*and a half)?",
     re.IGNORECASE,
@@ -78,6 +79,13 @@ def find_durations(text: str) -> list[tuple[float, tuple[int, int]]]:
         seconds = _seconds(match)
         if seconds is None:
             continue
+        minutes = _MINUTES_AFTER_HOURS.match(text, match.end())
+        if minutes and seconds >= 3600 and seconds % 3600 == 0:
+            # "1 小时 30 分": a bare 分 counts as minutes only right after hours
+            extra = to_number(minutes.group("num"))
+            if extra is not None:
+                found.append((seconds + extra * 60, (match.start(), minutes.end())))
+                continue
         if found and text[found[-1][1][1] : match.start()].strip() in ("", "and", "零"):
             # "1 hour 30 minutes", "1h30m", "一小时零五分"
             previous, (start, _) = found.pop()
@@ -85,6 +93,9 @@ def find_durations(text: str) -> list[tuple[float, tuple[int, int]]]:
         else:
             found.append((seconds, match.span()))
     return found
+
+
+_MINUTES_AFTER_HOURS = re.compile(rf"\s*(?:零)?\s*(?P<num>{NUMBER})\s*分(?![钟类数])")
 
 
 def _is_milliseconds(text: str, match: re.Match[str]) -> bool:
@@ -95,6 +106,8 @@ def _is_milliseconds(text: str, match: re.Match[str]) -> bool:
 
 
 def _seconds(match: re.Match[str]) -> float | None:
+    if match.group("quarter"):
+        return 900.0
     if match.group("half_en") or match.group("half_cn"):
         return 1800.0
     value = to_number(match.group("num"))

@@ -1,155 +1,794 @@
-"""Column names a description states: text and label columns, column lists, text pairs."""
+"""Column names a description states, read in two passes: mentions, then roles.
+
+*Mentions*: every place the words tie a name to a column — "text column body", "label col:
+'class'", "text in `message`", "the headline column", "'body' holds the text", "description →
+price", "(q1, q2)", "文本列是 content", "标签在 label 列", "comment 列为文本", "文本 sentence，" —
+each with the words around it that say what the column holds (its *descriptor*: "note text",
+"pain score", "频道标签", "投诉内容").
+
+*Roles*: a mention whose descriptor holds a role word (text, input, 文本, 内容 … or label, target,
+score, 标签, 类别 …) takes that role. The others are placed by position, as descriptions name them:
+the text before the label, and a pair's two texts before its label. A mention of two names
+("columns q1 and q2", "s1、s2 两列") is a text pair when the task compares two texts. When the data
+file's header is known, only names it holds count, spelled as it spells them.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# a column name: quoted (any characters) or a bare identifier
-_Q = r"[\"'`“‘「『]"
-_QE = r"[\"'`”’」』]"
-_IDENT = r"[A-Za-z_][A-Za-z0-9_.\-]*[A-Za-z0-9_]|[A-Za-z_]"
-NAME = rf"(?:{_Q}(?P<{{g}}q>[^\"'`”’」』\n]{{{{1,60}}}}){_QE}|(?P<{{g}}b>{_IDENT})(?![A-Za-z0-9_]))"
-
-_LABEL_ROLE_EN = r"label|labels|target|class|category|y|output"
-_TEXT_ROLE_EN = r"text|texts|input|content|sentence|document"
-_LABEL_ROLE_ZH = r"标签|类别|类标|目标|分类|标注"
-_TEXT_ROLE_ZH = r"文本|内容|句子|正文|输入"
-_ZH_TEXT_DESC = ("标题", "文本", "内容", "句子", "正文", "评论", "问题", "文章", "新闻", "输入")
-_ZH_LABEL_DESC = ("类别", "标签", "分类", "类型", "目标", "类目", "情感", "答案")
-# words that look like identifiers but are never column names in these phrasings
-_NOT_NAMES = {"the", "a", "an", "is", "as", "and", "or", "of", "to", "in", "for", "column", "field"}
-
-
-def _name(g: str) -> str:
-    return NAME.format(g=g)
-
-
-_PATTERNS = {
-    # 标签列叫 sentiment / 文本列是 content / 标签列是 tags
-    "zh_role_first": re.compile(
-        rf"(?P<role>{_LABEL_ROLE_ZH}|{_TEXT_ROLE_ZH}|{_LABEL_ROLE_EN}|{_TEXT_ROLE_EN})\s*"
-        rf"(?:列|字段|栏)(?:名)?\s*(?:是|叫做|叫|为|名为|用|:|：|=)\s*{_name('n')}",
-        re.IGNORECASE,
-    ),
-    # text 列是标题，label 列是类别
-    "zh_name_first": re.compile(
-        rf"{_name('n')}\s*(?:列|字段|栏)\s*(?:是|为|放的是|存的是|表示|代表)\s*(?P<desc>[\u4e00-\u9fff]{{1,6}})"
-    ),
-    # label column 'label' / text column is message / label column named stars
-    "en_role_first": re.compile(
-        rf"\b(?P<role>{_LABEL_ROLE_EN}|{_TEXT_ROLE_EN})\s+(?:column|field|col)\s*"
-        rf"(?:is\s+|=\s*|:\s*|named\s+|called\s+)?{_name('n')}",
-        re.IGNORECASE,
-    ),
-    # the tags are in the 'topics' column / texts are stored in body field
-    "en_role_in": re.compile(
-        rf"\b(?P<role>{_LABEL_ROLE_EN}|tags?|classes|categories|targets?|{_TEXT_ROLE_EN})\s+"
-        rf"(?:are|is)\s+(?:stored\s+|kept\s+)?in\s+(?:the\s+)?{_name('n')}\s*(?:column|field)",
-        re.IGNORECASE,
-    ),
-    # 'department' field as the label / 'body' as the text / use stars as the target
-    "en_name_as_role": re.compile(
-        rf"{_name('n')}\s+(?:(?:column|field)\s+)?(?:as|for|is)\s+(?:the\s+)?"
-        rf"(?P<role>{_LABEL_ROLE_EN}|{_TEXT_ROLE_EN})\b",
-        re.IGNORECASE,
-    ),
-}
-# columns q1, q2, is_duplicate / 列：a、b、c
-_LIST = re.compile(
-    rf"(?:\bcolumns|\bfields|列|字段)\s*(?:are|:|：|=)?\s*[（(]?\s*{_name('a')}"
-    rf"(?P<rest>(?:\s*(?:,|，|、|and|和|与)\s*{_name('x')})+)",
-    re.IGNORECASE,
+from openautoglm.parse.lexicon import (
+    LABEL_ROLE_EN,
+    LABEL_ROLE_ZH,
+    NOT_NAMES,
+    NOT_NAMES_IN_ZH,
+    TEXT_ROLE_EN,
+    TEXT_ROLE_ZH,
 )
-# （premise 和 hypothesis）: a text pair in brackets
-_PAIR = re.compile(
-    rf"[（(]\s*{_name('a')}\s*(?:和|与|及|and|,|，|、|/|&)\s*{_name('b')}\s*[)）]", re.IGNORECASE
+
+_CJK = r"\u4e00-\u9fff"
+# quotes around a name; an apostrophe inside a word ("radiologist's") opens nothing
+_OPEN = r"(?:(?<![A-Za-z])['’‘]|[\"`“「『])"
+_CLOSE = r"(?:['’](?![A-Za-z])|[\"`”」』])"
+_QUOTE_CHARS = "'’‘\"`“”「」『』"
+_STOP = "|".join(sorted((re.escape(w) for w in NOT_NAMES), key=len, reverse=True))
+_IDENT = rf"(?!(?:{_STOP})(?![A-Za-z0-9_]))[A-Za-z_][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*"
+
+
+def _name(g: str, zh: bool = False) -> str:
+    """A column name: quoted (a few words at most) or a bare identifier.
+
+    In Chinese phrasings an English word stands out as a name, so there even "a" or "data"
+    is one (问句在 q 列，回答在 a 列).
+    """
+    ident = r"(?!FILE\b)[A-Za-z_][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*" if zh else _IDENT
+    return (
+        rf"(?:{_OPEN}(?P<{g}q>[^{_QUOTE_CHARS}\n?!]{{1,40}}?){_CLOSE}"
+        rf"|(?<![A-Za-z0-9_])(?P<{g}b>{ident})(?![A-Za-z0-9_]))"
+    )
+
+
+_NAME_ANY = _name("x")
+_ITEM = re.compile(_NAME_ANY)
+_COL_EN = r"(?:cols?|columns?|fields?)"
+_COL_ZH = r"(?:这一|这|一|两|两个)?\s*(?:列|字段|栏)"
+_SEP = r"\s*(?:,|，|、|/|\band\b|&|\+|和|与|及)\s*"
+# an item of a list of names must end there: the next name, a stop, or the list's end
+# "content (the tweet) and likes (integer)": a note in brackets after a name of a list
+_NOTE = r"(?:\s*[(（][^()（）\n]{1,30}[)）])?"
+_ITEM_END = r"(?=\s*(?:,|，|、|/|\band\b|&|\+|和|与|及|[;；.。)）(（]|\s*$|\s+(?:in|of|from)\b))"
+
+# ---------------------------------------------------------------- English mentions
+_E_COL_THEN_NAMES = re.compile(
+    rf"\b(?P<cue>{_COL_EN})\b\s*(?:is\s+called\s+|is\s+|are\s+|named\s+|called\s+|[:=：,，]\s*)?"
+    rf"(?P<names>{_name('a')}(?!\s+{_COL_EN}\b){_NOTE}(?:{_SEP}{_name('b')}{_NOTE}{_ITEM_END})?"
+    rf"(?:{_SEP}{_name('c')}{_NOTE}{_ITEM_END})?)",
+    re.I,
 )
-# column 'stars' / (column toxicity) / stars 列
-_LONE = re.compile(rf"\b(?:column|field|col)\b\s*{_name('n')}", re.IGNORECASE)
-_ITEM = re.compile(_name("x"))
+_E_NAMES_THEN_COL = re.compile(
+    rf"(?P<names>{_name('a')}(?:\s*(?:\band\b|&|/|和|与)\s*{_name('b')})?)\s+(?P<cue>{_COL_EN})\b"
+    r"(?!\s+of\b)",  # not "the research field of each proposal"
+    re.I,
+)
+# title, abstract and accepted columns
+_E_LIST_THEN_COLS = re.compile(
+    rf"(?P<names>{_name('a')}\s*,\s*{_name('b')}\s*,?\s*\band\s+{_name('c')})\s+"
+    rf"(?P<cue>columns|fields|cols)\b",
+    re.I,
+)
+_E_IN = re.compile(
+    rf"(?<![A-Za-z])(?:in|under)\s+(?:the\s+)?(?:(?:col|column|field)\s+)?(?P<names>{_name('a')})"
+    rf"(?=\s*(?:{_COL_EN}\b|[,;.)），；。(（]|$|\s+and\b))",
+    re.I,
+)
+_E_ROLE_THEN_NAME = re.compile(
+    rf"\b(?P<role>text|label|target|input|output|y)\s*(?:[:=：]\s*|\s+is\s+)?(?P<names>{_name('a')})"
+    rf"(?=\s*(?:[,;.)），；。(（]|$|\band\b|\bwith\b))",
+    re.I,
+)
+_PRED_WORD = r"(?!(?:and|or)\b)[\w-]+"
+_E_NAME_IS_ROLE = re.compile(
+    rf"(?P<names>{_name('a')})\s+(?:is|are|holds?|has|contains?|for|as|represents?)\s+"
+    rf"(?P<pred>(?:the|our|my|a|an)\s+(?:{_PRED_WORD}\s+){{0,2}}{_PRED_WORD}|what to predict|"
+    rf"(?:{_PRED_WORD}\s+)?(?:text|label|labels|target|input)\b)",
+    re.I,
+)
+_ARROW = re.compile(
+    rf"(?P<a_>{_name('a')})\s*(?:{_COL_EN}\s*)?(?:→|->|=>|⇒)\s*(?:{_COL_EN}\s+)?"
+    rf"(?P<b_>{_name('b')})",
+    re.I,
+)
+_CALLED = re.compile(rf",?\s*(?:which|that)\s+is\s+(?:called|named)\s+{_name('a')}", re.I)
+# given query and product_title: two texts the prediction starts from
+_GIVEN_PAIR = re.compile(
+    rf"\bgiven\s+(?:the\s+|a\s+|an\s+)?{_name('a')}\s+and\s+(?:the\s+|a\s+|an\s+)?{_name('b')}"
+    rf"(?=\s*[,;.]|\s+(?:columns?|fields?)\b)",
+    re.I,
+)
+# the ticket body is `description`: what a column holds, then its quoted name
+_E_DESC_IS_NAME = re.compile(
+    r"(?P<d>\b[A-Za-z]+(?:\s+[A-Za-z]+)?)\s+(?:is|are)\s+(?:in\s+)?"
+    r"(?:`(?P<aq>[^`\n]{1,40})`"
+    r"|(?<![A-Za-z])['“‘\"](?P<ab>[A-Za-z_][\w.-]{0,40})['”’\"](?![A-Za-z]))"
+    r"(?=\s*(?:[,;.)]|$))",
+    re.I,
+)
+# two code-like names joined: "question1 and question2", "sentence_a 与 sentence_b", (s1, s2)
+_CODE = (
+    r"[A-Za-z]+[A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[A-Za-z]+\d+[A-Za-z0-9]*"
+    r"|(?-i:[a-z]+[A-Z][A-Za-z0-9]*)"
+)
+_CODE_FWD = rf"(?:{_CODE})(?![\w])"
+_CODE_PAIR = re.compile(
+    rf"(?<![\w/])(?P<a>{_CODE})\s*(?:and|和|与|及|&|,|，|、|/)\s*(?P<b>{_CODE})(?![\w])"
+    rf"(?!\s*(?:,|，|、|/)\s*[A-Za-z0-9_])",
+)
+# the headline ('title'), 问题（q）: one name in brackets right after what it holds
+_BRACKETED = re.compile(
+    rf"(?P<desc>[\w\u4e00-\u9fff][\w\u4e00-\u9fff' -]{{0,30}}?)\s*[（(]\s*(?:column\s+|列\s*)?"
+    rf"(?:{_OPEN}(?P<aq>[A-Za-z_][\w .-]{{0,30}}?){_CLOSE}|(?P<ab>{_IDENT}|[A-Za-z](?=\s*[)）])))"
+    rf"\s*[)）]",
+    re.I,
+)
+# question1 the label / `kind` the target: a code-like or quoted name and its role, no verb
+_E_NAME_THE_ROLE = re.compile(
+    rf"(?:{_OPEN}(?P<aq>[^{_QUOTE_CHARS}\n]{{1,40}}?){_CLOSE}|(?<![\w])(?P<ab>{_CODE_FWD}))"
+    rf"\s+the\s+(?P<role>text|texts|label|labels|target|input)\b",
+    re.I,
+)
+# ad text: `ad`; price: `price_usd` — what a column holds, a colon, its name
+_E_DESC_COLON_NAME = re.compile(
+    rf"(?<![\w-])(?P<d>[A-Za-z]+(?: [A-Za-z]+)?)\s*[:：]\s*(?P<names>{_name('a')})"
+    rf"(?=\s*(?:[,;.)），；。]|$))",
+    re.I,
+)
+# comment（评论内容）、score（1到5分）: a name, then what it holds in brackets, in Chinese
+_Z_NAME_BRACKET_DESC = re.compile(
+    rf"(?<![A-Za-z0-9_])(?!FILE\b)(?P<ab>[A-Za-z_][A-Za-z0-9_]*)\s*[（(]"
+    rf"(?P<pred>[^()（）]*[{_CJK}][^()（）]*)[)）]"
+)
+# post (text), age (target), content（文本）: a name, then its role in brackets
+_NAME_BRACKET_ROLE = re.compile(
+    rf"(?P<names>{_name('a')})\s*[（(]\s*(?:the\s+)?(?P<role>text|input|label|target|output|"
+    rf"文本|输入|标签|目标|类别|输出)\s*[)）]",
+    re.I,
+)
+# `score` / `essay`: a name in backticks is code, so a column, its role given elsewhere
+_BACKTICKED = re.compile(r"`(?P<ab>[A-Za-z_][\w.-]{0,40})`")
+_BRACKET_PAIR = re.compile(
+    rf"[（(]\s*(?P<a>{_IDENT})\s*(?:和|与|及|and|,|，|、|&)\s*(?P<b>{_IDENT})\s*[)）]", re.I
+)
+
+# ---------------------------------------------------------------- Chinese mentions
+# 文本列是 content / 摘要字段 abstract / 句子列为 s1 和 s2 / text 列是 utterance
+_Z_COL_THEN_NAMES = re.compile(
+    rf"(?P<cue>{_COL_ZH})(?:名称|名字|名)?\s*(?:是|为|叫做|叫|名为|名是|用|[:=：])?\s*"
+    rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、|/)\s*{_name('b', True)})?)"
+    rf"(?!\s*(?:{_COL_ZH}))",
+    re.I,
+)
+# comment 列为文本 / query 和 doc 两列 / 标签在 channels 列 / text 这列是内容
+_Z_NAMES_THEN_COL = re.compile(
+    rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、|/)\s*{_name('b', True)})?)"
+    rf"\s*(?P<cue>{_COL_ZH})"
+    rf"(?:\s*(?:是|为|表示|代表|放的是|存的是|存放|作为|当作|做|的)\s*(?P<pred>[{_CJK}]{{1,8}}))?",
+    re.I,
+)
+# 标题在 title / 描述分别在 record_a 和 record_b
+_Z_IN = re.compile(
+    rf"(?:分别)?(?:在|位于|放在|存在|存放在|分别是|分别为)\s*"
+    rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、)\s*{_name('b', True)})?)"
+    rf"(?=\s*(?:[，,；;。）)：:]|$|这|里|中|两|列|字段))",
+    re.I,
+)
+# label 为标签字段 / result 为标签
+_Z_NAME_IS_ROLE = re.compile(
+    rf"(?P<names>{_name('a', True)})\s*(?:列|字段)?\s*(?:为|是|作为|当作|当|做)\s*"
+    rf"(?P<pred>[{_CJK}]{{1,6}})",
+    re.I,
+)
+# 里 desc 是工单描述，priority 是优先级: an identifier said to be something, at a clause start
+_Z_NAME_IS_DESC = re.compile(
+    rf"(?:^|(?<=[，,；;。：:里中的]))\s*(?P<names>{_name('a', True)})\s*(?:是|为)\s*"
+    rf"(?P<pred>[{_CJK}]{{2,8}})",
+    re.I,
+)
+# 名为 comment 的列是评论 / 叫 label 的字段
+_Z_NAMED = re.compile(
+    rf"(?:名为|名叫|叫做|叫作|叫|称为)\s*(?P<names>{_name('a', True)})\s*的\s*(?:列|字段|栏)"
+    rf"(?:\s*(?:是|为|表示|代表|放的是|存的是)\s*(?P<pred>[{_CJK}]{{1,8}}))?",
+    re.I,
+)
+# 文本 sentence，标签 lang / 正文 content 列 / 标签 is_causal
+_Z_DESC_THEN_NAME = re.compile(
+    rf"(?<=[{_CJK}])\s*[:：=＝]?\s*(?P<names>{_name('a', True)})"
+    rf"(?=\s*(?:[，,；;。）)]|$|取值|值为|{_COL_ZH}|(?:和|与)(?!\s*[A-Za-z])|、(?=[{_CJK}])))",
+    re.I,
+)
+#: words for a piece of text in Chinese: a name after one is its column (工单标题 ticket_title)
+_TEXTISH_ZH = (
+    r"(?:标题|评论|正文|内容|文本|描述|摘要|对话|帖子|句子|问题|回答|留言|备注|简介|文章|新闻)"
+)
+# 每条评论 review 需要…: an English word set apart between Chinese words (weak: often a name)
+_Z_SPACED = re.compile(rf"(?<=[{_CJK}])\s+(?P<ab>[a-z_][a-z0-9_]*)\s+(?=[{_CJK}])")
+# a column named in Chinese, after a space: 评论列 评论，标签列 是否广告
+_Z_CJK_NAME = re.compile(
+    rf"(?:列|字段)\s*(?:是|为|叫|[:：])?\s+(?P<cjk>[{_CJK}]{{1,8}})(?=[，,；;。]|$)"
+)
+_BOUNDARY = re.compile(
+    r"[,;:.!?()（）\[\]，；：。！？、\n—–→]|\s-\s|\b(?:and|with|then|from|given|using|by|"
+    r"predict|estimate)\b",
+    re.I,
+)
+_ZH_BOUNDARY = re.compile(r"[,;:.!?()（），；：。！？、\n—→]")
+
+
+@dataclass
+class Mention:
+    """A place the words tie one or more names to a column, with the role they give it."""
+
+    names: list[str]
+    start: int
+    end: int
+    role: str | None  # "text", "label" or None (placed by position)
+    strength: float  # how surely these words make the names columns (0-1)
+    evidence: str
+    pair_only: bool = False  # two plain names in brackets: columns only in a pair task
 
 
 @dataclass
 class ColumnWords:
-    """What the words say about columns, with the phrase each rests on."""
+    """What the words say about columns, with the phrase and confidence each rests on."""
 
     text: str | list[str] | None = None
     label: str | None = None
     evidence: dict[str, str] = field(default_factory=dict)
     confidence: dict[str, float] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
 
-    def put(self, role: str, value: str | list[str], evidence: str, confidence: float) -> None:
-        """Record a role unless a surer phrase already set it."""
-        if getattr(self, role) is not None and self.confidence.get(role, 0) >= confidence:
-            return
-        setattr(self, role, value)
-        self.evidence[role], self.confidence[role] = evidence, confidence
+    def names(self) -> list[str]:
+        """Every name the words use as a column (for the label reader to leave out)."""
+        return [name for mention in self.mentions for name in mention.names]
 
 
-def find_columns(text: str, pair_task: bool) -> ColumnWords:
-    """Text and label column names that ``text`` states (paths must already be masked)."""
-    found = ColumnWords()
-    for kind, pattern in _PATTERNS.items():
-        for match in pattern.finditer(text):
-            name = _group(match, "n")
-            if name is None:
-                continue
-            role = _role(match, kind, name)
-            if role:
-                found.put(role, name, match.group(0), 0.9)
-    _column_list(text, pair_task, found)
-    if pair_task and not isinstance(found.text, list):
-        match = _PAIR.search(text)
-        if match and _group(match, "a") and _group(match, "b"):
-            found.put("text", [_group(match, "a"), _group(match, "b")], match.group(0), 0.85)
-    if found.label is None:
-        match = _LONE.search(text)
-        name = _group(match, "n") if match else None
-        # one column named without a role is, in practice, the column to predict
-        if match and name and name != found.text:
-            found.put("label", name, match.group(0), 0.6)
-    return found
+def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
+    """Every column mention in ``text`` (paths already masked), in order."""
+    found: list[Mention] = []
+    col_cues: set[int] = set()  # column words followed by a name: "text column body"
+
+    def add(names: list[str], match: re.Match[str], role: str | None, strength: float) -> None:
+        names = [n for n in (_clean(n) for n in names) if n]
+        if names:
+            found.append(Mention(names, match.start(), match.end(), role, strength, match[0]))
+
+    for m in _E_COL_THEN_NAMES.finditer(text):
+        names = _names(m, "abc")
+        plural = m["cue"].lower().endswith("s")
+        if not plural and re.search(r"[,，]", text[m.end("cue") : m.start("names")]):
+            continue  # "the headline column, label in …": a comma after one column ends it
+        link = text[m.end("cue") : m.start("names")]
+        if not plural and ":" in link and re.match(r"\s*,\s*[^,;.:]{1,30},", text[m.end() :]):
+            continue  # "the genre column: comedy, true crime, news": its values
+        names = names if plural else names[:1]
+        col_cues.add(m.start("cue"))
+        role = _role_en(_left(text, m.start())) or _role_en(_right(text, m.end()))
+        called = _CALLED.match(text, m.end())
+        if called and not plural:  # "column B, which is called 'response'"
+            names = _names(called, "a")
+        before = re.search(rf"(?P<n>{_IDENT})\s+$", text[: m.start("cue")])
+        if (
+            len(names) == 1
+            and _named_role(names[0])
+            and before
+            and not _named_role(before["n"])
+            and re.match(r"\s*(?:=|:|is)\s*", text[m.end("cue") : m.start("names")])
+        ):  # "excerpt column = text": the name before, its role after
+            found.append(Mention([before["n"]], m.start(), m.end(), _named_role(names[0]), 0.85,
+                                 m[0]))  # fmt: skip
+            continue
+        add(names, m, role, 0.9)
+    for m in _E_NAMES_THEN_COL.finditer(text):
+        if m.start("cue") in col_cues:
+            continue  # "text column body": text describes, body is the name
+        if m["aq"] is None and _named_role(m["ab"]) and re.search(r"\bthe\s+$", text[: m.start()]):
+            continue  # "is the text column": the role, not a column called "text"
+        role = _role_en(_right(text, m.end())) or _role_en(_left(text, m.start()))
+        add(_names(m, "ab"), m, role, 0.9)
+    for m in _E_LIST_THEN_COLS.finditer(text):
+        add(_names(m, "abc"), m, _role_en(_right(text, m.end())), 0.9)
+    for m in _E_IN.finditer(text):
+        if re.search(r"[(（]\s*$", text[: m.start()]) and m["aq"] is None:
+            continue  # "(in USD)", "(in hours)": a unit, not a column
+        role = _role_en(_left(text, m.start()))
+        quoted = m["aq"] is not None
+        add(_names(m, "a"), m, role, 0.85 if role or quoted else 0.7)
+    for m in _E_ROLE_THEN_NAME.finditer(text):
+        add(_names(m, "a"), m, _role_en(m["role"]), 0.85)
+    for m in _E_NAME_IS_ROLE.finditer(text):
+        pred = re.sub(r"\s+(?:col|column|field)s?$", "", m["pred"].lower().strip())
+        head = pred.split()[-1] if pred.split() else ""
+        role = "label" if "predict" in pred else _role_en(head) if head.isalpha() else None
+        if role:
+            add(_names(m, "a"), m, role, 0.9)
+        elif m["aq"] and re.search(r"\b(?:has|holds?|contains?)\b", m[0], re.I):
+            add(_names(m, "a"), m, None, 0.8)  # "'request' has the message"
+    for m in _ARROW.finditer(text):
+        a, b = _group(m, "a"), _group(m, "b")
+        if a and b:
+            found.append(Mention([a], m.start(), m.start("b_"), "text", 0.85, m[0]))
+            found.append(Mention([b], m.start("b_"), m.end(), "label", 0.85, m[0]))
+    for m in _CODE_PAIR.finditer(text):
+        if re.search(rf"(?:{_CODE})\s*(?:,|，|、|/)\s*$", text[: m.start()]):
+            continue  # "B2, C1, C2": the end of a list of labels
+        role = _role_en(_right(text, m.end()))
+        add([m["a"], m["b"]], m, None if role == "label" else role, 0.75)
+    for m in _BRACKETED.finditer(text):
+        desc = m["desc"]
+        zh = re.search(f"[{_CJK}]", desc[-2:]) is not None
+        if m["aq"] is None and not zh and not re.fullmatch(_CODE, m["ab"] or ""):
+            continue  # "(optional)": a plain word in brackets is no column
+        if re.search(r"\b(?:in|a|an|the|of|about|say|e\.g|from|to)$", desc.strip(), re.I):
+            continue
+        role = _role_zh(desc) if zh else _role_en(desc)
+        found.append(Mention(_names(m, "a"), m.start(), m.end(), role, 0.8 if role else 0.7, m[0]))
+    for m in _E_NAME_THE_ROLE.finditer(text):
+        add(_names(m, "a"), m, _role_en(m["role"]), 0.85)
+    for m in _E_DESC_COLON_NAME.finditer(text):
+        if re.search(
+            r"\b(?:data|dataset|file|path|test|train|training|metric|budget|time)$", m["d"], re.I
+        ):
+            continue
+        if re.search(r"[a-z]{2,}[^s]s$", m["d"], re.I) and not m[0].rstrip().endswith("`"):
+            continue  # "labels: good, bad", "categories: …": a list of values, not a column
+        if re.match(r"\s*[,，、/]\s*(?:['\"“‘]|[\w-]+\s*[,，、/])", text[m.end() :]):
+            continue  # "urgency: 'urgent', 'normal'": the first of a list of values
+        role = _role_en(m["d"])
+        sure = m["aq"] is not None or re.fullmatch(_CODE, m["ab"] or "") or role is not None
+        add(_names(m, "a"), m, role, 0.8 if sure else 0.65)
+    for m in _NAME_BRACKET_ROLE.finditer(text):
+        add(_names(m, "a"), m, _role_zh(m["role"]), 0.9)
+    for m in _GIVEN_PAIR.finditer(text):
+        names = _names(m, "ab")
+        if any(m[f"{g}q"] or re.fullmatch(_CODE, n) for g, n in zip("ab", names, strict=False)):
+            add(names, m, "text", 0.8)  # not "given the question and the answer"
+    for m in _E_DESC_IS_NAME.finditer(text):
+        add(_names(m, "a"), m, _role_en(m["d"]), 0.85)
+    for m in _BACKTICKED.finditer(text):
+        add([m["ab"]], m, None, 0.6)
+    for m in _BRACKET_PAIR.finditer(text):
+        a, b = m["a"], m["b"]
+        if re.match(r"\s*(?:rows?|pairs?|columns?|fields?)\b", text[m.end() :], re.I):
+            found.append(Mention([a, b], m.start(), m.end(), "text", 0.8, m[0]))  # "(a, b) row"
+        elif re.search(r"\bFILE\s*$", text[: m.start()]):
+            found.append(Mention([a, b], m.start(), m.end(), None, 0.8, m[0]))  # "x.csv (a, b)"
+        elif not (re.fullmatch(_CODE, a) and re.fullmatch(_CODE, b)):
+            sure = 0.75 if pair_hint else 0.6  # two plain words: columns if two texts are compared
+            found.append(Mention([a, b], m.start(), m.end(), None, sure, m[0], pair_only=True))
+    _chinese(text, found)
+    for m in found:  # "column B, which is called 'response'": the name it is called by
+        called = _CALLED.match(text, m.end)
+        if called and len(m.names) == 1 and _names(called, "a"):
+            m.names = _names(called, "a")
+    return _named_roles(_merge(found))
 
 
-def _column_list(text: str, pair_task: bool, found: ColumnWords) -> None:
-    match = _LIST.search(text)
-    if not match or _group(match, "a") is None:
+#: a column named like a role holds it: "text", "label"
+_NAMED_TEXT = frozenset("text texts sentence content input".split())
+_NAMED_LABEL = frozenset("label labels target class category y tags gold_label".split())
+
+
+def _named_roles(mentions: list[Mention]) -> list[Mention]:
+    """Columns named like a role take it when the words give none ("columns: text, label")."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.role is not None:
+            out.append(m)
+            continue
+        roles = {n: _named_role(n) for n in m.names}
+        if len(m.names) == 1:
+            m.role = roles[m.names[0]]
+            out.append(m)
+            continue
+        if any(r == "label" for r in roles.values()):  # "text, label": split the list
+            for name in m.names:
+                out.append(Mention([name], m.start, m.end, roles[name], m.strength, m.evidence))
+            continue
+        out.append(m)
+    return out
+
+
+def _named_role(name: str) -> str | None:
+    low = name.lower()
+    return "text" if low in _NAMED_TEXT else "label" if low in _NAMED_LABEL else None
+
+
+def _chinese(text: str, found: list[Mention]) -> None:
+    if not re.search(f"[{_CJK}]", text):
         return
-    names = [_group(match, "a")] + [
-        _group(m, "x") for m in _ITEM.finditer(match.group("rest")) if _group(m, "x")
-    ]
-    names = [n for n in names if n and n.lower() not in _NOT_NAMES]
-    if len(names) < 2:
+    cues: set[int] = set()
+    for m in _Z_COL_THEN_NAMES.finditer(text):
+        names = [n for n in _names(m, "ab") if n.lower() not in NOT_NAMES_IN_ZH]
+        if not names:
+            continue
+        cues.add(m.end("cue"))
+        role = _role_zh(_left_zh(text, m.start()))
+        found.append(Mention(names, m.start(), m.end(), role, 0.9, m[0]))
+    for m in _Z_NAMES_THEN_COL.finditer(text):
+        if m.end("cue") in cues:
+            continue
+        names = [n for n in _names(m, "ab") if n.lower() not in NOT_NAMES_IN_ZH]
+        if not names:
+            continue
+        role = _role_zh(m["pred"] or "", leftmost=True) or _role_zh(_left_zh(text, m.start()))
+        found.append(Mention(names, m.start(), m.end(), role, 0.9, m[0]))
+    for m in _Z_IN.finditer(text):
+        names = [n for n in _names(m, "ab") if n.lower() not in NOT_NAMES_IN_ZH]
+        if names:
+            role = _role_zh(_left_zh(text, m.start()))
+            found.append(Mention(names, m.start(), m.end(), role, 0.85, m[0]))
+    for m in _Z_NAME_IS_ROLE.finditer(text):
+        role = _role_zh(m["pred"])
+        names = [n for n in _names(m, "a") if n.lower() not in NOT_NAMES_IN_ZH]
+        if role and names:
+            found.append(Mention(names, m.start(), m.end(), role, 0.9, m[0]))
+    for m in _Z_NAMED.finditer(text):
+        names = [n for n in _names(m, "a") if n.lower() not in NOT_NAMES_IN_ZH]
+        if names:
+            role = _role_zh(m["pred"] or "") or _role_zh(_left_zh(text, m.start()))
+            found.append(Mention(names, m.start(), m.end(), role, 0.9, m[0]))
+    for m in _Z_NAME_IS_DESC.finditer(text):
+        names = [n for n in _names(m, "a") if n.lower() not in NOT_NAMES_IN_ZH]
+        if names and not re.match(r"[否不]", m["pred"]):
+            role = _role_zh(m["pred"])
+            found.append(Mention(names, m.start(), m.end(), role, 0.8 if role else 0.7, m[0]))
+    for m in _Z_DESC_THEN_NAME.finditer(text):
+        names = [n for n in _names(m, "a") if n.lower() not in NOT_NAMES_IN_ZH]
+        if names:
+            desc = _left_zh(text, m.start())
+            role = _role_zh(desc)
+            found.append(Mention(names, m.start(), m.end(), role, 0.85 if role else 0.6, m[0]))
+    for m in _Z_SPACED.finditer(text):
+        name = m["ab"]
+        if name.lower() in NOT_NAMES_IN_ZH | {"vs", "or", "and"} or any(
+            name in o.names for o in found
+        ):
+            continue
+        desc = _left_zh(text, m.start())
+        role = _role_zh(desc)
+        # after a word for a text (工单标题 ticket_title) the name is surely a column
+        sure = 0.75 if role or re.search(_TEXTISH_ZH + r"\s*$", desc) else 0.55
+        found.append(Mention([name], m.start(), m.end(), role, sure, m[0]))
+    for m in _Z_NAME_BRACKET_DESC.finditer(text):
+        if m["ab"].lower() in NOT_NAMES_IN_ZH or len(m["pred"]) > 14:
+            continue
+        role = _role_zh(m["pred"])
+        found.append(Mention([m["ab"]], m.start(), m.end(), role, 0.8, m[0]))
+    for m in _Z_CJK_NAME.finditer(text):
+        role = _role_zh(_left_zh(text, m.start()))
+        found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.8, m[0]))
+
+
+#: columns that hold ids, never the text or the label
+_ID_NAMES = frozenset("id idx index uid uuid row_id doc_id key".split())
+
+
+def verb_roles(text: str, mentions: list[Mention]) -> None:
+    """Roles the verbs give names already mentioned: predict the rating from the comment.
+
+    "predict X" makes X the label; "predict … from Y", "given Y", "根据 Y", "用 Y" make Y the
+    text; "given A and B" names the two texts of a pair.
+    """
+    for match in re.finditer(
+        r"\b(?P<verb>predict|estimate|forecast|from|given|based on)\s+(?:the\s+)?"
+        r"[`'\"“‘](?P<name>[A-Za-z_][\w.-]{0,40})[`'\"”’]",
+        text,
+        re.I,
+    ):
+        if not any(match["name"] in m.names for m in mentions):
+            mentions.append(
+                Mention([match["name"]], match.start(), match.end(), None, 0.7, match[0])
+            )
+    names = {n for m in mentions for n in m.names}
+    if not names:
         return
-    if pair_task and len(names) >= 2:
-        found.put("text", names[:2], match.group(0), 0.8)
-        if len(names) >= 3:
-            found.put("label", names[2], match.group(0), 0.8)
+    alt = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    det = r"(?:the\s+|a\s+|its\s+|their\s+)?"
+    quote = r"[`'\"“‘]?"
+    zh_from = rf"(?:根据|基于|(?<![{_CJK}])用(?!户)|(?<![{_CJK}])从(?!事|而|来))"
+    hints: dict[str, str] = {}
+    for role, pattern in (
+        ("label", rf"\b(?:predict|estimate|forecast)\s+{det}(?:{_COL_EN}\s+)?{quote}({alt})\b"),
+        ("text", rf"\b(?:predict|estimate|forecast|infer|guess|determine|tell)\b[^.;]{{0,60}}?"
+                 rf"\bfrom\s+{det}(?:{_COL_EN}\s+)?{quote}({alt})\b"),
+        ("text", rf"\b(?:given|based on)\s+{det}(?:{_COL_EN}\s+)?{quote}({alt})\b"),
+        ("label", rf"(?:预测|估计)[^，。；;,：:]{{0,10}}?{quote}({alt})(?![A-Za-z0-9_])"),
+        ("text", rf"{zh_from}[^，。；;,：:]{{0,10}}?{quote}({alt})(?![A-Za-z0-9_])"),
+    ):  # fmt: skip
+        for match in re.finditer(pattern, text, re.I):
+            hints.setdefault(match.group(1), role)
+    given = re.search(rf"\bgiven\s+{det}({alt})\s+and\s+{det}({alt})\b", text, re.I)
+    if given:  # "given the title and abstract": the two texts of a pair
+        pair = [given.group(1), given.group(2)]
+        for m in mentions:
+            if len(m.names) > 2 and set(pair) < set(m.names):
+                m.names = [n for n in m.names if n not in pair]
+        mentions.append(Mention(pair, given.start(), given.end(), "text", 0.85, given[0]))
+        hints = {n: r for n, r in hints.items() if n not in pair}
+    for m in mentions:
+        if len(m.names) > 1 and any(n in hints for n in m.names):
+            continue
+        if len(m.names) == 1 and m.role is None and m.names[0] in hints:
+            m.role = hints[m.names[0]]
+            m.strength = max(m.strength, 0.75)  # the verb confirms a weakly read name
+    lists = [m for m in mentions if len(m.names) > 2]
+    for m in lists:  # "columns id, comment, rating": the roles the verbs give, ids left out
+        for name in m.names:
+            if name in hints:
+                mentions.append(Mention([name], m.start, m.end, hints[name], m.strength * 0.9,
+                                        m.evidence))  # fmt: skip
+        if any(n in hints for n in m.names):
+            m.names = [n for n in m.names if n not in hints and n.lower() not in _ID_NAMES]
+    mentions[:] = [m for m in mentions if m.names]
+    mentions.sort(key=lambda m: m.start)
+
+
+def resolve_columns(
+    mentions: list[Mention], pair: bool, header: Iterable[str] | None = None
+) -> ColumnWords:
+    """Text and label columns from the mentions: stated roles first, then by position."""
+    if header is not None:
+        mentions = _in_header(mentions, list(header))
+    mentions = [m for m in mentions if pair or not m.pair_only]
+    out = ColumnWords(mentions=mentions)
+    label_m = _first(m for m in mentions if m.role == "label" and len(m.names) == 1)
+    if label_m is None:  # "label columns: y" or a list that ends in the label
+        label_m = _first(m for m in mentions if m.role == "label")
+    label = label_m.names[-1] if label_m else None
+    rest = [m for m in mentions if m is not label_m and m.role != "label"]
+    rest = [_without(m, label) for m in rest]
+    rest = [m for m in rest if m.names]
+    if pair:
+        _pair_texts(out, rest, label)
     else:
-        found.put("text", names[0], match.group(0), 0.7)
-        found.put("label", names[-1], match.group(0), 0.7)
+        _single_text(out, rest, label)
+    if label_m is not None:
+        out.label = label
+        out.evidence["label"], out.confidence["label"] = label_m.evidence, label_m.strength
+    elif out.label is None and _lone(rest) and not isinstance(out.text, list):
+        # one column named with no role: in practice the column to predict ("column 'stars'")
+        m = rest[0]
+        out.text = None
+        out.evidence.pop("text", None)
+        out.confidence.pop("text", None)
+        out.label = m.names[0]
+        out.evidence["label"], out.confidence["label"] = m.evidence, round(m.strength * 0.75, 3)
+    elif out.label is None:
+        # by position: the first name the text did not take is what to predict
+        used = out.text if isinstance(out.text, list) else [out.text]
+        spare = [m for m in rest if m.role is None and m.names[0] not in used]
+        if spare:
+            m = spare[0]
+            out.label = m.names[0]
+            out.evidence["label"] = m.evidence
+            out.confidence["label"] = round(m.strength * 0.85, 3)
+    if out.label is not None and out.text == out.label:
+        out.text = None
+    return out
 
 
-def _group(match: re.Match[str] | None, g: str) -> str | None:
-    if match is None:
+def pair_evidence(mentions: list[Mention]) -> tuple[bool, str | None]:
+    """Whether the columns themselves say the task reads two texts, and the words that do."""
+    label = _first(m for m in mentions if m.role == "label")
+    label_name = label.names[-1] if label else None
+    for m in mentions:
+        names = [n for n in m.names if n != label_name and n.lower() not in _ID_NAMES]
+        # two names read together are two texts when the label is named apart or they are
+        # called texts ("columns post, topic" alone is a text and its label)
+        apart = label is not None and label_name not in m.names
+        if len(names) == 2 and not m.pair_only and (m.role == "text" or apart):
+            return True, m.evidence
+        if len(names) == 3 and not m.pair_only and label is None:
+            return True, m.evidence  # "columns: a, b, score": two texts and what to predict
+    singles = [m for m in mentions if m.role in (None, "text") and len(m.names) == 1]
+    distinct = {m.names[0] for m in singles if m.names[0] != label_name}
+    explicit_text = [m for m in singles if m.role == "text"]
+    if label is not None and len(distinct) >= 2 and len(explicit_text) != 1:
+        return True, " / ".join(m.evidence for m in singles[:2])
+    unknown = [m for m in singles if m.role is None and m.strength >= 0.8]
+    if label is None and len({m.names[0] for m in unknown}) == 3 and not explicit_text:
+        return True, " / ".join(
+            m.evidence for m in unknown[:2]
+        )  # 题目在 a 列，作文在 b 列，分在 c 列
+    return False, None
+
+
+# ------------------------------------------------------------------------ helpers
+def _pair_texts(out: ColumnWords, rest: list[Mention], label: str | None) -> None:
+    multi = _first(m for m in rest if len(m.names) >= 2)
+    if multi is not None:
+        names = multi.names[:2]
+        out.text = names
+        out.evidence["text"], out.confidence["text"] = multi.evidence, multi.strength
+        if out.label is None and label is None and len(multi.names) >= 3:
+            out.label = multi.names[2]
+            out.evidence["label"], out.confidence["label"] = multi.evidence, multi.strength
+        return
+    singles = [m for m in rest if m.role in ("text", None)]
+    names = list(dict.fromkeys(m.names[0] for m in singles))
+    if len(names) >= 2:
+        first, second = (next(m for m in singles if m.names[0] == n) for n in names[:2])
+        out.text = names[:2]
+        out.evidence["text"] = f"{first.evidence} / {second.evidence}"
+        out.confidence["text"] = round(min(first.strength, second.strength) * 0.9, 3)
+        if label is None and len(names) >= 3:
+            third = next(m for m in singles if m.names[0] == names[2])
+            out.label = names[2]
+            out.evidence["label"], out.confidence["label"] = third.evidence, third.strength * 0.8
+    elif len(names) == 1:  # a pair task with one text named: too unsure to use as it is
+        first = next(m for m in singles if m.names[0] == names[0])
+        out.text = names[0]
+        out.evidence["text"], out.confidence["text"] = first.evidence, 0.4
+
+
+def _single_text(out: ColumnWords, rest: list[Mention], label: str | None) -> None:
+    stated = _first(m for m in rest if m.role == "text")
+    if stated is not None:
+        out.text = stated.names[0]
+        out.evidence["text"], out.confidence["text"] = stated.evidence, stated.strength
+        return
+    multi = _first(m for m in rest if len(m.names) >= 2)
+    first = _first(m for m in rest if m.role is None)
+    if first is None:
+        return
+    if multi is first and label is None:  # "fields comment and kind": the text, then the label
+        out.text, out.label = multi.names[0], multi.names[-1]
+        out.evidence["text"] = out.evidence["label"] = multi.evidence
+        out.confidence["text"] = out.confidence["label"] = round(multi.strength * 0.85, 3)
+        return
+    out.text = first.names[0]
+    out.evidence["text"] = first.evidence
+    out.confidence["text"] = round(first.strength * 0.85, 3)
+
+
+def _lone(rest: list[Mention]) -> bool:
+    """One column named, with no role, by a phrase that surely names a column."""
+    only = rest[0] if len(rest) == 1 else None
+    return only is not None and only.role is None and len(only.names) == 1 and only.strength >= 0.7
+
+
+def _without(m: Mention, name: str | None) -> Mention:
+    if name is None or name not in m.names:
+        return m
+    names = [n for n in m.names if n != name]
+    return Mention(names, m.start, m.end, m.role, m.strength, m.evidence, m.pair_only)
+
+
+def _first(mentions: Iterable[Mention]) -> Mention | None:
+    return next(iter(mentions), None)
+
+
+def _merge(found: list[Mention]) -> list[Mention]:
+    """One mention a name (the first place, the stated role), in the order of the text."""
+    found.sort(key=lambda m: (m.start, -len(m.names)))
+    out: list[Mention] = []
+    for m in found:
+        same = [o for o in out if o.names == m.names or (len(m.names) == 1 and m.names[0] in o.names
+                and len(o.names) == 1)]  # fmt: skip
+        if same:
+            kept = same[0]
+            if kept.role is None and m.role is not None:
+                kept.role, kept.evidence = m.role, f"{kept.evidence} / {m.evidence}"
+            kept.strength = max(kept.strength, m.strength)
+            continue
+        if any(
+            set(m.names) <= set(o.names) and len(o.names) > 1 and o.start <= m.start < o.end
+            for o in out
+        ):
+            continue  # "question1" inside the pair "question1 and question2"
+        out.append(m)
+    # a name stated with a role elsewhere takes it out of a pair that is not a pair of texts
+    roles = {m.names[0]: m.role for m in out if len(m.names) == 1 and m.role}
+    for m in out:
+        if len(m.names) > 1 and any(roles.get(n) == "label" for n in m.names):
+            m.names = [n for n in m.names if roles.get(n) != "label"]
+    return [m for m in out if m.names]
+
+
+def _in_header(mentions: list[Mention], header: list[str]) -> list[Mention]:
+    """Mentions with the header's spelling of their names.
+
+    A name the file lacks is dropped when only its place made it a candidate; one the words
+    give a role stays, so that the check against the data asks which column was meant.
+    """
+    by_fold = {h.casefold(): h for h in header}
+    out = []
+    for m in mentions:
+        names = [by_fold.get(n.casefold(), n) for n in m.names]
+        known = [n for n in m.names if n.casefold() in by_fold]
+        if len(known) == len(names):
+            strength = min(1.0, m.strength + 0.05)
+        elif m.role is not None and not m.pair_only:
+            strength = m.strength
+        else:
+            names = [by_fold[n.casefold()] for n in known]
+            strength = m.strength
+        if names:
+            out.append(Mention(names, m.start, m.end, m.role, strength, m.evidence, m.pair_only))
+    return out
+
+
+def _names(match: re.Match[str], groups: str) -> list[str]:
+    names = [_group(match, g) for g in groups]
+    return [n for n in names if n]
+
+
+def _group(match: re.Match[str], g: str) -> str | None:
+    try:
+        value = match.group(f"{g}q") or match.group(f"{g}b")
+    except IndexError:
         return None
-    value = match.group(f"{g}q") or match.group(f"{g}b")
-    if value is None or value.lower() in _NOT_NAMES:
-        return None
-    return value.strip()
+    return value.strip() if value else None
 
 
-def _role(match: re.Match[str], kind: str, name: str) -> str | None:
-    if kind == "zh_name_first":
-        desc = match.group("desc")
-        if any(word in desc for word in _ZH_LABEL_DESC):
-            return "label"
-        if any(word in desc for word in _ZH_TEXT_DESC):
-            return "text"
+def _clean(name: str) -> str | None:
+    name = name.strip().strip(_QUOTE_CHARS).strip()
+    if not name or name == "FILE" or len(name) > 40 or len(name.split()) > 3:
         return None
-    role = match.group("role").lower()
-    labelish = re.fullmatch(
-        rf"{_LABEL_ROLE_EN}|{_LABEL_ROLE_ZH}|tags?|classes|categories|targets?", role, re.I
+    if re.fullmatch(r"[\d.\-]+", name):
+        return None
+    return name
+
+
+def _left(text: str, start: int) -> str:
+    """The words before ``start`` back to the last boundary: what the mention describes."""
+    before = text[max(0, start - 60) : start]
+    parts = _BOUNDARY.split(before)
+    return parts[-1] if parts else ""
+
+
+def _right(text: str, end: int) -> str:
+    """The predicate after a name: "holds the text", "is the label", "the category"."""
+    match = re.match(
+        rf"\s*(?:{_COL_EN}\s+)?(?:is|are|holds?|has|have|contains?|for|as|with|=|:)?\s*"
+        r"(?:(?:the|a|an|our|my|its|two)\s+)?((?:(?!and\b|or\b)[\w'’-]+\s*){1,3})",
+        text[end : end + 60],
+        re.I,
     )
-    return "label" if labelish else "text"
+    if not match:
+        return ""
+    head = text[end : end + match.end()]
+    return match.group(1) if not re.match(r"\s*[,;.)），；。]", head) else ""
+
+
+def _left_zh(text: str, start: int) -> str:
+    before = text[max(0, start - 16) : start]
+    parts = _ZH_BOUNDARY.split(before.rstrip())
+    return parts[-1] if parts else ""
+
+
+def _role_en(words: str, leftmost: bool = False) -> str | None:
+    tokens = re.findall(r"[a-z]+", words.lower())
+    order = tokens if leftmost else list(reversed(tokens))
+    for token in order:
+        if token in TEXT_ROLE_EN:
+            return "text"
+        if token in LABEL_ROLE_EN:
+            return "label"
+    return None
+
+
+def _role_zh(words: str, leftmost: bool = False) -> str | None:
+    """The role a Chinese phrase names: the role word nearest the name it describes."""
+    best: tuple[int, str] | None = None
+    for role, vocab in (("text", TEXT_ROLE_ZH), ("label", LABEL_ROLE_ZH)):
+        for word in vocab:
+            at = words.find(word) if leftmost else words.rfind(word)
+            if at >= 0 and (best is None or (at < best[0] if leftmost else at > best[0])):
+                best = (at, role)
+    if re.match(r"\s*是否", words):  # 是否匹配 matched: a yes-or-no to predict
+        return "label"
+    if best is None:  # "相关度 0-4 分在": a score
+        return "label" if re.search(r"\d\s*分(?:在|为|是)?$", words.strip()) else _role_en(words)
+    return best[1]

@@ -1,8 +1,29 @@
-"""Label lists in a description: 分成A、B、C三类, 是A还是B, as X or Y, into X, Y and Z, (a/b).
+"""Label lists in a description: a small grammar of where a list starts and where it stops.
 
-Every separator (、 ， , ； ; / 和 或 and or …) joins items the same way; a list ends where an item
-states a constraint instead of a class (see :mod:`openautoglm.parse.clauses`), after the item a
-conjunction brought in ("A, B or C, optimise F1"), or after a count (A、B两类).
+*Where a list starts* (each opener with the prior it earns):
+
+* a trigger: 分成/分为/类别为/标签有/取值/值为/区分, into/as/labels:/classes/one of/which of/with
+  values (0.9);
+* a run of quoted names: 「正常」「引战」「广告」, 'todo', 'explanation', or 'deprecated' (0.85);
+* a colon, unless it introduces data, a file, a column or a setting (0.8);
+* brackets that hold nothing but the list: (physics, math, cs), （包含/不包含） (0.8);
+* right after the label column: "label column label with a / b", "标签列 label，正面/负面" (0.8);
+* a question between options: 是A、B还是C, whether it is A, B or C? (0.8);
+* a dash: "— routine, urgent or critical" (0.75);
+* the start of a sentence that is nothing but the list: "spam/ham, sms.csv", "提到/未提到。" (0.6);
+* a Chinese list joined by 、 anywhere, its first item cut back to a word (0.55).
+
+*Where it stops*: at the end of the sentence, a closing bracket, a colon or a dash; at an item
+that states a setting instead of a class (a metric, a budget, a limit, a file, a column: see
+:mod:`openautoglm.parse.clauses`); after the item a conjunction brought in ("A, B or C, optimise
+F1"); after a count (A、B两类). Every separator (、 ， , ； ; / | 和 或 还是 and or vs …)
+joins items the same way; "/" separates only when nothing else does ("World, Sports and
+Sci/Tech").
+
+Openers without a trigger (brackets, sentence starts) must be *filled* by the list: whatever
+follows the last item in the same sentence must be a setting, a file or a column, so that
+"(yes, weird, but let's try)" or "Tell apart human-written and AI-generated text" is no list.
+The best-scoring list wins; a list that is only an example ("比如 python、java……") never does.
 """
 
 from __future__ import annotations
@@ -11,45 +32,90 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from openautoglm.parse.clauses import clause_start, states_a_constraint, word_bounds
+from openautoglm.parse.clauses import clause_start, states_a_constraint, word_bounds, zh_words
+from openautoglm.parse.lexicon import RANGE
 
 # separators between labels: punctuation (maybe with a conjunction after it) or a conjunction
-_CONJ = r"以及|或者|还是|和|或|与|及|\b(?:and|or|versus)\b|\bvs\b\.?|(?<=\s)&(?=\s)"
+_CONJ = r"以及|或者|还是|和|或|与|及|\b(?:and|or|versus)\b|\bvs\b\.?"
 _PUNCT = "、，,；;|｜"
 # Chinese written with spaces for commas: 好评 差评 中评
 _CJK_GAP = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
 _SEP = re.compile(
-    rf"\s*(?:(?P<punct>[{_PUNCT}])\s*(?P<pconj>{_CONJ})?|(?P<conj>{_CONJ}))\s*|{_CJK_GAP}", re.I
+    rf"\s*(?:(?P<punct>[{_PUNCT}]|(?<=\s)[/／](?=\s))\s*(?P<pconj>{_CONJ})?|(?P<conj>{_CONJ}))\s*"
+    rf"|{_CJK_GAP}",
+    re.I,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_SEP_SLASH = re.compile(_SEP.pattern.replace(_PUNCT, _PUNCT + "/／"), re.I)
+_SEP_SLASH = re.compile(_SEP.pattern.replace(f"[{_PUNCT}]", f"[{_PUNCT}/／]", 1), re.I)
 # a list never runs past the end of a sentence, into brackets, a colon or a dash
-_END_ANY = r"[（）()：:—–]|\s-\s"
+_END_ANY = r"[（）()：:—–→\[\]【】{}]|\s-\s"
 _END_ZH = re.compile(rf"[。！!？?\n]|{_END_ANY}")
 _END_EN = re.compile(rf"[.!?\n](?:\s|$)|[.!?\n]$|{_END_ANY}")
+_SENTENCE_END = re.compile(r"[。！!？?\n;；]|[.](?:\s|$)")
 # 三类 / 3 类 / 五种 at the end of a Chinese list
 _COUNT_SUFFIX = re.compile(
     r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级)\s*$"
+    r"|\s*(?:等|这)?\s*几(?:个|类|种|大类)[\u4e00-\u9fff]{0,4}\s*$"
 )
 _ZH_TRIGGERS = re.compile(
-    r"(?:分成|分为|分到|划分为|归为|归类为|分类为|分入|标注为|标记为|打成|判断为|识别为|"
-    r"属于|(?:类别|标签|类目|分类|选项)(?:(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：]))\s*"
-)
-_ZH_EITHER = re.compile(
-    r"(?:是|属于|为)(?P<a>[^，。？?是；;]{1,30}?)还是(?P<b>[^，。？?；;\s的]{1,12})"
+    r"(?:分成|分为|分到|划分为|归为|归类为|归类到|归到|分类为|分入|标注为|标记为|打成|判断为|识别为|"
+    r"属于|区分(?:成|为)?|取值(?:为|是|有)?|值为|值有|值是|包括|包含|分别是|分别为|可能是|可以是|只有|有以下几[类种个]|"
+    r"(?:类别|标签|类目|分类|选项|类型)(?:(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：]))\s*"
 )
 _EN_TRIGGERS = re.compile(
-    r"\b(?:(?:as(?:\s+either)?|into|between)(?:\s*[:：])?|labels?(?:\s+are)?\s*[:=：]|"
-    r"classes(?:\s+are)?\s*[:=：]|categories(?:\s+are)?\s*[:=：]|tags?\s*[:=：])\s+",
+    r"\b(?:(?:as(?:\s+either)?|into)\b(?:\s*[:：])?|"
+    r"(?:labels?|classes|categories|tags?|values|options)(?:\s+(?:are|include|including)\s*[:=：]?|"
+    r"\s*[:=：])|(?:labels|classes|categories|values)(?=\s+[\"'“‘]?[\w-]+\s*(?:,|/|\bor\b))|"
+    r"with\s+(?:the\s+)?(?:values|classes|labels|categories)|"
+    r"(?:one|any|each|some)\s+of(?:\s+(?:the\s+following|these|those|the))?(?:\s+[a-z]+)?\s*[:：]|"
+    r"(?:several|one or more|any|some|all|many)\s+of(?!\s+(?:the|these|those|them|it)\b)|"
+    r"(?:one|which)\s+of(?!\s+(?:the|these|those|them|it)\b)|can\s+be|(?:is|are)\s+either|either|"
+    r"takes?\s+(?:the\s+)?values?|decide|choose|pick|outputs?)\b\s*",
     re.IGNORECASE,
 )
-_SLASH_IN_BRACKETS = re.compile(r"[（(]\s*([^()（）/]{1,30}(?:\s*/\s*[^()（）/]{1,30})+)\s*[)）]")
+# Chinese either-or: 是A、B还是C
+_ZH_EITHER_OPEN = re.compile(r"是|属于|为|判断|看")
 # words after which an English list is over: "positive or negative in reviews.csv"
 _TAIL_EN = re.compile(
     r"\s+(?:in|on|from|using|with|for|based|by|within|under|and then|based on|according)\b.*$",
     re.IGNORECASE,
 )
-_QUOTES = " \"'“”‘’「」『』"
+_QUOTES = " \"'“”‘’「」『』`"
+_QUOTED = re.compile(
+    r"(?:(?<![A-Za-z])['‘]|[\"“「『`])(?P<item>[^\"'“”‘’「」『』`\n]{1,40}?)"
+    r"(?:['’](?![A-Za-z])|[\"”」』`])"
+)
+_QUOTE_RUN = re.compile(
+    rf"{_QUOTED.pattern}(?:\s*(?:[{_PUNCT}/／]|\bor\b|\band\b|\bvs\.?|和|或|还是|与)?\s*"
+    r"(?:\bor\b|\band\b)?\s*"
+    r"(?:(?:(?<![A-Za-z])['‘]|[\"“「『`])[^\"'“”‘’「」『』`\n]{1,40}?(?:['’](?![A-Za-z])|[\"”」』`])))+",
+)
+# a list that is only an example or is left open is not the label set
+_EXAMPLE_BEFORE = re.compile(
+    r"(?:比如|例如|譬如|像是|such as|e\.g\.|for example|like)\s*[:：]?\s*$", re.I
+)
+_OPEN_END = re.compile(r"^\s*(?:…|\.\.\.|等等|等|etc\b)")
+# a colon after these introduces data, a file, a column or a setting, not labels
+_NOT_A_LIST_KEY = re.compile(
+    r"(?:data|dataset|file|files|path|train(?:ing)?(?:\s+(?:data|set|file))?|test(?:\s+set)?|"
+    r"metric|budget|time|latency|model|trials?|"
+    r"数据|文件|路径|训练集?|测试集?|验证集?|指标|时长|时间|预算|延迟|模型|评估)\s*$",
+    re.I,
+)
+# English words that are verbs, determiners or pronouns: never the first word of a label
+_EN_NOT_LABEL_START = frozenset(
+    "tell classify predict detect decide train build make label tag sort categorize categorise "
+    "identify determine find check flag recognize recognise figure assign mark route pick is are "
+    "was were be does do did has have had can could would should will please i we you it they "
+    "this that these those there here what which who whether if each every the a an my our your "
+    "their its some any all no not but so let's lets also then just only from for with into "
+    "about to of in on at by ignore skip drop exclude remove treat use keep optimise optimize "
+    "finish stop run give report evaluate".split()
+)
+_EN_FUNCTION = frozenset(
+    "does do did is are was were be each every the a an for to in on of from with that which it "
+    "this these those should must will would can could please note and or but".split()
+)
 
 
 @dataclass
@@ -59,16 +125,60 @@ class _Piece:
     text: str
     conj: bool = False  # brought in by a conjunction: "C" in "A, B or C" or "A, B, or C"
     bare_conj: bool = False  # by a conjunction alone: "C" in "A or B or C", not "A or B, or C"
+    sep: str = ""  # the separator before it
 
 
-def find_labels(text: str, exclude: Collection[str] = ()) -> tuple[list[str] | None, str | None]:
-    """The label list ``text`` states and its phrase (paths masked; ``exclude``: column names)."""
+@dataclass
+class LabelList:
+    """A label list the words state, the phrase it rests on and how sure the reader is."""
+
+    items: list[str]
+    evidence: str
+    confidence: float
+    start: int
+    opener: str
+
+
+def find_labels(
+    text: str,
+    exclude: Collection[str] = (),
+    after: Collection[int] = (),
+) -> tuple[list[str] | None, str | None]:
+    """The label list ``text`` states and its phrase (paths masked; ``exclude``: column names).
+
+    ``after``: where the label column's mention ends (a list right after it is its values).
+    """
+    best = best_label_list(text, exclude, after)
+    return (best.items, best.evidence) if best else (None, None)
+
+
+def best_label_list(
+    text: str,
+    exclude: Collection[str] = (),
+    after: Collection[int] = (),
+    weak: Collection[str] = (),
+) -> LabelList | None:
+    """The best-scoring label list of ``text``, or None.
+
+    ``exclude``: column names (never a label); ``weak``: names read less surely, which may be
+    classes themselves but never sit inside one ("问题 question" is a column's description).
+    """
     names = {name.casefold() for name in exclude}
-    for finder in (_zh_list, _zh_either, _en_list, _slash_list):
-        labels, evidence = finder(text, names)
-        if labels:
-            return labels, evidence
-    return None, None
+    maybe = {name.casefold() for name in weak}
+    norm = _join_quote_runs(text)
+    candidates: list[LabelList] = []
+    for finder in _FINDERS:
+        candidates += finder(norm, names)
+    candidates += _after_columns(norm, names, after)
+    candidates = [
+        c
+        for c in candidates
+        if _acceptable(c, norm, names)
+        and not any(_describes(part, maybe) for part in re.split(r"[、，,；;/]", c.evidence)[1:])
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (c.confidence, -c.start))
 
 
 def split_list(text: str) -> list[str]:
@@ -80,86 +190,280 @@ def split_list(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def _zh_list(text: str, names: set[str]) -> tuple[list[str] | None, str | None]:
-    for match in _ZH_TRIGGERS.finditer(text):
-        tail = _END_ZH.split(_after_trigger(text, match), maxsplit=1)[0]
-        items = _items(tail, names)
+# ------------------------------------------------------------------------ openers
+def _triggers(text: str, names: set[str]) -> list[LabelList]:
+    out = []
+    for match in re.finditer(r"\bbetween\s+", text, re.I):  # often two texts, not classes
+        items, phrase, _ = _read(text, match.end(), names, zh=False)
         if len(items) >= 2:
-            return items, match.group(0) + _through(tail, items[-1])
-    return None, None
+            out.append(LabelList(items, match[0] + phrase, 0.7, match.start(), "trigger"))
+    for pattern, zh in ((_ZH_TRIGGERS, True), (_EN_TRIGGERS, False)):
+        for match in pattern.finditer(text):
+            value = bool(re.search(r"取值|值为|值有|值是|values", match[0], re.I))
+            items, phrase, _ = _read(text, match.end(), names, zh=zh, keep_names=value)
+            if len(items) >= 2:
+                out.append(LabelList(items, match[0] + phrase, 0.9, match.start(), "trigger"))
+    return out
 
 
-def _zh_either(text: str, names: set[str]) -> tuple[list[str] | None, str | None]:
-    match = _ZH_EITHER.search(text)
-    if not match:
-        return None, None
-    items = _items(match.group("a"), names) + _items(match.group("b"), names)
-    return (items, match.group(0)) if len(items) >= 2 else (None, None)
-
-
-def _en_list(text: str, names: set[str]) -> tuple[list[str] | None, str | None]:
-    for match in _EN_TRIGGERS.finditer(text):
-        tail = _TAIL_EN.sub("", _END_EN.split(_after_trigger(text, match), maxsplit=1)[0])
-        items = _items(tail, names)
+def _plural_are(text: str, names: set[str]) -> list[LabelList]:
+    """ "The intents are a, b and c", "queues include x, y": a plural noun, then its members."""
+    out = []
+    for match in re.finditer(
+        r"\b[A-Za-z]{3,}s\s+(?:are|include|including)\b\s*[:：]?\s*", text, re.I
+    ):
+        items, phrase, _ = _read(text, match.end(), names, zh=False)
         if len(items) >= 2:
-            return items, match.group(0) + _through(tail, items[-1])
-    return None, None
+            out.append(LabelList(items, match[0] + phrase, 0.75, match.start(), "plural"))
+    return out
 
 
-def _after_trigger(text: str, match: re.Match[str]) -> str:
-    """The words after a trigger, less the colon that may introduce the list (分为：A、B)."""
-    return text[match.end() :].lstrip(" \t:：")
+def _quote_runs(text: str, names: set[str]) -> list[LabelList]:
+    out = []
+    for match in _QUOTE_RUN.finditer(text):
+        items = [_clean(m["item"]) for m in _QUOTED.finditer(match[0])]
+        items = _cut_count(items)
+        if len(items) >= 2 and all(_is_label(i, names) for i in items):
+            out.append(LabelList(items, match[0], 0.85, match.start(), "quotes"))
+    return out
 
 
-def _slash_list(text: str, names: set[str]) -> tuple[list[str] | None, str | None]:
-    for match in _SLASH_IN_BRACKETS.finditer(text):
-        items = [part.strip() for part in match.group(1).split("/") if part.strip()]
-        if len(items) >= 2 and all(_is_label(item, names) for item in items):
-            return items, match.group(0)
-    return None, None
+def _colons(text: str, names: set[str]) -> list[LabelList]:
+    out = []
+    for match in re.finditer(r"[:：]", text):
+        key = _SENTENCE_END.split(text[max(0, match.start() - 40) : match.start()])[-1]
+        if _NOT_A_LIST_KEY.search(key.strip()) or re.search(r"\bFILE\s*$", key):
+            continue
+        items, phrase, filled = _read(text, match.end(), names, zh=_is_zh(text))
+        if len(items) >= 2:
+            out.append(LabelList(items, phrase, 0.8, match.start(), "colon"))
+    return out
 
 
-def _items(tail: str, names: set[str]) -> list[str]:
+def _brackets(text: str, names: set[str]) -> list[LabelList]:
+    out = []
+    for match in re.finditer(r"[（(\[【{]([^()（）\[\]【】{}]{2,200})[)）\]】}]", text):
+        inner = match.group(1)
+        if re.match(r"\s*(?:categories|labels|classes)\s*[:：]", inner, re.I):
+            continue  # the trigger inside reads it
+        coded = [
+            re.match(r"\s*([A-Za-z][\w-]{0,15})\s*[=:：]\s*\S", p)
+            for p in re.split(r"[,，;；]", inner)
+        ]
+        if len(coded) >= 2 and all(coded):  # (CG = computer generated, OR = original)
+            items = [m.group(1) for m in coded if m]
+            out.append(LabelList(items, match[0], 0.8, match.start(), "brackets"))
+            continue
+        items, phrase, _ = _read(inner + "\n", 0, names, zh=_is_zh(inner))
+        rest = inner.strip()[len(phrase.strip()) :].strip(" \t" + _QUOTES)
+        if len(items) >= 2 and not rest:  # the brackets hold the list and nothing else
+            out.append(LabelList(items, match[0], 0.8, match.start(), "brackets"))
+    return out
+
+
+def _dashes(text: str, names: set[str]) -> list[LabelList]:
+    out = []
+    for match in re.finditer(r"\s[—–]+\s*|\s-\s|—+", text):
+        items, phrase, filled = _read(text, match.end(), names, zh=_is_zh(text), fill=True)
+        if len(items) >= 2 and filled:
+            out.append(LabelList(items, phrase, 0.75, match.start(), "dash"))
+    return out
+
+
+def _sentence_starts(text: str, names: set[str]) -> list[LabelList]:
+    out = []
+    ends = [(m.end(), m[0] in ",，") for m in re.finditer(r"[。！!？?\n;；,，]|[.](?=\s)", text)]
+    for start, after_comma in [(0, False), *ends]:
+        items, phrase, filled = _read(text, start, names, zh=_is_zh(text), fill=True)
+        # only a list that stands on its own: "spam/ham", "提到/未提到", "a vs b", not a clause
+        joined = re.search(r"[，,；;]|\b(?:and|or)\b|和|或|与", phrase, re.I)
+        if after_comma and not re.search(r"/|／|\bvs\b", phrase):
+            continue  # between commas only "a/b" or "a vs b" stands on its own
+        if len(items) >= 2 and filled and not joined and _plain_start(items[0]):
+            out.append(LabelList(items, phrase, 0.6, start, "sentence"))
+    return out
+
+
+def _either_zh(text: str, names: set[str]) -> list[LabelList]:
+    """是A、B还是C / 属于A还是B: read back from 还是 to the verb that opens the question."""
+    out = []
+    for match in re.finditer(r"还是", text):
+        clause_start = max(
+            m.end() for m in re.finditer(r"^|[，,。；;？?！!：:]", text[: match.start()])
+        )
+        last = re.match(r"\s*([^，,。；;？?！!\s的]+)", text[match.end() :])
+        if not last:
+            continue
+        end = match.end() + last.end()
+        for opener in reversed(list(_ZH_EITHER_OPEN.finditer(text, clause_start, match.start()))):
+            body = text[opener.end() : end]
+            items, phrase, filled = _read(body + "\n", 0, names, zh=True, fill=True)
+            if len(items) >= 2 and filled:
+                out.append(LabelList(items, opener[0] + body, 0.8, opener.start(), "either"))
+                break
+    return out
+
+
+def _either_en(text: str, names: set[str]) -> list[LabelList]:
+    """whether it is A, B or C? — the last item after "or", the first cut back to a word."""
+    out = []
+    for sentence in re.finditer(r"[^.?!;\n]+[.?!;\n]?", text):
+        body = sentence[0]
+        if not re.search(r"\bwhether\b|\?\s*$", body, re.I):
+            continue
+        conj = list(re.finditer(r"\s(?:or|vs\.?)\s", body, re.I))
+        if not conj:
+            continue
+        opener = list(re.finditer(r"\bwhether\b|^\s*\w+\b", body, re.I))[-1]
+        last = conj[-1]
+        after = _TAIL_EN.sub("", body[last.end() :].rstrip(" ?.!;\n"))
+        after = _unglue(_clean(after), names)[0]
+        tail = body[opener.end() : last.start()] + " or " + after
+        pieces = _pieces(tail, _SEP)
+        if len(pieces) < 2 or not pieces[-1].conj:
+            continue
+        others = [_clean(p.text) for p in pieces[1:]]
+        if not all(o and _is_label(o, names) for o in others):
+            continue
+        width = max(len(o.split()) for o in others)
+        first = _last_words(pieces[0].text, width)
+        items = [first, *others] if first else []
+        if len(items) >= 2 and all(_is_label(i, names) for i in items):
+            out.append(LabelList(items, body.strip(), 0.75, sentence.start(), "either"))
+    return out
+
+
+def _ideographic_commas(text: str, names: set[str]) -> list[LabelList]:
+    """A Chinese list joined by 、 anywhere: 判断风险等级 R1、R2、R3 (first item cut to a word)."""
+    out = []
+    for match in re.finditer(
+        r"[^，,。；;？?！!：:（）()\[\]【】{}、\s]+(?:、[^，,。；;？?！!：:（）()\[\]【】{}、]+)+",
+        text,
+    ):
+        parts = match[0].split("、")
+        last = parts[-1]
+        others = [_clean(_COUNT_SUFFIX.sub("", p)) for p in parts[1:-1]] + [
+            _clean(_cut_tail_zh(last))
+        ]
+        if not all(o and _is_label(o, names) for o in others):
+            continue
+        width = max(len(o) for o in others)
+        first = _last_word_zh(parts[0], width)
+        items = [first, *others] if first else []
+        if len(items) >= 2 and all(_is_label(i, names) for i in items):
+            out.append(LabelList(items, match[0], 0.55, match.start(), "ideographic"))
+    return out
+
+
+def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[LabelList]:
+    out = []
+    for end in after:
+        skip = re.match(
+            r"\s*(?:[,，:：]|\b(?:with|has|have)(?:\s+(?:the\s+)?values?)?\b|取值(?:为|是)?|值为)?\s*",
+            text[end:],
+        )
+        start = end + (skip.end() if skip else 0)
+        items, phrase, filled = _read(text, start, names, zh=_is_zh(text), fill=True,
+                                      keep_names=True)  # fmt: skip
+        if len(items) >= 2 and filled:
+            out.append(LabelList(items, phrase, 0.8, start, "after_column"))
+    return out
+
+
+_FINDERS = (
+    _triggers, _plural_are, _quote_runs, _colons, _brackets, _dashes, _sentence_starts, _either_zh,
+    _either_en, _ideographic_commas,
+)  # fmt: skip
+
+
+# -------------------------------------------------------------------- the reader
+def _read(
+    text: str,
+    start: int,
+    names: set[str],
+    zh: bool,
+    fill: bool = False,
+    keep_names: bool = False,
+) -> tuple[list[str], str, bool]:
+    """The list at ``start``: its items, the phrase they span, whether they fill the sentence."""
+    rest = text[start:].lstrip(" \t:：")
+    if rest[:1] in "[【{":  # "into [A, B, C]": the list inside the brackets
+        rest = rest[1:]
+    offset = len(text) - start - len(rest)
+    quoted = re.match(_QUOTE_RUN.pattern, rest)
+    if quoted:
+        items = _cut_count([_clean(m["item"]) for m in _QUOTED.finditer(quoted[0])])
+        if all(_is_label(i, names, keep_names) for i in items):
+            after = rest[quoted.end() :]
+            return items, quoted[0], _fills(after, names)
+    end = (_END_ZH if zh or _CJK.match(rest[:1] or "x") else _END_EN).search(rest)
+    sentence = rest[: end.start()] if end else rest
+    tail = sentence if zh or _CJK.search(sentence[:4]) else _TAIL_EN.sub("", sentence)
+    items, used = _items(tail, names, keep_names)
+    phrase = _through(tail, items[-1]) if items else ""
+    filled = _fills(sentence[len(phrase) :], names) if fill else True
+    del offset
+    return items, phrase, filled
+
+
+def _items(tail: str, names: set[str], keep_names: bool) -> tuple[list[str], int]:
     """The labels at the start of ``tail``; "/" separates only when nothing else does."""
     # "World, Sports and Sci/Tech" keeps "Sci/Tech"; "pos/neg，限时 90 秒" splits at the slash
-    items = _take(_pieces(tail, _SEP), names)
-    return items if len(items) >= 2 else _take(_pieces(tail, _SEP_SLASH), names)
+    items = _take(_pieces(tail, _SEP), names, keep_names)
+    first = _pieces(tail, _SEP)[0].text
+    if re.search(r"\S[/／]\S", first):  # "0/1，分别表示…": the slash joins this list
+        slashed = _take(_pieces(tail, _SEP_SLASH), names, keep_names)
+        if len(slashed) >= 2:
+            return slashed, 1
+    if len(items) >= 2:
+        return items, 0
+    return _take(_pieces(tail, _SEP_SLASH), names, keep_names), 1
 
 
 def _pieces(tail: str, separator: re.Pattern[str]) -> list[_Piece]:
     """``tail`` cut at its separators, each piece with the kind of separator before it."""
-    pieces, start, conj, bare = [], 0, False, False
+    pieces, start, conj, bare, sep = [], 0, False, False, ""
     for match in separator.finditer(tail):
         if not _whole_word(tail, match):
             continue
-        pieces.append(_Piece(tail[start : match.start()], conj, bare))
+        pieces.append(_Piece(tail[start : match.start()], conj, bare, sep))
         start, bare = match.end(), bool(match["conj"])
         conj = bare or bool(match["pconj"])
-    pieces.append(_Piece(tail[start:], conj, bare))
+        sep = match[0].strip() or " "
+    pieces.append(_Piece(tail[start:], conj, bare, sep))
     return pieces
 
 
 def _whole_word(tail: str, match: re.Match[str]) -> bool:
     """Whether a Chinese conjunction stands alone: 和 in 好评和差评, not 及 in 及格 or 不及格."""
     group = "conj" if match["conj"] else "pconj"
-    if not match[group] or not _CJK.match(match[group]):
+    if not match[group] or not _CJK.match(match[group]) or match[group] == "还是":
         return True
     span = match.span(group)
     bounds = word_bounds(tail)
     return span[0] in bounds and span[1] in bounds
 
 
-def _take(pieces: list[_Piece], names: set[str]) -> list[str]:
+def _take(pieces: list[_Piece], names: set[str], keep_names: bool = False) -> list[str]:
     """Items up to where the list ends: a non-label, a comma after "or C", or a count."""
     items: list[str] = []
     closed = False  # the list's last item has been read; only a bare "or"/"和" may go on
+    enumerating = False  # 、 seen: a Chinese comma "，" now ends the list (a new clause)
     for piece in pieces:
         if closed and not piece.bare_conj:
             break
-        part, glued = _unglue(_clean(piece.text), names)
-        counted = part != _COUNT_SUFFIX.sub("", part)
-        part = _COUNT_SUFFIX.sub("", part)
-        if part and not _is_label(part, names):
+        if enumerating and piece.sep.startswith("，"):
+            break
+        enumerating = enumerating or piece.sep.startswith("、")
+        part, glued = _unglue(_clean(piece.text), names, keep_names)
+        if glued and names & {w.casefold() for w in re.findall(r"[A-Za-z_]\w*", piece.text)}:
+            break  # "对话文本在 utterance 字段": a column's description, not a class
+        stripped = _COUNT_SUFFIX.sub("", part)
+        if not stripped and items and not re.search(r"[级档]\s*$", part):
+            break  # "…、重构 四种": the count closes the list
+        counted = bool(stripped) and stripped != part  # 一级 is a label, B两类 a label and a count
+        part = stripped if counted else part
+        if part and not _is_label(part, names, keep_names):
             break
         if part:
             items.append(part)
@@ -169,27 +473,199 @@ def _take(pieces: list[_Piece], names: set[str]) -> list[str]:
     return items
 
 
-def _unglue(part: str, names: set[str]) -> tuple[str, bool]:
+def _unglue(part: str, names: set[str], keep_names: bool = False) -> tuple[str, bool]:
     """A label and whether a clause was glued to it (中评并优化宏F1 → 中评, True)."""
-    if _is_label(part, names):
+    if _is_label(part, names, keep_names):
         return part, False
     start = clause_start(part)
     head = part[:start].strip() if start else ""
-    return (head, True) if head and _is_label(_COUNT_SUFFIX.sub("", head), names) else (part, False)
+    if head and _is_label(_COUNT_SUFFIX.sub("", head), names, keep_names):
+        return head, True
+    if not _CJK.search(part):  # "returns does each ticket belong to" → returns
+        words = part.split()
+        for n in range(1, min(4, len(words))):
+            if words[n].lower().strip(",.;:?!") in _EN_FUNCTION:
+                head = " ".join(words[:n]).strip(_QUOTES)
+                if _is_label(head, names, keep_names) and _plain_start(head):
+                    return head, True
+    return part, False
 
 
+def _fills(after: str, names: set[str]) -> bool:
+    """Whether what follows a list up to the end of its sentence holds no more words of it."""
+    sentence = _SENTENCE_END.split(after, maxsplit=1)[0]
+    sentence = re.sub(r"^[\s)）]+", "", sentence)
+    for part in re.split(r"[,，、;；]", sentence):
+        part = part.strip(" \t" + _QUOTES)
+        if part:  # the next phrase is a setting, a file or a column: the list was all of it
+            return _hard_setting(part) or _names_a_column(part, names)
+    return True
+
+
+def _hard_setting(part: str) -> bool:
+    """A file, a metric, a budget or a limit (not the softer clause tests)."""
+    return bool(re.search(r"\bFILE\b", part)) or states_a_constraint(part, strict=True)
+
+
+def _names_a_column(part: str, names: set[str]) -> bool:
+    words = {w.casefold() for w in re.findall(r"[\w]+", part)}
+    return bool(words & names) or bool(re.search(r"列|字段|\bcolumns?\b|\bfields?\b", part, re.I))
+
+
+def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
+    before = text[max(0, found.start - 20) : found.start]
+    at_first = text.find(found.items[0], found.start)
+    lead = text[found.start : at_first] if at_first >= 0 else ""
+    if _EXAMPLE_BEFORE.search(before) or _EXAMPLE_BEFORE.search(lead):
+        return False
+    at = text.find(found.evidence, found.start)
+    tail = text[at + len(found.evidence) :] if at >= 0 else ""
+    if _OPEN_END.match(tail):
+        return False
+    if len(set(found.items)) != len(found.items):
+        return False
+    if all(item.casefold() in _UNITS for item in found.items):
+        return False  # "（元/平米）": how a number is measured
+    numeric = all(re.fullmatch(r"-?\d+(?:\.\d+)?", item) for item in found.items)
+    if numeric and re.match(r"between|from|to\b|从|在", found.evidence.strip(), re.I):
+        return False  # "between 0 and 1": a range of values, not classes
+    return all(_is_label(item, names, found.opener in ("after_column",)) or
+               _value_trigger(found) for item in found.items)  # fmt: skip
+
+
+def _value_trigger(found: LabelList) -> bool:
+    return bool(re.search(r"取值|值为|值有|值是|values", found.evidence[:20], re.I))
+
+
+# ------------------------------------------------------------------------ items
 def _clean(part: str) -> str:
-    part = part.strip(_QUOTES)
+    part = part.strip().strip(_QUOTES)
     if len(part) > 1 and _CJK.match(part[-1]):
         part = part.removesuffix("之一").removesuffix("的")  # 负面的 / 正面之一
-    return part.strip(_QUOTES)
+    # "a refund, an exchange, or just information": the classes without the article
+    part = re.sub(r"^(?:a|an|the|just|only|simply)\s+(?=\S+\s*\S*$)", "", part.strip(), flags=re.I)
+    return part.strip().strip(_QUOTES).strip()
 
 
-def _is_label(part: str, names: set[str]) -> bool:
-    return part.casefold() not in names and not states_a_constraint(part)
+def _cut_count(items: list[str]) -> list[str]:
+    return [_COUNT_SUFFIX.sub("", i) or i for i in items if i]
+
+
+_EN_NEVER_FIRST = frozenset(
+    "are is was were be been the a an each every this that these those i we you it they please one "
+    "given "
+    "what which who whether if my our your their its".split()
+)
+#: units (元/平米, USD, km/h): a bracket of them says how a number is measured
+_UNITS = frozenset(
+    "元 千元 万元 百元 块 美元 人民币 平米 平方米 米 公里 千米 千克 公斤 克 斤 吨 小时 分钟 秒 "
+    "天 年 月 周 次 个 人 % "
+    "usd eur rmb cny km kg g m h min s ms mb gb kb".split()
+)
+_ZH_NEVER_IN = re.compile(r"属于|判断|区分|分为|分成|是否|哪一|哪个|哪类|还是")
+
+
+def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
+    if not part or (not keep_names and part.casefold() in names):
+        return False
+    inside = names & {w.casefold() for w in re.findall(r"[A-Za-z0-9_]+", part)}
+    if (
+        not keep_names
+        and part.casefold() not in inside
+        and inside
+        and (_CJK.search(part) or (" " in part and any(re.search(r"[_\d]", n) for n in inside)))
+    ):
+        return False  # "are question_a", "intent 为输出": a column name inside
+    if re.fullmatch(r"[A-Z]", part):
+        return True  # a class named by one capital letter: A, B, C
+    if _CJK.search(part) and _ZH_NEVER_IN.search(part):
+        return False
+    words = part.split()
+    if len(words) > 1 and words[0].lower() in _EN_NEVER_FIRST and not _CJK.search(part):
+        return False
+    if len(words) > 1 and re.search(r"\b(?:is|are|means|equals)\b", part, re.I):
+        return False  # "accepted is 0": a statement, not a class
+    if RANGE.fullmatch(part.strip()) or re.fullmatch(r"[\d.]+\s*%?", part) and len(part) > 3:
+        return False
+    if re.search(r"\bFILE\b", part) or re.search(r"[=＝]", part):
+        return False
+    if not _CJK.search(part):
+        words = part.split()
+        if (
+            words
+            and words[0].lower().strip("'’") in ("not", "no", "none", "non")
+            and len(words) > 1
+        ):
+            return not states_a_constraint(part)  # "not a disaster", "no match"
+    return not states_a_constraint(part)
+
+
+def _describes(item: str, names: set[str]) -> bool:
+    """A Chinese phrase holding a column name: 问题 question, 评论 review."""
+    words = {w.casefold() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", item)}
+    return bool(_CJK.search(item) and words & names)
+
+
+def _plain_start(item: str) -> bool:
+    first = item.split()[0].lower() if item.split() else ""
+    return first not in _EN_NOT_LABEL_START
+
+
+def _last_words(part: str, width: int) -> str:
+    """The content words at the end of ``part`` (at most ``width``): "it's Electronics"."""
+    words = _clean(part).split()
+    kept: list[str] = []
+    for word in reversed(words):
+        bare = word.lower().strip(",.;:?!'\"’")
+        if bare in _EN_FUNCTION or bare in _EN_NOT_LABEL_START or "'" in word or "’" in word:
+            break
+        kept.insert(0, word)
+        if len(kept) >= width:
+            break
+    return _clean(" ".join(kept))
+
+
+_ZH_LEAD = re.compile(r".*(?:包括|包含|分为|分成|有|是|为|属于|分别是)\s*")
+
+
+def _last_word_zh(part: str, width: int) -> str:
+    """The end of ``part`` as long as the other items: 判断风险等级 R1 → R1, 科室包括内科 → 内科."""
+    part = part.strip()
+    lead = _ZH_LEAD.match(part)
+    if lead and lead.end() < len(part) and len(part) - lead.end() <= width + 1:
+        return _clean(part[lead.end() :])
+    if " " in part:
+        return _clean(part.rsplit(None, 1)[-1])
+    if not _CJK.search(part):
+        return _clean(part)
+    words = [w for w in zh_words(part) if w.strip()]
+    kept = ""
+    for word in reversed(words):
+        if len(kept) + len(word) > width + 1:
+            break
+        kept = word + kept
+    return _clean(kept)
+
+
+def _cut_tail_zh(part: str) -> str:
+    """The last item of a 、 list without the words glued after it (C 四种 → C)."""
+    part = _COUNT_SUFFIX.sub("", part.strip())
+    if " " in part:
+        part = part.split()[0]
+    start = clause_start(part)
+    return part[:start] if start else part
 
 
 def _through(tail: str, last: str) -> str:
     """``tail`` up to the end of its last label: the phrase the labels rest on."""
     end = tail.find(last)
     return tail[: end + len(last)] if end >= 0 else tail
+
+
+def _is_zh(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def _join_quote_runs(text: str) -> str:
+    """「A」「B」 and ‘A’ ‘B’ written with no separator: read as 「A」、「B」."""
+    return re.sub(r"([」』’”])\s*([「『‘“])", r"\1、\2", text)

@@ -1,117 +1,191 @@
-"""The offline rule parser: Chinese or English task descriptions to TaskSpec fields."""
+"""The offline rule parser: Chinese or English task descriptions to TaskSpec fields.
+
+A slot-filling pass in a fixed order, each slot read by its own small grammar:
+
+1. data and test files (paths, then blanked out so that no other slot reads them);
+2. column mentions and their roles (:mod:`openautoglm.parse.rule_columns`), checked against
+   the data file's header when it is known;
+3. the label list (:mod:`openautoglm.parse.rule_labels`), never a column name, a file or a
+   setting;
+4. the task type from the words, the label list and the columns
+   (:mod:`openautoglm.parse.rule_task`);
+5. metric, target score, latency, model size, time budget and trial count, each a number
+   attached to the words of its slot (gazetteers of metrics and units).
+
+Every field carries a confidence; a field read with too little (below ``ASK_BELOW``) is not
+guessed but turned into a question (``ParseResult.questions``) with the reading as its option.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS
 from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.numbers import NUMBER, find_durations, to_number
 from openautoglm.parse.result import ParseResult
-from openautoglm.parse.rule_columns import find_columns
-from openautoglm.parse.rule_labels import find_labels
+from openautoglm.parse.rule_columns import (
+    find_mentions,
+    pair_evidence,
+    resolve_columns,
+    verb_roles,
+)
+from openautoglm.parse.rule_labels import best_label_list
+from openautoglm.parse.rule_task import pair_words, task_type
 
-_EXT = "|".join(sorted((e.lstrip(".") for e in SUPPORTED_EXTENSIONS), key=len, reverse=True))
-_QUOTED_PATH = re.compile(rf"[\"'`“‘「『]([^\"'`”’」』\n]+?\.(?:{_EXT}))[\"'`”’」』]", re.I)
-# ASCII only: in Chinese text a path touches the words around it ("用data/a.csv训练")
+#: a field read with less confidence than this becomes a question instead of a value
+ASK_BELOW = 0.5
+#: a column mention at least this sure keeps its name out of the label list
+_SURE_MENTION = 0.7
+
+# the reader's formats, other data formats a user may name, and compressed copies of them
+_DATA_EXT = {e.lstrip(".") for e in SUPPORTED_EXTENSIONS} | {
+    "ndjson", "xlsm", "feather", "arrow", "pq", "pkl", "pickle", "avro", "orc", "h5", "hdf5",
+    "db", "sqlite", "zip",
+}  # fmt: skip
+_EXT = "|".join(sorted(_DATA_EXT, key=len, reverse=True))
+_EXT_FULL = rf"(?:{_EXT})(?:\.(?:gz|bz2|xz|zst|zip))?"
+_SCHEME = r"(?:[A-Za-z][A-Za-z0-9+.-]*://)?"
+_QUOTED_PATH = re.compile(rf"[\"'`“‘「『]([^\"'`”’」』\n]+?\.{_EXT_FULL})[\"'`”’」』]", re.I)
+# in Chinese text a path touches the words around it ("用data/a.csv训练"): a path glued to
+# Chinese is read from its ASCII part; one after a space or a mark may hold Chinese (新闻/数据.csv)
 _BARE_PATH = re.compile(
-    rf"(?<![A-Za-z0-9_./\\~-])((?:[A-Za-z]:)?[A-Za-z0-9_./\\~-]*[A-Za-z0-9_-]\.(?:{_EXT}))"
+    rf"(?<![A-Za-z0-9_./\\~:-])({_SCHEME}(?:[A-Za-z]:)?[A-Za-z0-9_./\\~-]*[A-Za-z0-9_-]"
+    rf"\.{_EXT_FULL})(?![A-Za-z0-9_])",
+    re.I,
+)
+_CJK_PATH = re.compile(
+    rf"(?:(?<=^)|(?<=[\s:：，,；;（(]))(?![\u4e00-\u9fff]+[A-Za-z0-9_~/\\])"
+    rf"((?:[A-Za-z]:)?[\w./\\~\u4e00-\u9fff-]*[\w-]\.{_EXT_FULL})"
     rf"(?![A-Za-z0-9_])",
     re.I,
 )
 _TEST_CUE = re.compile(
-    r"(?:test|evaluat\w*|eval|held[- ]out|测试|评估|评测|验证)[^.。;；]{0,20}$", re.I
+    r"(?:test|evaluat\w*|eval|held[- ]?out|hold[- ]?out|validat\w*|dev(?:elopment)? set|测试|评估|"
+    r"评测|验证|开发集)[^.。;；]{0,20}$",
+    re.I,
 )
-
 # "data/dev.xlsx 测试", "b.csv for testing"
 _TEST_AFTER = re.compile(
     r"\s*(?:做|作为|用于|用来|来)?\s*(?:测试|评估|评测|验证|for test|as test)", re.I
 )
-
-_TASK_CUES: dict[str, list[str]] = {
-    "text_pair_classification": [
-        r"\bpairs?\b", r"\bduplicates?\b", r"\bparaphrases?\b", r"\bentail", r"\bpremise\b",
-        r"\bhypothesis\b", r"每对", r"一对", r"意思相同", r"是否相同",
-        r"是否一致", r"\bnli\b", r"two (?:sentences|texts|questions)", r"句子对", r"文本对",
-        r"两句话", r"两个句子", r"两段文本", r"蕴含", r"是否相似", r"语义相似", r"是否重复",
-        r"复述",
-    ],
-    "multilabel_classification": [
-        r"multi[- ]?label", r"multiple (?:labels|tags|categories)", r"more than one (?:label|tag|"
-        r"category)", r"one or more (?:labels|tags|categories)", r"several (?:labels|tags)",
-        r"all (?:the )?(?:topics|labels|tags|categories) that apply",
-        r"can (?:have|carry|get) (?:several|multiple|more than one)", r"多标签", r"多个标签",
-        r"多个类别", r"同时属于", r"多选",
-    ],
-    "text_regression": [
-        r"\bregression\b", r"回归", r"\b(?:predict|estimate|forecast|score)\b[^.]{0,40}"
-        r"\b(?:rating|score|price|value|amount|level|degree|number)\b",
-        r"\bhow (?:toxic|positive|negative|much|many|likely|severe|relevant|good|bad)\b",
-        r"\bon a [\d.]+\s*(?:-|to|–)\s*[\d.]+ scale\b", r"\bcontinuous\b", r"打分", r"评分值",
-        r"预测[^。]{0,10}(?:分数|得分|数值|价格|评分)", r"连续值", r"数值",
-    ],
-}  # fmt: skip
-_CLASSIFY = re.compile(
-    r"classif|categori[sz]|\blabel (?:each|every|the)\b|\bsort\b|\btag\b|\bdetect|\bintent\b|"
-    r"\bspam\b|\bsentiment\b|分类|分成|分为|归类|识别|判断|打标签|情感分析|\binto\b",
-    re.I,
+_TRAIN_CUE = re.compile(
+    r"(?:train(?:ing)?(?:\s+(?:on|data|set|file))?|训练(?:集|文件|数据)?)\W{0,3}$", re.I
 )
+
 _TRIALS = [
-    re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:trials?|configurations?|configs?|"
-               rf"hyper-?parameter sets?)\b", re.I),
+    re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:trials?|configurations?|configs?|runs?|"
+               rf"hyper-?parameter (?:sets?|settings?|combinations?))\b", re.I),
     re.compile(rf"\b(?:max(?:imum)?|at most|up to)\s*(?:of\s*)?(?P<n>{NUMBER})\s*trials?\b", re.I),
     re.compile(r"\bmax_trials\s*[=:]\s*(?P<n>\d+)", re.I),
-    re.compile(rf"(?:尝试|试验|试|跑|搜索|实验)\s*(?P<n>{NUMBER})\s*(?:组|次|个|轮)"),
-    re.compile(rf"(?P<n>{NUMBER})\s*(?:组参数|组超参数?|次试验|个试验|次尝试|组配置|个配置|轮试验|次实验|组实验)"),
+    re.compile(rf"(?:尝试|试验|试|跑|搜索|实验)\s*(?P<n>{NUMBER})\s*(?:组|次|个|轮)"
+               rf"(?!\s*(?:小时|钟头|月|星期|礼拜))"),
+    re.compile(r"(?:最多|至多|不超过)\s*(?P<n>\d+)\s*(?:组|次|轮)(?!\s*(?:类|种|分))"),
+    re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:iterations?|rounds?|experiments?|attempts?|"
+               rf"evaluations?|search(?:es)? steps?)\b", re.I),
+    re.compile(rf"(?P<n>{NUMBER})\s*(?:组参数|组超参数?|次试验|个试验|次尝试|组配置|个配置|轮试验|次实验|组实验|"
+               rf"个\s*trials?|次\s*trials?|组\s*trials?)", re.I),
 ]  # fmt: skip
-_LATENCY = re.compile(
-    rf"(?:latency|延迟|时延|响应时间|inference time|推理时间|预测时间|per (?:request|prediction))"
-    rf"[^。；;,，]{{0,24}}?(?P<n>{NUMBER})\s*(?P<u>ms|milliseconds?|毫秒|seconds?|secs?|s|秒)(?![A-Za-z])"
-    rf"|(?P<n2>{NUMBER})\s*(?P<u2>ms|milliseconds?|毫秒)(?![A-Za-z])",
+_MS_UNIT = r"ms|msec|milliseconds?|毫秒"
+_S_UNIT = r"seconds?|secs?|s|秒(?:钟)?"
+_LATENCY_WORDS = re.compile(
+    r"latency|respon[sd]\w*|answer\w*|inference|infer\b|predict\w*|per (?:request|prediction|"
+    r"query|call|text|item|sample|report|message|example|document|row)|each prediction|"
+    r"延迟|时延|响应|返回|推理|预测|单条|每条|每次",
+    re.I,
+)
+_LATENCY_VALUE = re.compile(
+    rf"(?P<half>half an? (?:second|millisecond)|半(?:个)?(?:毫秒|秒))"
+    rf"|(?P<n>{NUMBER})\s*(?P<u>{_MS_UNIT}|{_S_UNIT})(?![A-Za-z])",
     re.I,
 )
 _SIZE = re.compile(
-    rf"(?P<n>{NUMBER})\s*(?P<u>[KMG]i?B|[KMG](?![A-Za-z])|兆|megabytes?|gigabytes?)", re.I
+    rf"(?P<n>{NUMBER})\s*(?P<u>[KMG]i?B|[MG](?![A-Za-z])|兆|megabytes?|gigabytes?)", re.I
 )
-_TARGET = re.compile(
-    r"(?:target|reach(?:es)?|at least|above|≥|>=|no less than|达到|不低于|至少|目标)\s*"
-    r"(?:an?\s+|the\s+)?(?:[A-Za-z\u4e00-\u9fff\-\s]{0,16}?)(?:of|为|是|:|：|=)?\s*"
-    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<pct>%|percent|个百分点)?(?![\d.])(?!\s*(?:ms|毫秒|MB|秒|分钟|小时|min|s\b|trials|组|次))",
+_BUDGET_WORDS = re.compile(
+    r"budget|\btime\b|\btrain|within|\bunder\b|at most|\bmax|spend|give it|let it|limit|finish|"
+    r"stop|\bin\b|\bfor\b|限时|时间|时长|预算|用时|训练|以内|之内|内|不超过|最多|给|跑|上限",
     re.I,
 )
+_CLAUSE = re.compile(r"[,，;；。.!?！？\n]")
+_TARGET_UNIT = re.compile(
+    r"^\s*(?:ms|毫秒|MB|GB|秒|分钟|小时|min|mins|minutes?|hours?|seconds?|s\b|trials?|组|次|个|轮|"
+    r"[KMG]B?\b|兆|days?)",
+    re.I,
+)
+_TARGET_LINK = (
+    r"\s*(?:score\s*)?(?:值|分数)?\s*(?:of|target|targets?|>=|≥|>|=|:|：|is|at least|of at least|"
+    r"above|over|no less than|达到|至少|不低于|到|要|目标|为|是|≥|要求|大于|高于)?\s*"
+    r"(?:达到|至少|要|at least|above|of)?\s*"
+    # a few words between the metric and its number: "needs to hit", "最好能到", "要在"
+    r"(?:[A-Za-z\u4e00-\u9fff'(（][A-Za-z\u4e00-\u9fff' (（]{0,16}?\s*)?"
+)
+_NUM = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<pct>%|percent\b|个百分点)?"
+_TARGET_GENERIC = re.compile(
+    rf"(?:target(?:\s+score)?|目标(?:分数)?|score of at least|at least|(?:score|得分|分数)\s*"
+    rf"(?:达到|at least|of at least|>=|≥|不低于)|达到|不低于)\s*(?:of|is|=|:|：|为|是)?\s*{_NUM}",
+    re.I,
+)
+_METRIC_ANY = "|".join(f"(?:{p})" for p, _, _ in METRICS) + r"|\bac\w{4,9}\b|宏\s*平均\s*f1"
 
 
 class RuleParser:
-    """Offline parser: regular patterns for Chinese and English, no network.
+    """Offline parser: slot-filling over the words for Chinese and English, no network.
 
     Example:
         >>> RuleParser().parse("把 news.csv 分成科技、体育两类，限时10分钟").flat()["time_budget_s"]
         600.0
     """
 
-    def parse(self, description: str) -> ParseResult:
-        """Every field the words state, each with its evidence."""
+    def parse(self, description: str, header: Iterable[str] | None = None) -> ParseResult:
+        """Every field the words state, each with its evidence and confidence.
+
+        ``header``: the data file's column names, when the file can be read; column names the
+        words give are then checked against it.
+        """
         result = ParseResult(description=description, backend="rules")
         text = description.strip()
         masked = self._paths(text, result)
-        task = self._task_type(masked, result)
-        self._columns(masked, task, result)
-        # a column the words name ("标签列是 sentiment") is never one of the labels
-        labels, evidence = find_labels(masked, _column_names(result))
-        if labels:
-            result.set("labels", labels, "words", 0.85, evidence)
+        mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
+        verb_roles(masked, mentions)
+        # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
+        names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
+        label_ends = [m.end for m in mentions if m.role == "label"]
+        weak = [n for m in mentions for n in m.names]
+        found = best_label_list(masked, names, label_ends, weak)
+        if found is not None:
+            mentions = [m for m in mentions if m.strength >= _SURE_MENTION
+                        or not set(m.names) & set(found.items)]  # fmt: skip
+        paired, pair_ev = pair_evidence(mentions)
+        # the task words are read without the classes: a class "entail" is no pair task
+        words = _without_items(masked, found.items) if found else masked
+        task = task_type(words, found is not None, paired, pair_ev, _metric_hits(words))
+        if task.task:
+            result.set("task_type", task.task, "words", task.confidence, task.evidence)
+        pair = task.task in ("text_pair_classification", "text_pair_regression")
+        columns = resolve_columns(mentions, pair, list(header) if header is not None else None)
+        for role in ("text", "label"):
+            value = getattr(columns, role)
+            if value is not None:
+                result.set(f"{role}_column", value, "words", columns.confidence[role],
+                           columns.evidence[role])  # fmt: skip
+        if found is not None and task.task not in ("text_regression", "text_pair_regression"):
+            result.set("labels", found.items, "words", found.confidence, found.evidence)
         self._metric(masked, result)
         spans = self._constraints(masked, result)
         self._time_budget(masked, spans, result)
         self._trials(masked, result)
         self._target(masked, result)
+        _ask_unsure(result)
         return result
 
     # ------------------------------------------------------------------ paths
     def _paths(self, text: str, result: ParseResult) -> str:
         """Record the data file(s); return the text with paths blanked out."""
         found: list[tuple[str, int, int]] = []
-        for pattern in (_QUOTED_PATH, _BARE_PATH):
+        for pattern in (_QUOTED_PATH, _CJK_PATH, _BARE_PATH):
             for match in pattern.finditer(text):
                 if not any(s <= match.start(1) < e for _, s, e in found):
                     found.append((match.group(1), match.start(), match.end()))
@@ -124,7 +198,8 @@ class RuleParser:
         tests = [
             p
             for p, s, e in found
-            if _TEST_CUE.search(text[max(0, s - 30) : s]) or _TEST_AFTER.match(text[e : e + 12])
+            if (_TEST_CUE.search(text[max(0, s - 30) : s]) and not _TRAIN_CUE.search(text[:s]))
+            or _TEST_AFTER.match(text[e : e + 12])
         ]
         tests = tests or [p for p, _, _ in found[1:] if re.search(r"test|dev|valid|测试", p, re.I)]
         trains = [p for p, _, _ in found if p not in tests]
@@ -137,74 +212,32 @@ class RuleParser:
             del result.fields["test_path"]
         return masked
 
-    # ------------------------------------------------------------- task type
-    def _task_type(self, text: str, result: ParseResult) -> str:
-        for task in ("text_pair_classification", "multilabel_classification"):
-            cue = _first_match(_TASK_CUES[task], text)
-            if cue:
-                result.set("task_type", task, "words", 0.85, cue)
-                return task
-        cue = _first_match(_TASK_CUES["text_regression"], text)
-        explicit = re.search(r"regression|回归", text, re.I)
-        if cue and (explicit or not _CLASSIFY.search(text)):
-            result.set("task_type", "text_regression", "words", 0.8, cue)
-            return "text_regression"
-        match = _CLASSIFY.search(text)
-        if match:
-            result.set("task_type", "text_classification", "words", 0.9, match.group(0))
-        return "text_classification"
-
-    def _columns(self, text: str, task: str, result: ParseResult) -> None:
-        columns = find_columns(text, task == "text_pair_classification")
-        if columns.text is not None:
-            result.set(
-                "text_column", columns.text, "words", columns.confidence["text"],
-                columns.evidence["text"],
-            )  # fmt: skip
-        if columns.label is not None:
-            result.set(
-                "label_column", columns.label, "words", columns.confidence["label"],
-                columns.evidence["label"],
-            )  # fmt: skip
-
     # ----------------------------------------------------------------- metric
     def _metric(self, text: str, result: ParseResult) -> None:
-        hits: list[tuple[int, int, str, float]] = []
-        for pattern, metric, confidence in METRICS:
-            for match in re.finditer(pattern, text, re.I):
-                if not any(s <= match.start() < e for s, e, _, _ in hits):
-                    hits.append((match.start(), match.end(), metric, confidence))
+        hits = _metric_hits(text)
         if not hits:
             return
         # the metric named next to "optimise"/"优化"/"为准" wins over one merely mentioned
-        cue = re.search(r"optimi[sz]e|maximi[sz]e|metric|优化|指标|为准|衡量|评价", text, re.I)
+        cue = re.search(
+            r"optimi[sz]e|maximi[sz]e|metric|优化|指标|为准|衡量|评价|评估|用", text, re.I
+        )
         start, end, metric, confidence = min(
-            hits, key=lambda h: abs(h[0] - cue.start()) if cue else h[0]
+            hits, key=lambda h: (-h[3], abs(h[0] - cue.start()) if cue else h[0])
         )
         result.set("metric", metric, "words", confidence, text[start:end])
 
     # ------------------------------------------------------ budget and limits
     def _constraints(self, text: str, result: ParseResult) -> list[tuple[int, int]]:
         """Latency and model size; returns their spans so durations skip them."""
-        spans = []
-        match = _LATENCY.search(text)
-        if match:
-            number, unit = (
-                match.group("n") or match.group("n2"),
-                match.group("u") or match.group("u2"),
-            )
-            value = to_number(number)
-            if value is not None:
-                ms = (
-                    value
-                    if unit.lower() in ("ms", "毫秒") or unit.lower().startswith("milli")
-                    else value * 1000
-                )
-                result.set("max_latency_ms", ms, "words", 0.9, match.group(0))
-                spans.append(match.span())
+        spans: list[tuple[int, int]] = []
+        latency = _latency(text)
+        if latency is not None:
+            ms, span, evidence = latency
+            result.set("max_latency_ms", ms, "words", 0.9, evidence)
+            spans.append(span)
         for match in _SIZE.finditer(text):
             value = to_number(match.group("n"))
-            if value is None:
+            if value is None or any(s <= match.start() < e for s, e in spans):
                 continue
             unit = match.group("u").lower()
             factor = 1024.0 if unit.startswith("g") else (1 / 1024 if unit.startswith("k") else 1.0)
@@ -214,41 +247,168 @@ class RuleParser:
         return spans
 
     def _time_budget(self, text: str, skip: list[tuple[int, int]], result: ParseResult) -> None:
+        found = []
         for seconds, (start, end) in find_durations(text):
             if any(s <= start < e or start <= s < end for s, e in skip):
                 continue
-            result.set("time_budget_s", seconds, "words", 0.9, text[start:end])
-            return
+            if _describes_the_data(text, start, end):
+                continue  # "(in hours)", "24 小时的阅读量": part of what is predicted
+            budget = bool(_BUDGET_WORDS.search(_clause_around(text, start, end)))
+            found.append((not budget, start, seconds, text[start:end]))
+        if found:  # a duration in a clause about the budget first, else the first one
+            _, _, seconds, evidence = min(found)
+            result.set("time_budget_s", seconds, "words", 0.9, evidence)
 
     def _trials(self, text: str, result: ParseResult) -> None:
         for pattern in _TRIALS:
             match = pattern.search(text)
             value = to_number(match.group("n")) if match else None
-            if match and value is not None and value >= 1:
+            if match and value is not None and value >= 1 and float(value).is_integer():
                 result.set("max_trials", int(value), "words", 0.9, match.group(0))
                 return
 
     def _target(self, text: str, result: ParseResult) -> None:
-        for match in _TARGET.finditer(text):
-            value = float(match.group("n"))
-            if match.group("pct") or value > 1:
-                value /= 100
-            if 0 < value <= 1:
-                result.set("target_score", value, "words", 0.8, match.group(0))
-                return
+        candidates: list[tuple[int, float, str]] = []
+        metric = re.compile(rf"(?:{_METRIC_ANY})", re.I)
+        for match in metric.finditer(text):
+            if _metric_of(match.group(0)) is None:
+                continue
+            after = re.match(_TARGET_LINK + _NUM, text[match.end() :], re.I)
+            if after:
+                value = _score(after, text[match.end() + after.end() :])
+                if value is not None:
+                    candidates.append(
+                        (match.start(), value, text[match.start() : match.end() + after.end()])
+                    )
+                    continue
+            before = _number_before(text, match.start())
+            if before is not None:
+                candidates.append(
+                    (match.start(), before[0], before[1] + text[match.start() : match.end()])
+                )
+        if not candidates:
+            before = re.search(rf"{_NUM}\s*(?:target|目标)\b", text, re.I)  # "0.8 target"
+            if before:
+                value = _score(before, text[before.end() :])
+                if value is not None:
+                    candidates.append((before.start(), value, before.group(0)))
+        if not candidates:
+            for match in _TARGET_GENERIC.finditer(text):
+                value = _score(match, text[match.end() :])
+                if value is not None:
+                    candidates.append((match.start(), value, match.group(0)))
+        if candidates:
+            _, value, evidence = candidates[0]
+            result.set("target_score", value, "words", 0.85, evidence.strip())
 
 
-def _column_names(result: ParseResult) -> list[str]:
-    names: list[str] = []
-    for field in ("text_column", "label_column"):
-        value = result.value(field)
-        names += value if isinstance(value, list) else [value] if value else []
-    return names
+# ---------------------------------------------------------------------- helpers
+def _without_items(text: str, items: list[str]) -> str:
+    """``text`` with the label list blanked out, from its first class to its last."""
+    start = text.find(items[0])
+    end = text.find(items[-1], max(start, 0))
+    if start < 0 or end < 0:
+        return text
+    end += len(items[-1])
+    return text[:start] + " " * (end - start) + text[end:]
 
 
-def _first_match(patterns: list[str], text: str) -> str | None:
-    for pattern in patterns:
-        match = re.search(pattern, text, re.I)
-        if match:
-            return match.group(0)
+_NOT_WANTED = re.compile(
+    r"^\s*(?:不重要|无所谓|不关心|not important|doesn't matter|is irrelevant)", re.I
+)
+
+
+def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
+    """Every metric phrase with its metric and confidence (not one said not to matter)."""
+    hits: list[tuple[int, int, str, float]] = []
+    for pattern, metric, confidence in METRICS:
+        for match in re.finditer(pattern, text, re.I):
+            if not any(s <= match.start() < e for s, e, _, _ in hits):
+                hits.append((match.start(), match.end(), metric, confidence))
+    for match in re.finditer(r"\b[Aa]c\w{4,9}\b", text):  # misspelt accuracy: "Accuarcy 80%"
+        word = match.group(0).lower()
+        close = difflib.SequenceMatcher(None, word, "accuracy").ratio() >= 0.8
+        if close and word != "accuracy" and not any(s <= match.start() < e for s, e, _, _ in hits):
+            hits.append((match.start(), match.end(), "accuracy", 0.85))
+    return [h for h in hits if not _NOT_WANTED.match(text[h[1] :])]
+
+
+def _metric_of(phrase: str) -> str | None:
+    for pattern, metric, _ in METRICS:
+        if re.fullmatch(pattern, phrase, re.I) or re.search(pattern, phrase, re.I):
+            return metric
+    word = phrase.lower()
+    if (
+        re.fullmatch(r"ac\w+", word)
+        and difflib.SequenceMatcher(None, word, "accuracy").ratio() >= 0.8
+    ):
+        return "accuracy"
     return None
+
+
+def _score(match: re.Match[str], after: str) -> float | None:
+    """A target score from a number and its percent sign, unless a unit says otherwise."""
+    if _TARGET_UNIT.match(after) or re.match(r"\s*(?:-|–|~|to\b|到)\s*\d", after):
+        return None
+    value = float(match.group("n"))
+    if match.group("pct") or value > 1:
+        value /= 100
+    return value if 0 < value <= 1 else None
+
+
+def _number_before(text: str, start: int) -> tuple[float, str] | None:
+    """ "90% accuracy", "0.9 accuracy", "85% 的准确率": a score just before the metric."""
+    match = re.search(rf"{_NUM}\s*(?:的)?\s*$", text[max(0, start - 16) : start], re.I)
+    if not match:
+        return None
+    before = text[max(0, start - 16) : start][: match.start()]
+    if re.search(r"(?:-|–|~|to|到)\s*$", before):
+        return None
+    value = float(match.group("n"))
+    if match.group("pct") or value > 1:
+        value /= 100
+    return (value, match.group(0)) if 0 < value <= 1 else None
+
+
+def _latency(text: str) -> tuple[float, tuple[int, int], str] | None:
+    """The latency limit in ms: any time in ms, or a time in seconds in a clause about answering."""
+    for match in _LATENCY_VALUE.finditer(text):
+        half = match.group("half")
+        if half:
+            in_ms = "毫" in half or "milli" in half.lower()
+            ms = 0.5 if in_ms else 500.0
+        else:
+            value = to_number(match.group("n"))
+            if value is None:
+                continue
+            in_ms = bool(re.fullmatch(_MS_UNIT, match.group("u"), re.I))
+            ms = value if in_ms else value * 1000
+        clause = _clause_around(text, match.start(), match.end())
+        if in_ms or _LATENCY_WORDS.search(clause):
+            return ms, match.span(), clause.strip()
+    return None
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    left = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
+    right = _CLAUSE.search(text, end)
+    return text[left : right.start() if right else len(text)]
+
+
+def _describes_the_data(text: str, start: int, end: int) -> bool:
+    """A duration that is part of what is predicted, not a budget: (in hours), 24 小时的阅读量."""
+    before, after = text[max(0, start - 12) : start], text[end : end + 6]
+    if re.match(r"\s*的(?!时间|预算|训练)", after):
+        return True
+    return bool(
+        re.search(r"\(\s*(?:in\s+)?$|（\s*$|number of\s*$|多少\s*$", before, re.I)
+        and re.match(r"\s*[)）]|\s*of\b", after)
+    )
+
+
+def _ask_unsure(result: ParseResult) -> None:
+    """Fields read with too little confidence become questions instead of guesses."""
+    for name, item in list(result.fields.items()):
+        if item.confidence < ASK_BELOW and item.source == "words":
+            del result.fields[name]
+            result.ask(name, item.value, item.confidence, item.evidence)

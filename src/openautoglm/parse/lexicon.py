@@ -1,0 +1,112 @@
+"""Gazetteers the rule parser fills its slots from: role words, task words, quantities, names.
+
+Each list is a closed class of words the descriptions use for one purpose, kept here so that the
+column reader, the label-list reader and the task-type reader agree on them. English entries are
+whole lower-case words; Chinese entries are matched as substrings of a phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ------------------------------------------------------------------ what a column holds
+#: words naming the text a column holds ("text column", "the body holds the text", "文本列")
+TEXT_ROLE_EN = frozenset(
+    "text texts input inputs content contents sentence sentences document documents body".split()
+)
+#: words naming what to predict ("label column", "target in price", "类别列")
+LABEL_ROLE_EN = frozenset(
+    "label labels labeled labelled target targets class classes category categories tag tags "
+    "output outcome score scores rating ratings annotation annotations gold".split()
+)
+TEXT_ROLE_ZH = ("文本", "内容", "正文", "句子", "输入", "文字", "语料")
+LABEL_ROLE_ZH = (
+    "标签", "类别", "类目", "目标", "分类", "标注", "分数", "得分", "评分", "打分", "类型", "输出",
+    "意图", "情感", "情绪", "等级", "级别",
+)  # fmt: skip
+
+#: words that are never a column name in the places a name is read
+NOT_NAMES = frozenset(
+    "a an the this that these those it its is are was were be been has have had holds hold "
+    "contains contain with without for from of to in on at by as and or but not no yes if then "
+    "than so such each every all any some one two three column columns col cols field fields "
+    "named called name file files data dataset is_the which what who where when how i we you "
+    "they me my our your their please should must will would can could may might do does did "
+    "under over into onto about after before within up down out there here also only just "
+    "train training test testing use using used predict classify label_the".split()
+)
+#: English words in Chinese descriptions that are metrics, units or jargon, never a column
+NOT_NAMES_IN_ZH = frozenset(
+    "f1 acc accuracy auc loss log logloss mb gb kb ms trial trials baseline model app bug "
+    "latency epoch epochs gpu cpu todo api json csv tsv".split()
+)
+
+# ----------------------------------------------------------------------- task words
+#: a text-pair task: two texts compared or joined
+PAIR_CUES = [
+    r"\bpairs?\b", r"\bduplicates?\b", r"\bparaphrases?\b", r"\bentail", r"\bpremise\b",
+    r"\bhypothesis\b", r"\bnli\b", r"\bmnli\b", r"\bsame (?:thing|item|place|person|event|"
+    r"meaning|question|product|entity)\b", r"\btwo (?:sentences|texts|questions|documents|"
+    r"addresses|titles|passages|descriptions|reviews|records)\b", r"\bsimilarity between\b",
+    r"\bfollows? (?:logically )?from\b", r"\bmatch(?:es)?\b(?! ?/)",
+    r"每对", r"一对", r"句子对", r"文本对", r"句对", r"问题对", r"两句", r"两个句子",
+    r"两段", r"两条", r"两个问题", r"两篇", r"两个文本", r"意思相同", r"是否相同",
+    r"是否一致", r"是否等价", r"蕴含", r"是否相似", r"语义相似", r"是否重复", r"复述",
+    r"同一(?:个|件|种)?", r"配对", r"匹配", r"对题", r"是否相关", r"相关性",
+    r"原文[^，。；]{0,12}译文", r"\bsource\b[^.;]{0,30}\btranslation\b",
+]  # fmt: skip
+#: several labels a row: multilabel
+MULTILABEL_CUES = [
+    r"multi[- ]?label", r"\bmultiple (?!choice)", r"\bseveral\b", r"\bmore than one\b",
+    r"\bone or more\b", r"\b(?:every|all)\b[^.;?!]{0,50}?\b(?:that )?(?:appl(?:y|ies)|applicable|"
+    r"relevant|discussed|mentioned|present|expressed|involved|contained|appearing|occurring|"
+    r"mentions?|discuss(?:es)?|covers?|contains?|touch(?:es)? on|(?:it|they) (?:is|are) about)\b",
+    r"\b(?:tag|label|mark|annotate)\b[^.;]{0,40}\bwith\s+(?:every|all)\b",
+    r"\ball (?:the )?applicable\b", r"\bzero or more\b", r"\bany number of\b",
+    r"\bsets? of (?:labels|tags|categories|topics)\b", r"\b(?:all|every) (?:labels|tags) that\b",
+    r"多标签", r"多个", r"多种", r"所有(?:相关|适用|涉及|符合|命中|提到|出现)",
+    r"同时(?:属于|有|涉及|打)", r"全部", r"所有适用", r"多选", r"不止一个", r"不只一个",
+    r"一个或多个", r"一个以上", r"若干",
+]  # fmt: skip
+#: a number to predict: regression (with no label list)
+REGRESSION_CUES = [
+    r"\bregression\b", r"\bregress(?:or|ors)?\b",
+    r"\bbetween\s+-?\d+(?:\.\d+)?\s+and\s+-?\d+(?:\.\d+)?",
+    r"\bhow (?:many|much|long|likely|severe|toxic|positive)\b",
+    r"\bnumeric(?:al)?\b", r"\ba float\b", r"\bcontinuous\b", r"\bscale\b",
+    r"\b(?:predict|estimate|forecast|rate|score)\b[^.;?!]{0,60}?\b(?:price|prices|amount|salary|"
+    r"score|rating|number|count|level|grade|fraction|percentage|percent|share|duration|days|"
+    r"hours|minutes|seconds|time|length|age|value|bmi|effort|expectation|revenue|cost|sales|"
+    r"views|likes|votes|stars|citations|delay|distance|weight|height|temperature|probability|"
+    r"income|return|returns|volume|size)\b",
+    r"回归", r"连续值", r"小数", r"打分", r"评分", r"多少",
+    r"(?:预测|估计|估算|预估|估一下|估个)[^，。；;？?]{0,20}?(?:量|数|价|薪|工资|收入|租金|费用|"
+    r"成本|时长|时间|得分|分数|分值|收益|比例|比率|概率|强度|程度|年龄|金额|销量|天数|温度|"
+    r"距离|重量|高度|票房|评分)",
+    r"(?:强度|程度|相似度|分数|得分|评分)[^，。；;]{0,12}?\d", r"满分", r"强度", r"程度",
+    r"\d+\s*(?:表示|代表)\s*[^，,;；]{1,12}[，,;；]\s*\d+\s*(?:表示|代表)",
+]  # fmt: skip
+#: a numeric range as a regression target is described: (0-100), 0 到 1, from 1 to 5, 1~5
+RANGE = re.compile(
+    r"(?<![A-Za-z\d.])-?\d+(?:\.\d+)?\s*(?:-|–|—|~|～|到|至|to)\s*-?\d+(?:\.\d+)?(?!\s*(?:ms|毫秒|MB|秒|分钟|"
+    r"小时|min|trials|组|次|个|%))",
+    re.I,
+)
+#: "predict the X" where X names classes, not a quantity
+CLASS_NOUNS = re.compile(
+    r"\b(?:predict|estimate)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|each\s+\w+'s\s+)?"
+    r"(?:\w+\s+)?(?:category|categories|class|classes|label|labels|type|types|topic|topics|intent|"
+    r"intents|sentiment|emotion|emotions|department|genre|language|author|stance|tag|tags|kind|"
+    r"group|team|queue|whether|which|if|outcome|result|status)\b|(?:预测|判断)[^，。；;？?]{0,12}?"
+    r"(?:类别|类型|分类|标签|情感|情绪|意图|部门|主题|话题|语言|立场|是否|哪)",
+    re.I,
+)
+#: a verb that asks for a value of each text (no label list: a number, unless the object is classes)
+PREDICT = re.compile(r"\b(?:predict|estimate|forecast)\b|预测|估计|估算|预估", re.I)
+#: a classification task said in words (with or without the label list)
+CLASSIFY = re.compile(
+    r"classif|categori[sz]|\blabel (?:each|every|the)\b|\bsort\b|\btag\b|\bdetect|\bintent\b|"
+    r"\bspam\b|\bsentiment\b|\bflag\b|\brecogni[sz]e\b|\bidentif|\bdecide\b|\bwhich\b|"
+    r"\bwhether\b|\bstance\b|分类|分成|分为|归类|识别|判断|打标签|情感分析|区分|辨别|属于|哪",
+    re.I,
+)

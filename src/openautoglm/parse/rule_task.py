@@ -1,0 +1,108 @@
+"""The task type from the words, the label list and the columns the description names.
+
+Evidence, strongest first: the task named ("regression", "多标签", "classification"); the columns
+(two text columns besides the label make a pair task); the label list (a list of classes is a
+classification task unless several may apply); cue words for each type (gazetteers in
+:mod:`openautoglm.parse.lexicon`). A number to predict with no label list is a regression.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from openautoglm.parse.lexicon import (
+    CLASS_NOUNS,
+    CLASSIFY,
+    MULTILABEL_CUES,
+    PAIR_CUES,
+    PREDICT,
+    RANGE,
+    REGRESSION_CUES,
+)
+
+_EXPLICIT_REGRESSION = re.compile(r"\bregression\b|\bregressors?\b|回归", re.I)
+_EXPLICIT_MULTILABEL = re.compile(r"multi[- ]?label|多标签", re.I)
+_EXPLICIT_CLASSIFICATION = re.compile(
+    r"\bclassif\w*|\bclassifier\b|\bcategori[sz]\w*|二分类|多分类|分类|分成|分为|归类", re.I
+)
+
+
+@dataclass
+class TaskWords:
+    """The task type, how sure the words make it, and the phrase it rests on."""
+
+    task: str | None
+    confidence: float
+    evidence: str | None
+
+
+def first_cue(patterns: list[str], text: str) -> str | None:
+    """The first phrase of ``text`` one of ``patterns`` matches."""
+    for pattern in patterns:
+        match = re.search(pattern, text, re.I)
+        if match:
+            return match.group(0)
+    return None
+
+
+def pair_words(text: str) -> str | None:
+    """Words that say the task compares or joins two texts."""
+    return first_cue(PAIR_CUES, text)
+
+
+def regression_words(text: str) -> str | None:
+    """Words that say a number is predicted: a quantity, a score, a range of values."""
+    cue = first_cue(REGRESSION_CUES, text)
+    if cue:
+        return cue
+    match = RANGE.search(text)
+    return match.group(0) if match else None
+
+
+def task_type(
+    text: str,
+    has_labels: bool,
+    pair_columns: bool,
+    pair_evidence: str | None,
+    metrics: list[tuple[int, int, str, float]] | None = None,
+) -> TaskWords:
+    """The task type the words, the labels and the columns state (task None when unstated)."""
+    multi = first_cue(MULTILABEL_CUES, text)
+    explicit_reg = _EXPLICIT_REGRESSION.search(text)
+    if multi and not explicit_reg:
+        sure = 0.9 if _EXPLICIT_MULTILABEL.search(text) else 0.85
+        return TaskWords("multilabel_classification", sure, multi)
+    pair_cue = pair_words(text)
+    pair = pair_columns or pair_cue is not None
+    reg = explicit_reg.group(0) if explicit_reg else None
+    weak_reg = False
+    if reg is None and not has_labels:
+        reg = regression_words(text)
+        if reg and _EXPLICIT_CLASSIFICATION.search(text):
+            reg = None  # "classify …" with a score word: the words ask for classes
+        if (
+            reg is None
+            and not _EXPLICIT_CLASSIFICATION.search(text)
+            and not CLASS_NOUNS.search(text)
+        ):
+            predict = PREDICT.search(text)  # "predict X" with no classes anywhere: a value
+            reg, weak_reg = (predict.group(0), True) if predict else (None, False)
+    if pair:
+        evidence = pair_evidence if pair_columns else pair_cue
+        if reg:
+            return TaskWords("text_pair_regression", 0.85, f"{evidence}; {reg}")
+        sure = 0.9 if pair_columns and pair_cue else 0.8
+        return TaskWords("text_pair_classification", sure, evidence)
+    if reg:
+        sure = 0.9 if explicit_reg else 0.6 if weak_reg else 0.8
+        return TaskWords("text_regression", sure, reg)
+    classify = CLASSIFY.search(text)
+    if classify:
+        return TaskWords("text_classification", 0.9, classify.group(0))
+    if has_labels:
+        return TaskWords("text_classification", 0.8, "a list of classes")
+    if metrics:  # accuracy, F1, log loss: metrics of classes
+        start, end, _, _ = metrics[0]
+        return TaskWords("text_classification", 0.7, text[start:end])
+    return TaskWords(None, 0.0, None)
