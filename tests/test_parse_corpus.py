@@ -1,7 +1,10 @@
 """The rule parser on the parser corpus: task descriptions written apart from the rules.
 
 The development half (tests/parser_corpus/dev.jsonl) is what the rules were developed on: every
-stated field must come out right and no unstated one may be set. The evaluation half
+stated field must come out right and no unstated one may be set. A second development set
+(dev2.jsonl), written independently after the first round of rules, measured how they generalise
+and was then developed on too: its known misses are listed below, each with why it is left, and
+no other field may go wrong nor an unstated one be set. The evaluation half
 (eval.jsonl) is never read case by case while the rules are changed; here only its aggregate
 accuracy is checked, so that a regression shows without pointing at a case to tune on.
 """
@@ -24,9 +27,51 @@ FIELDS = (
     "task_type", "dataset_path", "test_path", "text_column", "label_column", "labels", "metric",
     "time_budget_s", "max_trials", "target_score", "max_latency_ms", "max_model_mb",
 )  # fmt: skip
-#: the share of stated fields the evaluation half must keep: the measured level (1092/1160 =
-#: 94.1% when the rules were last changed), so that a regression fails
-EVAL_FLOOR = 0.94
+#: the share of stated fields the evaluation half must keep: the measured level (1101/1160 =
+#: 94.9% when the rules were last changed, after the dev2 round), so that a regression fails
+EVAL_FLOOR = 0.949
+#: dev2's share of right stated fields when the rules were last changed (1342/1379 = 97.3%)
+DEV2_FLOOR = 0.973
+#: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
+DEV2_KNOWN_MISSES = {
+    "zh2-010:labels": "一类、二类、三类 read as counts: the count rule cannot tell them apart",
+    "zh2-034:labels": "the values (A、B、C) are restated in brackets after the display names",
+    "zh2-061:text_column": "判断 claim 和 evidence 的关系: a pair named only inside the question",
+    "zh2-089:text_column": "判断 sent_a 是否能推出 sent_b: a pair named only inside the question",
+    "zh2-091:label_column": "A 列和 B 列分别是 X 和 Y: roles given 'respectively'",
+    "en2-008:text_column": "'premise and hypothesis columns plus gold_label': plus joins a third",
+    "en2-008:label_column": "as above",
+    "en2-008:labels": "as above: the values follow gold_label, read as a text",
+    "en2-009:labels": "'X if …, Y if …, otherwise Z': each class in its own conditional clause",
+    "en2-011:labels": "'or neither (neutral)': the class is the word in brackets",
+    "en2-017:text_column": "roles described in brackets in free prose ('(the actual text)')",
+    "en2-017:label_column": "as above",
+    "en2-017:labels": "as above: a wrong label column hides the first class",
+    "en2-021:label_column": "'several fields at once': fields as topics, not columns",
+    "en2-021:labels": "as above",
+    "en2-023:task_type": "'the sheet has a Text column': sheet read as a second text column",
+    "en2-023:text_column": "as above",
+    "en2-026:text_column": "misspelt column words (colum, labl colum)",
+    "en2-026:label_column": "as above",
+    "en2-040:label_column": "'answer in column entails': answer taken for a column name",
+    "en2-047:labels": "classes only in brackets after prose: same product (match) or (no_match)",
+    "en2-048:text_column": "'Column 'texto' has the review': the role in a plain noun",
+    "en2-048:label_column": "as above",
+    "en2-057:labels": "'Relevant or Not Relevant to a disaster': the last class runs into prose",
+    "en2-059:labels": "'positive class is X, negative class is Y': one class per clause",
+    "en2-061:task_type": "'the first text column is post, the second is reply': ordinals",
+    "en2-061:text_column": "as above",
+    "en2-067:labels": "'as Fraud if …, Legit otherwise': classes in conditional clauses",
+    "en2-078:task_type": "'Query col: query, title col: product_title': role-then-name pairs",
+    "en2-078:text_column": "as above (the arrow guess is kept under 0.8)",
+    "en2-078:label_column": "as above",
+    "en2-083:test_path": "'X for training and Y for evaluation' after 'Files:'",
+    "en2-093:text_column": "'given question and answer columns': plain words, asked",
+    "en2-105:text_column": "'Wine reviews → points': plain words around an arrow (kept under 0.8)",
+    "en2-106:labels": "quoted multi-word classes with 'for the' inside",
+    "en2-107:text_column": "'utterances in swda.csv column 'utt'': the file between role and name",
+    "en2-107:label_column": "as above",
+}
 #: the target (issue 14), not reached yet: raise EVAL_FLOOR to it once it is
 EVAL_TARGET = 0.95
 _FILE = re.compile(r"\.(?:csv|tsv|txt|jsonl?|parquet|xlsx?|gz|zip)\b|\bFILE\b", re.I)
@@ -89,6 +134,24 @@ def test_every_development_case_parses_with_its_stated_fields_and_nothing_else(
     assert wrong == {} and spurious == {}
 
 
+def test_the_second_development_set_misses_only_its_known_fields(empty_dir: str) -> None:
+    right = stated = 0
+    wrong, spurious = {}, {}
+    for case, result in _parsed("dev2", empty_dir):
+        for name in FIELDS:
+            got = _read(result, name)
+            if name in case["expect"]:
+                stated += 1
+                if _same(case["expect"][name], got):
+                    right += 1
+                elif f"{case['id']}:{name}" not in DEV2_KNOWN_MISSES:
+                    wrong[f"{case['id']}:{name}"] = (case["expect"][name], got)
+            elif got is not None:
+                spurious[f"{case['id']}:{name}"] = got
+    assert wrong == {} and spurious == {}
+    assert right / stated >= DEV2_FLOOR, f"{right}/{stated} stated fields"
+
+
 def _eval_accuracy(empty_dir: str) -> tuple[int, int]:
     """Right and stated fields over the evaluation half (the aggregate only: the evaluation
     half is not to be tuned on case by case)."""
@@ -105,13 +168,13 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
     assert stated > 1000 and right / stated >= EVAL_FLOOR, f"{right}/{stated} stated fields"
 
 
-@pytest.mark.xfail(reason="issue 14's target of 95% is not reached yet (94.1%)", strict=False)
+@pytest.mark.xfail(reason="issue 14's target of 95% is not reached yet (94.9%)", strict=False)
 def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None:
     right, stated = _eval_accuracy(empty_dir)
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-@pytest.mark.parametrize("split", ["dev", "eval"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "eval"])
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
     bad = 0
     for _, result in _parsed(split, empty_dir):

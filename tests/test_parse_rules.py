@@ -251,3 +251,52 @@ def test_column_names_and_word_parts_do_not_break_a_label_list(
     text: str, labels: list[str]
 ) -> None:
     assert _labels_of(text) == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        # key=value columns: text_col=…, label_col=…, text=… label=…
+        ("classify tickets.csv, text_col=body, label_col=queue",
+         {"text_column": "body", "label_column": "queue"}),
+        ("data=./a.csv text=msg label=topic classes: x|y|z",
+         {"text_column": "msg", "label_column": "topic", "labels": ["x", "y", "z"]}),
+        # a second name with its verb left out
+        ("notes.csv: note is the input and flag the output", {"text_column": "note",
+                                                               "label_column": "flag"}),
+        ("Classify posts using body as input, tag as output. posts.csv",
+         {"text_column": "body", "label_column": "tag"}),
+        # predict X from Y with code-like names
+        ("predict is_spam from mail_text. mails.csv",
+         {"text_column": "mail_text", "label_column": "is_spam"}),
+        # numbered classes
+        ("Sort tickets.csv into (1) Billing (2) Outage (3) Other.",
+         {"labels": ["Billing", "Outage", "Other"]}),
+        ("分成以下几类：(a) 退款 (b) 物流 (c) 其他。数据 t.csv",
+         {"labels": ["退款", "物流", "其他"]}),
+        # the question after a Chinese list, a count with 里, 、 before 及格, 和 inside an item
+        ("判断工单属于 网络、硬件、软件 中的哪一类。数据 t.csv",
+         {"labels": ["网络", "硬件", "软件"]}),
+        ("把成绩分为优秀、及格、不及格三档。数据 s.csv", {"labels": ["优秀", "及格", "不及格"]}),
+        ("属于 住房和城乡建设、交通运输、其他 中的哪一个？数据 g.csv",
+         {"labels": ["住房和城乡建设", "交通运输", "其他"]}),
+        # Chinese shares as a target
+        ("情感分类，数据 r.csv，准确率要到百分之八十五", {"target_score": 0.85}),
+        ("情感分类，数据 r.csv，准确率目标八成", {"target_score": 0.8}),
+        ("Classify r.csv, accuracy, 0.9 or better", {"target_score": 0.9}),
+        # values stated after a column
+        ("r.csv; column verdict says Keep or Drop", {"labels": ["Keep", "Drop"]}),
+        # not a list of classes: how a number is measured, what kind of target
+        ("预测房租（月租，单位元）。数据 rent.csv，desc 列为输入，rent 列为目标",
+         {"task_type": "text_regression", "labels": None}),
+        # a duration inside what is predicted is no budget; 一个半小时 is no trial count
+        ("预测新闻发布后48小时内的评论数。数据 n.csv，标题在 title 字段，评论数在 n 字段",
+         {"time_budget_s": None}),
+        ("新闻分类，数据 n.csv，最多跑一个半小时", {"max_trials": None, "time_budget_s": 5400.0}),
+    ],
+)  # fmt: skip
+def test_rule_parser_reads_the_general_phrasings_of_the_second_round(
+    text: str, expect: dict
+) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expect} == expect

@@ -16,9 +16,10 @@ from openautoglm.parse.numbers import find_durations
 #: metric phrases: (pattern, metric, confidence); the rule parser reads the metric from these
 METRICS: list[tuple[str, str, float]] = [
     (r"macro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*macro|"
-     r"宏\s*(?:平均)?\s*f1(?:值|分数)?", "f1_macro", 0.95),
+     r"宏\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:macro|宏平均|宏)\s*[)）]", "f1_macro", 0.95),
     (r"weighted[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*weighted|"
-     r"加权\s*(?:平均)?\s*f1(?:值|分数)?", "f1_weighted", 0.95),
+     r"加权\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:weighted|加权)\s*[)）]", "f1_weighted",
+     0.95),
     (r"log[\s_-]*loss|cross[\s-]*entropy|对数损失|交叉熵", "log_loss", 0.95),
     (r"\baccuracy\b|\bacc\b|准确率|正确率|准确度|精度", "accuracy", 0.95),
     (r"\bf1(?:[\s_-]*score)?\b|f1\s*值|f1\s*分数", "f1_macro", 0.7),

@@ -30,7 +30,8 @@ NOT_NAMES = frozenset(
     "a an the this that these those it its is are was were be been has have had holds hold "
     "contains contain with without for from of to in on at by as and or but not no yes if then "
     "than so such each every all any some one two three column columns col cols field fields "
-    "named called name file files data dataset is_the which what who where when how i we you "
+    "named called name names values plus file files data dataset is_the which what who where "
+    "when how i we you "
     "they me my our your their please should must will would can could may might do does did "
     "under over into onto about after before within up down out there here also only just "
     "train training test testing use using used predict classify label_the".split()

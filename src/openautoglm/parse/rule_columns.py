@@ -50,11 +50,15 @@ def _name(g: str, zh: bool = False) -> str:
     )
 
 
+#: a role in the note after a name: "sentence (input)"
+_NOTE_ROLE = re.compile(
+    r"^[`'\"”’]?\s*[(（]\s*(?:the\s+)?(?P<role>text|input|label|target|output)\s*[)）]", re.I
+)
 _NAME_ANY = _name("x")
 _ITEM = re.compile(_NAME_ANY)
-_COL_EN = r"(?:cols?|columns?|fields?)"
+_COL_EN = r"(?:cols?|columns?|fields?|keys?)"  # keys of JSON lines
 _COL_ZH = r"(?:这一|这|一|两|两个)?\s*(?:列|字段|栏)"
-_SEP = r"\s*(?:,|，|、|/|\band\b|&|\+|和|与|及)\s*"
+_SEP = r"\s*(?:,\s*and\b|,|，|、|/|\band\b|&|\+|和|与|及)\s*"
 # an item of a list of names must end there: the next name, a stop, or the list's end
 # "content (the tweet) and likes (integer)": a note in brackets after a name of a list
 _NOTE = r"(?:\s*[(（][^()（）\n]{1,30}[)）])?"
@@ -62,14 +66,16 @@ _ITEM_END = r"(?=\s*(?:,|，|、|/|\band\b|&|\+|和|与|及|[;；.。)）(（]|\
 
 # ---------------------------------------------------------------- English mentions
 _E_COL_THEN_NAMES = re.compile(
-    rf"\b(?P<cue>{_COL_EN})\b\s*(?:is\s+called\s+|is\s+|are\s+|named\s+|called\s+|[:=：,，]\s*)?"
+    rf"\b(?P<cue>(?:column|field)\s+names|{_COL_EN})\b\s*"
+    r"(?:is\s+(?:called|named)\s+|is\s+|are\s+|named\s+|called\s+|[:=：,，]\s*)?"
     rf"(?P<names>{_name('a')}(?!\s+{_COL_EN}\b){_NOTE}(?:{_SEP}{_name('b')}{_NOTE}{_ITEM_END})?"
     rf"(?:{_SEP}{_name('c')}{_NOTE}{_ITEM_END})?)",
     re.I,
 )
 _E_NAMES_THEN_COL = re.compile(
-    rf"(?P<names>{_name('a')}(?:\s*(?:\band\b|&|/|和|与)\s*{_name('b')})?)\s+(?P<cue>{_COL_EN})\b"
-    r"(?!\s+of\b)",  # not "the research field of each proposal"
+    rf"(?P<names>{_name('a')}(?:\s*(?:\band\b|&|/|和|与)\s*{_name('b')})?)\s+"
+    # "query and doc are two columns"
+    rf"(?:(?<=\w\s)(?:are|as)\s+(?:the\s+)?(?:two|both)\s+)?(?P<cue>{_COL_EN})\b",
     re.I,
 )
 # title, abstract and accepted columns
@@ -84,15 +90,28 @@ _E_IN = re.compile(
     re.I,
 )
 _E_ROLE_THEN_NAME = re.compile(
-    rf"\b(?P<role>text|label|target|input|output|y)\s*(?:[:=：]\s*|\s+is\s+)?(?P<names>{_name('a')})"
-    rf"(?=\s*(?:[,;.)），；。(（]|$|\band\b|\bwith\b))",
+    rf"(?<![\w-])(?P<role>text|label|target|input|output|y)(?:_?(?:cols?|columns?|fields?)(?=\s*[:=：]))?"
+    rf"\s*(?:[:=：]\s*|\s+is\s+)?(?P<names>{_name('a')})"
+    # "text=plot label=genres": the next key=value pair ends a name too
+    rf"(?=\s*(?:[,;.)），；。(（]|$|\band\b|\bwith\b|\s[A-Za-z_]+\s*[=:：]))",
     re.I,
 )
 _PRED_WORD = r"(?!(?:and|or)\b)[\w-]+"
 _E_NAME_IS_ROLE = re.compile(
     rf"(?P<names>{_name('a')})\s+(?:is|are|holds?|has|contains?|for|as|represents?)\s+"
     rf"(?P<pred>(?:the|our|my|a|an)\s+(?:{_PRED_WORD}\s+){{0,2}}{_PRED_WORD}|what to predict|"
-    rf"(?:{_PRED_WORD}\s+)?(?:text|label|labels|target|input)\b)",
+    rf"(?:{_PRED_WORD}\s+)?(?:text|label|labels|target|input|output)\b)",
+    re.I,
+)
+# "review is the input and score_label the output": a second name, its verb left out
+_E_ELLIPSIS = re.compile(
+    rf"(?:[,;，]\s*(?:and\s+)?|\s+and\s+)(?P<names>{_name('a')})\s+(?:as\s+)?(?:the\s+|its\s+)?"
+    r"(?P<role>texts?|labels?|targets?|inputs?|outputs?)\b(?!\s+(?:is|are|in|of)\b)",
+    re.I,
+)
+_ROLE_STATED = re.compile(
+    r"\b(?:is|are|holds?|has|contains?|as)\s+(?:the\s+|its\s+)?(?:[\w-]+\s+)?"
+    r"(?:texts?|inputs?|labels?|targets?|outputs?)\b(?:\s+(?:col|column|field)s?)?\s*$",
     re.I,
 )
 _ARROW = re.compile(
@@ -123,7 +142,7 @@ _CODE = (
 _CODE_FWD = rf"(?:{_CODE})(?![\w])"
 _CODE_PAIR = re.compile(
     rf"(?<![\w/])(?P<a>{_CODE})\s*(?:and|和|与|及|&|,|，|、|/)\s*(?P<b>{_CODE})(?![\w])"
-    rf"(?!\s*(?:,|，|、|/)\s*[A-Za-z0-9_])",
+    rf"(?!\s*(?:,|，|、|/)\s*(?:{_CODE})(?![\w]))",  # not "B1, B2, C1"
 )
 # the headline ('title'), 问题（q）: one name in brackets right after what it holds
 _BRACKETED = re.compile(
@@ -204,7 +223,7 @@ _Z_NAMED = re.compile(
 # 文本 sentence，标签 lang / 正文 content 列 / 标签 is_causal
 _Z_DESC_THEN_NAME = re.compile(
     rf"(?<=[{_CJK}])\s*[:：=＝]?\s*(?P<names>{_name('a', True)})"
-    rf"(?=\s*(?:[，,；;。）)]|$|取值|值为|{_COL_ZH}|(?:和|与)(?!\s*[A-Za-z])|、(?=[{_CJK}])))",
+    rf"(?=\s*(?:[，,；;。）)]|$|取值|值为|{_COL_ZH}|(?:和|与)(?!\s*[A-Za-z'\"“‘`])|、(?=[{_CJK}])))",
     re.I,
 )
 #: words for a piece of text in Chinese: a name after one is its column (工单标题 ticket_title)
@@ -288,14 +307,29 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
             found.append(Mention([before["n"]], m.start(), m.end(), _named_role(names[0]), 0.85,
                                  m[0]))  # fmt: skip
             continue
+        noted = {n: _NOTE_ROLE.search(m[0][m[0].find(n) + len(n) :]) for n in names}
+        if len(names) > 1 and all(noted.values()):  # "sentence (input), polarity (output)"
+            for n, note in noted.items():
+                role_n = _role_en(note["role"]) if note else None
+                found.append(Mention([n], m.start(), m.end(), role_n, 0.9, m[0]))
+            continue
         add(names, m, role, 0.9)
     for m in _E_NAMES_THEN_COL.finditer(text):
         if m.start("cue") in col_cues:
             continue  # "text column body": text describes, body is the name
+        if m["aq"] is None and re.match(r"\s+of\b", text[m.end() :]):
+            continue  # "the research field of each proposal" (but "the 'utterance' field of")
         if m["aq"] is None and _named_role(m["ab"]) and re.search(r"\bthe\s+$", text[: m.start()]):
             continue  # "is the text column": the role, not a column called "text"
         role = _role_en(_right(text, m.end())) or _role_en(_left(text, m.start()))
-        add(_names(m, "ab"), m, role, 0.9)
+        two = _names(m, "ab")
+        if (
+            len(two) == 2
+            and re.search(r"\b(?:two|both)\s+\w+$", m[0])
+            and not any(_named_role(n) == "label" for n in two)
+        ):
+            role = "text"  # "query and doc are two columns": the two texts of a pair
+        add(two, m, role, 0.9)
     for m in _E_LIST_THEN_COLS.finditer(text):
         add(_names(m, "abc"), m, _role_en(_right(text, m.end())), 0.9)
     for m in _E_IN.finditer(text):
@@ -314,14 +348,29 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
             add(_names(m, "a"), m, role, 0.9)
         elif m["aq"] and re.search(r"\b(?:has|holds?|contains?)\b", m[0], re.I):
             add(_names(m, "a"), m, None, 0.8)  # "'request' has the message"
+    for m in _E_ELLIPSIS.finditer(text):
+        if _ROLE_STATED.search(text[max(0, m.start() - 60) : m.start()]):
+            add(_names(m, "a"), m, _role_en(m["role"].lower()), 0.85)
     for m in _ARROW.finditer(text):
         a, b = _group(m, "a"), _group(m, "b")
         if a and b:
-            found.append(Mention([a], m.start(), m.start("b_"), "text", 0.85, m[0]))
-            found.append(Mention([b], m.start("b_"), m.end(), "label", 0.85, m[0]))
+            if re.match(r"\s*(?:/|,|\||\bor\b)", text[m.end() :]):
+                continue  # "claim + evidence → SUPPORTS / REFUTES": the classes, no column
+            # plain words around an arrow ("Wine reviews → points") are a guess at the columns
+            sure = 0.85 if all(m[f"{g}q"] or re.fullmatch(_CODE, n) for g, n in
+                               (("a", a), ("b", b))) else 0.6  # fmt: skip
+            found.append(Mention([a], m.start(), m.start("b_"), "text", sure, m[0]))
+            found.append(Mention([b], m.start("b_"), m.end(), "label", sure, m[0]))
     for m in _CODE_PAIR.finditer(text):
         if re.search(rf"(?:{_CODE})\s*(?:,|，|、|/)\s*$", text[: m.start()]):
             continue  # "B2, C1, C2": the end of a list of labels
+        if re.search(
+            r"\b(?:labels?|classes|categories|values|tags)\s*(?:are\s*)?[:=：]?\s*$"
+            r"|(?:标签|类别|取值)\s*(?:为|是|有)?\s*[:：]?\s*$",
+            text[: m.start()],
+            re.I,
+        ):
+            continue  # "labels A_better, B_better, tie": values, not two columns
         role = _role_en(_right(text, m.end()))
         add([m["a"], m["b"]], m, None if role == "label" else role, 0.75)
     for m in _BRACKETED.finditer(text):
@@ -354,6 +403,8 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         if any(m[f"{g}q"] or re.fullmatch(_CODE, n) for g, n in zip("ab", names, strict=False)):
             add(names, m, "text", 0.8)  # not "given the question and the answer"
     for m in _E_DESC_IS_NAME.finditer(text):
+        if re.search(r"\b(?:class|category|value|label)$", m["d"], re.I) and " " in m["d"]:
+            continue  # "positive class is 'relevant'": a class, not a column
         add(_names(m, "a"), m, _role_en(m["d"]), 0.85)
     for m in _BACKTICKED.finditer(text):
         add([m["ab"]], m, None, 0.6)
@@ -445,7 +496,7 @@ def _chinese(text: str, found: list[Mention]) -> None:
             found.append(Mention(names, m.start(), m.end(), role, 0.8 if role else 0.7, m[0]))
     for m in _Z_DESC_THEN_NAME.finditer(text):
         names = [n for n in _names(m, "a") if n.lower() not in NOT_NAMES_IN_ZH]
-        if names:
+        if names and not _joined_values(text, m.start("names"), m.end("names")):
             desc = _left_zh(text, m.start())
             role = _role_zh(desc)
             found.append(Mention(names, m.start(), m.end(), role, 0.85 if role else 0.6, m[0]))
@@ -455,6 +506,8 @@ def _chinese(text: str, found: list[Mention]) -> None:
             name in o.names for o in found
         ):
             continue
+        if _joined_values(text, m.start("ab"), m.end("ab")):
+            continue  # "标签为 human 和 ai": two values joined, not a column
         desc = _left_zh(text, m.start())
         role = _role_zh(desc)
         # after a word for a text (工单标题 ticket_title) the name is surely a column
@@ -470,8 +523,37 @@ def _chinese(text: str, found: list[Mention]) -> None:
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.8, m[0]))
 
 
+_JOIN_ZH = r"\s*(?:和|或|与|还是|、)\s*"
+_VALUE_OPEN = re.compile(
+    r"(?:标签|类别|取值|值|分为|分成|分到)\s*(?:为|是|有|用|只有)?\s*[:：]?\s*$"
+)
+_QWORD = r"[`'\"“‘]?[A-Za-z][\w-]*[`'\"”’]?"
+
+
+def _joined_values(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is one of values a label word opens: 标签为 human 和 ai."""
+    before = re.search(rf"((?:{_QWORD}{_JOIN_ZH})*)[`'\"“‘]?$", text[:start])
+    after = re.match(rf"[`'\"”’]?{_JOIN_ZH}{_QWORD}", text[end:])
+    lead = text[: before.start()] if before else text[:start]
+    if not (after or (before and before.group(1))):
+        return False
+    return bool(_VALUE_OPEN.search(lead))
+
+
 #: columns that hold ids, never the text or the label
 _ID_NAMES = frozenset("id idx index uid uuid row_id doc_id key".split())
+
+
+_PREDICT_FROM_CODE = re.compile(
+    rf"\b(?:predict|estimate|forecast|infer)\b[^.;:]{{0,60}}?\bfrom\s+(?:the\s+)?"
+    rf"(?P<t>{_CODE})(?![\w.-])",
+    re.I,
+)
+_PREDICT_FROM = re.compile(
+    rf"\b(?:predict|estimate|forecast)\s+(?:the\s+)?(?P<l>{_IDENT})\s+(?:from|using|given)\s+"
+    rf"(?:the\s+)?(?P<t>{_IDENT})(?=\s*(?:[,;.]|$))",
+    re.I,
+)
 
 
 def verb_roles(text: str, mentions: list[Mention]) -> None:
@@ -490,6 +572,17 @@ def verb_roles(text: str, mentions: list[Mention]) -> None:
             mentions.append(
                 Mention([match["name"]], match.start(), match.end(), None, 0.7, match[0])
             )
+    for match in _PREDICT_FROM_CODE.finditer(text):  # "estimate the star rating from review_text"
+        if not any(match["t"] in m.names for m in mentions):
+            mentions.append(Mention([match["t"]], match.start("t"), match.end(), "text", 0.75,
+                                    match[0]))  # fmt: skip
+    for match in _PREDICT_FROM.finditer(text):  # "predict topic from message_text"
+        label, source = match["l"], match["t"]
+        if not (re.fullmatch(_CODE, label) or re.fullmatch(_CODE, source)):
+            continue  # "predict sentiment from reviews": plain words may be no columns
+        for name, role in ((label, "label"), (source, "text")):
+            if not any(name in m.names for m in mentions):
+                mentions.append(Mention([name], match.start(), match.end(), role, 0.8, match[0]))
     names = {n for m in mentions for n in m.names}
     if not names:
         return
@@ -752,7 +845,9 @@ def _right(text: str, end: int) -> str:
     """The predicate after a name: "holds the text", "is the label", "the category"."""
     match = re.match(
         rf"\s*(?:{_COL_EN}\s+)?(?:is|are|holds?|has|have|contains?|for|as|with|=|:)?\s*"
-        r"(?:(?:the|a|an|our|my|its|two)\s+)?((?:(?!and\b|or\b)[\w'’-]+\s*){1,3})",
+        # "'stars' column from the 'text' column": a preposition starts no predicate
+        r"(?:(?:the|a|an|our|my|its|two)\s+)?(?!(?:from|using|by|into|onto)\b)"
+        r"((?:(?!and\b|or\b)[\w'’-]+\s*){1,3})",
         text[end : end + 60],
         re.I,
     )

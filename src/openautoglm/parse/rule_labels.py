@@ -49,12 +49,14 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SEP_SLASH = re.compile(_SEP.pattern.replace(f"[{_PUNCT}]", f"[{_PUNCT}/／]", 1), re.I)
 # a list never runs past the end of a sentence, into brackets, a colon or a dash
 _END_ANY = r"[（）()：:—–→\[\]【】{}]|\s-\s"
-_END_ZH = re.compile(rf"[。！!？?\n]|{_END_ANY}")
-_END_EN = re.compile(rf"[.!?\n](?:\s|$)|[.!?\n]$|{_END_ANY}")
+# a Chinese list in an English sentence ends at its full stop too: "好评, 中评 and 差评. Text …"
+_END_ZH = re.compile(rf"[。！!？?\n]|[.](?:\s|$)|{_END_ANY}")
+# "helpful vs. not helpful": the dot of "vs." ends nothing
+_END_EN = re.compile(rf"(?<!\bvs)[.!?\n](?:\s|$)|[.!?\n]$|{_END_ANY}", re.I)
 _SENTENCE_END = re.compile(r"[。！!？?\n;；]|[.](?:\s|$)")
 # 三类 / 3 类 / 五种 at the end of a Chinese list
 _COUNT_SUFFIX = re.compile(
-    r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级)\s*$"
+    r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级)(?:之中|当中|里面|里|中)?\s*$"
     r"|\s*(?:等|这)?\s*几(?:个|类|种|大类)[\u4e00-\u9fff]{0,4}\s*$"
 )
 _ZH_TRIGGERS = re.compile(
@@ -70,7 +72,9 @@ _EN_TRIGGERS = re.compile(
     r"(?:one|any|each|some)\s+of(?:\s+(?:the\s+following|these|those|the))?(?:\s+[a-z]+)?\s*[:：]|"
     r"(?:several|one or more|any|some|all|many)\s+of(?!\s+(?:the|these|those|them|it)\b)|"
     r"(?:one|which)\s+of(?!\s+(?:the|these|those|them|it)\b)|can\s+be|(?:is|are)\s+either|either|"
-    r"takes?\s+(?:the\s+)?values?|decide|choose|pick|outputs?)\b\s*",
+    r"takes?\s+(?:the\s+)?values?|decide|choose|pick|outputs?|"
+    r"(?:route|routes|routing|send|forward|assign|sort)\s+(?:each\s+|the\s+|every\s+)?"
+    r"(?:[a-z]+\s+){0,3}?to)\b\s*",
     re.IGNORECASE,
 )
 # Chinese either-or: 是A、B还是C
@@ -263,7 +267,7 @@ def _brackets(text: str, names: set[str]) -> list[LabelList]:
 
 def _dashes(text: str, names: set[str]) -> list[LabelList]:
     out = []
-    for match in re.finditer(r"\s[—–]+\s*|\s-\s|—+", text):
+    for match in re.finditer(r"\s[—–]+\s*|\s-\s|—+|\s*(?:→|->|=>)\s*", text):  # → A / B / C
         items, phrase, filled = _read(text, match.end(), names, zh=_is_zh(text), fill=True)
         if len(items) >= 2 and filled:
             out.append(LabelList(items, phrase, 0.75, match.start(), "dash"))
@@ -304,17 +308,21 @@ def _either_zh(text: str, names: set[str]) -> list[LabelList]:
     return out
 
 
+#: "tell me if it is A, B or C": "if" after a verb of judging opens the question like "whether"
+_TELL_IF = r"\b(?:tell(?:\s+(?:me|us))?|decide|determine|say|judge|check|predict)\s+if\b"
+
+
 def _either_en(text: str, names: set[str]) -> list[LabelList]:
     """whether it is A, B or C? — the last item after "or", the first cut back to a word."""
     out = []
     for sentence in re.finditer(r"[^.?!;\n]+[.?!;\n]?", text):
         body = sentence[0]
-        if not re.search(r"\bwhether\b|\?\s*$", body, re.I):
+        if not re.search(rf"\bwhether\b|{_TELL_IF}|\?\s*$", body, re.I):
             continue
         conj = list(re.finditer(r"\s(?:or|vs\.?)\s", body, re.I))
         if not conj:
             continue
-        opener = list(re.finditer(r"\bwhether\b|^\s*\w+\b", body, re.I))[-1]
+        opener = list(re.finditer(rf"\bwhether\b|{_TELL_IF}|^\s*\w+\b", body, re.I))[-1]
         last = conj[-1]
         after = _TAIL_EN.sub("", body[last.end() :].rstrip(" ?.!;\n"))
         after = _unglue(_clean(after), names)[0]
@@ -355,11 +363,51 @@ def _ideographic_commas(text: str, names: set[str]) -> list[LabelList]:
     return out
 
 
+_MARK = r"[(（]\s*(?P<m>\d{1,2}|[A-Za-z])\s*[)）]"
+_NEXT_MARK = r"[(（]\s*(?:\d{1,2}|[A-Za-z])\s*[)）]"
+_ENUMERATED = re.compile(
+    rf"{_MARK}\s*(?P<item>[^()（）\n]+?)\s*(?={_NEXT_MARK}|[。；！？\n]|[.;!?](?:\s|$)|$)"
+)
+
+
+def _enumerated(text: str, names: set[str]) -> list[LabelList]:
+    """(1) 投诉 (2) 咨询 (3) 建议 / (a) Payment Terms (b) Liability: numbered items in a row."""
+    out: list[LabelList] = []
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        items = [_clean(m["item"].rstrip(" ,，、;；")) for m in run]
+        if len(items) >= 2 and all(_is_label(i, names) for i in items):
+            phrase = text[run[0].start() : run[-1].end()]
+            out.append(LabelList(items, phrase, 0.85, run[0].start(), "enumerated"))
+
+    for match in _ENUMERATED.finditer(text):
+        mark = match["m"].lower()
+        prev = run[-1]["m"].lower() if run else None
+        follows = (
+            prev is not None
+            and run[-1].end() >= match.start() - 1
+            and (
+                (mark.isdigit() and prev.isdigit() and int(mark) == int(prev) + 1)
+                or (mark.isalpha() and prev.isalpha() and ord(mark) == ord(prev) + 1)
+            )
+        )
+        if not follows:
+            close()
+            run = []
+        if follows or mark in ("1", "a"):
+            run.append(match)
+    close()
+    return out
+
+
 def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[LabelList]:
     out = []
     for end in after:
         skip = re.match(
-            r"\s*(?:[,，:：]|\b(?:with|has|have)(?:\s+(?:the\s+)?values?)?\b|取值(?:为|是)?|值为)?\s*",
+            r"\s*(?:[,，:：]\s*(?:which\s+(?:is|are)\b(?:\s+either\b)?)?"
+            r"|\b(?:with|has|have|takes?)(?:\s+(?:the\s+)?values?)?\b"
+            r"|\b(?:says|is|are|holds?|contains?)\b(?:\s+either\b)?|取值(?:为|是)?|值为)?\s*",
             text[end:],
         )
         start = end + (skip.end() if skip else 0)
@@ -372,7 +420,7 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
 
 _FINDERS = (
     _triggers, _plural_are, _quote_runs, _colons, _brackets, _dashes, _sentence_starts, _either_zh,
-    _either_en, _ideographic_commas,
+    _either_en, _ideographic_commas, _enumerated,
 )  # fmt: skip
 
 
@@ -398,6 +446,15 @@ def _read(
             return items, quoted[0], _fills(after, names)
     end = (_END_ZH if zh or _CJK.match(rest[:1] or "x") else _END_EN).search(rest)
     sentence = rest[: end.start()] if end else rest
+    key = (
+        re.search(r"(?<=\S)\s+([^\s、，,；;|｜/]+)\s*$", sentence)
+        if end and end[0] in ":："
+        else None
+    )
+    if key and _NOT_A_LIST_KEY.search(key[1]):  # "A|B|C 数据:./x.csv": the next key, no class
+        sentence = sentence[: key.start()]
+    which = _WHICH_Q.search(sentence)  # "A、B 中的哪一个": the question closes the list
+    sentence = sentence[: which.start()] if which else sentence
     tail = sentence if zh or _CJK.search(sentence[:4]) else _TAIL_EN.sub("", sentence)
     items, used = _items(tail, names, keep_names)
     phrase = _through(tail, items[-1]) if items else ""
@@ -425,13 +482,24 @@ def _pieces(tail: str, separator: re.Pattern[str]) -> list[_Piece]:
     pieces, start, conj, bare, sep = [], 0, False, False, ""
     for match in separator.finditer(tail):
         if not _whole_word(tail, match):
+            if match["punct"] and match["pconj"]:  # "良好、及格": split at 、, 及 starts a word
+                pieces.append(_Piece(tail[start : match.start()], conj, bare, sep))
+                start, conj, bare, sep = match.start("pconj"), False, False, match["punct"]
             continue
         pieces.append(_Piece(tail[start : match.start()], conj, bare, sep))
         start, bare = match.end(), bool(match["conj"])
         conj = bare or bool(match["pconj"])
         sep = match[0].strip() or " "
     pieces.append(_Piece(tail[start:], conj, bare, sep))
-    return pieces
+    # in a list joined by 、 a 和 before another 、 is inside an item: 劳动和社会保障、卫生计生
+    merged: list[_Piece] = []
+    for i, piece in enumerate(pieces):
+        inner = piece.bare_conj and piece.sep in ("和", "与", "及") and merged
+        if inner and any(p.sep.startswith("、") for p in pieces[i + 1 :]):
+            merged[-1].text += piece.sep + piece.text
+            continue
+        merged.append(piece)
+    return merged
 
 
 def _whole_word(tail: str, match: re.Match[str]) -> bool:
@@ -449,7 +517,7 @@ def _take(pieces: list[_Piece], names: set[str], keep_names: bool = False) -> li
     items: list[str] = []
     closed = False  # the list's last item has been read; only a bare "or"/"和" may go on
     enumerating = False  # 、 seen: a Chinese comma "，" now ends the list (a new clause)
-    for piece in pieces:
+    for i, piece in enumerate(pieces):
         if closed and not piece.bare_conj:
             break
         if enumerating and piece.sep.startswith("，"):
@@ -459,11 +527,21 @@ def _take(pieces: list[_Piece], names: set[str], keep_names: bool = False) -> li
         if glued and names & {w.casefold() for w in re.findall(r"[A-Za-z_]\w*", piece.text)}:
             break  # "对话文本在 utterance 字段": a column's description, not a class
         stripped = _COUNT_SUFFIX.sub("", part)
-        if not stripped and items and not re.search(r"[级档]\s*$", part):
+        if not stripped and items and (piece.sep == " " or not re.search(r"[级档]\s*$", part)):
             break  # "…、重构 四种": the count closes the list
         counted = bool(stripped) and stripped != part  # 一级 is a label, B两类 a label and a count
         part = stripped if counted else part
-        if part and not _is_label(part, names, keep_names):
+        # "en, de, it, other": a short code between commas is a class though a function word
+        coded = (
+            bool(items)
+            and i + 1 < len(pieces)
+            and piece.sep in (",", "，", "、")
+            and (
+                pieces[i + 1].sep in (",", "，", "、")
+                and re.fullmatch(r"[a-z]{2,3}", part) is not None
+            )
+        )
+        if part and not coded and not _is_label(part, names, keep_names):
             break
         if part:
             items.append(part)
@@ -529,8 +607,10 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     numeric = all(re.fullmatch(r"-?\d+(?:\.\d+)?", item) for item in found.items)
     if numeric and re.match(r"between|from|to\b|从|在", found.evidence.strip(), re.I):
         return False  # "between 0 and 1": a range of values, not classes
-    return all(_is_label(item, names, found.opener in ("after_column",)) or
-               _value_trigger(found) for item in found.items)  # fmt: skip
+    inner = found.items[1:-1]  # "en, de, it, other": a short code inside a list
+    return all(_is_label(item, names, found.opener in ("after_column",)) or _value_trigger(found)
+               or (item in inner and re.fullmatch(r"[a-z]{2,3}", item) is not None)
+               for item in found.items)  # fmt: skip
 
 
 def _value_trigger(found: LabelList) -> bool:
@@ -538,8 +618,22 @@ def _value_trigger(found: LabelList) -> bool:
 
 
 # ------------------------------------------------------------------------ items
+_WHICH_ONE = re.compile(
+    r"(?<=\S)\s*(?:这|那)?(?:[\d一二两三四五六七八九十]+\s*(?:个|类|种|档|级|项))?"
+    r"(?:之?中|里|里面|当中)?\s*的?\s*(?:哪一|哪)\s*(?:个|类|种|档|级|项)\s*[？?]?\s*$"
+)
+
+
+_WHICH_Q = re.compile(
+    r"(?<=\S)\s*(?:这|那)?(?:[\d一二两三四五六七八九十]+\s*(?:个|类|种|档|级|项))?"
+    r"(?:之中|当中|里面|里|中)\s*的?\s*(?:哪一|哪)\s*(?:个|类|种|档|级|项)"
+)
+
+
 def _clean(part: str) -> str:
     part = part.strip().strip(_QUOTES)
+    # "A、B、C 中的哪一个": the question after the last item is no part of it
+    part = _WHICH_ONE.sub("", part)
     if len(part) > 1 and _CJK.match(part[-1]):
         part = part.removesuffix("之一").removesuffix("的")  # 负面的 / 正面之一
     # "a refund, an exchange, or just information": the classes without the article
@@ -562,7 +656,9 @@ _UNITS = frozenset(
     "天 年 月 周 次 个 人 % "
     "usd eur rmb cny km kg g m h min s ms mb gb kb".split()
 )
-_ZH_NEVER_IN = re.compile(r"属于|判断|区分|分为|分成|是否|哪一|哪个|哪类|还是")
+_ZH_NEVER_IN = re.compile(
+    r"属于|判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
+)
 
 
 def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
@@ -578,6 +674,8 @@ def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
         return False  # "are question_a", "intent 为输出": a column name inside
     if re.fullmatch(r"[A-Z]", part):
         return True  # a class named by one capital letter: A, B, C
+    if re.fullmatch(r"[A-Z]{2,4}", part) and part.casefold() not in _UNITS:
+        return not states_a_constraint(part, strict=True)  # an acronym: IT, HR, NLP
     if _CJK.search(part) and _ZH_NEVER_IN.search(part):
         return False
     words = part.split()
@@ -589,6 +687,12 @@ def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
         return False
     if re.search(r"\bFILE\b", part) or re.search(r"[=＝]", part):
         return False
+    if re.match(r"单位|计量单位|\bunits?\b", part, re.I):
+        return False  # "（月薪，单位元）": how a number is measured
+    if len(words) > 1 and re.search(
+        r"\b(?:classes|categories|labels|continuous|numbers?|numeric|real-valued)\b", part, re.I
+    ):
+        return False  # "a continuous number, not classes": what kind of target, not a class
     if not _CJK.search(part):
         words = part.split()
         if (

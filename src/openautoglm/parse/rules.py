@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS
 from openautoglm.parse.clauses import METRICS
-from openautoglm.parse.numbers import NUMBER, find_durations, to_number
+from openautoglm.parse.numbers import NUMBER, cn_number, find_durations, to_number
 from openautoglm.parse.result import ParseResult
 from openautoglm.parse.rule_columns import (
     find_mentions,
@@ -81,7 +81,9 @@ _TRIALS = [
     re.compile(rf"\b(?:max(?:imum)?|at most|up to)\s*(?:of\s*)?(?P<n>{NUMBER})\s*trials?\b", re.I),
     re.compile(r"\bmax_trials\s*[=:]\s*(?P<n>\d+)", re.I),
     re.compile(rf"(?:尝试|试验|试|跑|搜索|实验)\s*(?P<n>{NUMBER})\s*(?:组|次|个|轮)"
-               rf"(?!\s*(?:小时|钟头|月|星期|礼拜))"),
+               rf"(?!\s*(?:半|小时|钟头|月|星期|礼拜))"),  # not 跑一个半小时
+    re.compile(r"(?:试验|尝试|实验|搜索|训练)次数\s*(?:上限|最多|至多|不超过|限制)?\s*(?:为|是|[:：])?\s*"
+               r"(?P<n>\d+)(?!\s*(?:分|秒|小时|%))"),
     re.compile(r"(?:最多|至多|不超过)\s*(?P<n>\d+)\s*(?:组|次|轮)(?!\s*(?:类|种|分))"),
     re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:iterations?|rounds?|experiments?|attempts?|"
                rf"evaluations?|search(?:es)? steps?)\b", re.I),
@@ -117,7 +119,7 @@ _TARGET_UNIT = re.compile(
 )
 _TARGET_LINK = (
     r"\s*(?:score\s*)?(?:值|分数)?\s*(?:of|target|targets?|>=|≥|>|=|:|：|is|at least|of at least|"
-    r"above|over|no less than|达到|至少|不低于|到|要|目标|为|是|≥|要求|大于|高于)?\s*"
+    r"above|over|no less than|达到|至少|不低于|不少于|不小于|到|要|目标|为|是|≥|要求|大于|高于)?\s*"
     r"(?:达到|至少|要|at least|above|of)?\s*"
     # a few words between the metric and its number: "needs to hit", "最好能到", "要在"
     r"(?:[A-Za-z\u4e00-\u9fff'(（][A-Za-z\u4e00-\u9fff' (（]{0,16}?\s*)?"
@@ -125,8 +127,13 @@ _TARGET_LINK = (
 _NUM = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<pct>%|percent\b|个百分点)?"
 _TARGET_GENERIC = re.compile(
     rf"(?:target(?:\s+score)?|目标(?:分数)?|score of at least|at least|(?:score|得分|分数)\s*"
-    rf"(?:达到|at least|of at least|>=|≥|不低于)|达到|不低于)\s*(?:of|is|=|:|：|为|是)?\s*{_NUM}",
+    rf"(?:达到|at least|of at least|>=|≥|不低于|不少于)|达到|不低于|不少于)"
+    rf"\s*(?:of|is|=|:|：|为|是)?\s*{_NUM}",
     re.I,
+)
+# a number a few words after the metric, said to be a floor: "accuracy, 0.92 or better"
+_OR_BETTER = re.compile(
+    rf"[^.;。；\n\d]{{0,30}}?{_NUM}\s*(?:\+|or (?:better|higher|above|more)|及以上|以上)", re.I
 )
 _METRIC_ANY = "|".join(f"(?:{p})" for p, _, _ in METRICS) + r"|\bac\w{4,9}\b|宏\s*平均\s*f1"
 
@@ -152,7 +159,14 @@ class RuleParser:
         verb_roles(masked, mentions)
         # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
         names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
-        label_ends = [m.end for m in mentions if m.role == "label"]
+        # values right after a column that is not the text: "same_place column has True/False"
+        label_ends = [m.end for m in mentions
+                      if m.role == "label" or (m.role is None and len(m.names) == 1)]  # fmt: skip
+        for name in {
+            m.names[0] for m in mentions if m.end in label_ends
+        }:  # "polarity is pos or neg"
+            pattern = rf"(?<![\w`'\"]){re.escape(name)}(?![\w`'\"])(?=\s+(?:is|are|has|takes)\b)"
+            label_ends += [m.end() for m in re.finditer(pattern, masked)]
         weak = [n for m in mentions for n in m.names]
         found = best_label_list(masked, names, label_ends, weak)
         if found is not None:
@@ -268,6 +282,7 @@ class RuleParser:
                 return
 
     def _target(self, text: str, result: ParseResult) -> None:
+        text = _zh_percent(text)
         candidates: list[tuple[int, float, str]] = []
         metric = re.compile(rf"(?:{_METRIC_ANY})", re.I)
         for match in metric.finditer(text):
@@ -280,6 +295,12 @@ class RuleParser:
                     candidates.append(
                         (match.start(), value, text[match.start() : match.end() + after.end()])
                     )
+                    continue
+            later = _OR_BETTER.match(text, match.end())  # "accuracy, 0.92 or better", "F1, 0.7+"
+            if later:
+                value = _score(later, text[later.end() :])
+                if value is not None:
+                    candidates.append((match.start(), value, text[match.start() : later.end()]))
                     continue
             before = _number_before(text, match.start())
             if before is not None:
@@ -303,6 +324,28 @@ class RuleParser:
 
 
 # ---------------------------------------------------------------------- helpers
+_ZH_DIGIT = "零一二两三四五六七八九"
+_ZH_PERCENT = re.compile(rf"百分之(?P<p>[{_ZH_DIGIT}十]{{1,3}})")
+_ZH_TENTHS = re.compile(
+    rf"(?<![分变完组构形达促赞合])(?P<a>[{_ZH_DIGIT}])成(?P<b>[{_ZH_DIGIT}])?(?![功为绩本品])"
+)
+
+
+def _zh_percent(text: str) -> str:
+    """百分之九十 → 90%, 九成 → 90%, 九成五 → 95%: Chinese ways to say a share."""
+
+    def percent(match: re.Match[str]) -> str:
+        value = cn_number(match["p"])
+        return f"{value:g}%" if value is not None else match[0]
+
+    def tenths(match: re.Match[str]) -> str:
+        a = cn_number(match["a"]) or 0
+        b = cn_number(match["b"]) or 0 if match["b"] else 0
+        return f"{a * 10 + b:g}%" if a else match[0]
+
+    return _ZH_TENTHS.sub(tenths, _ZH_PERCENT.sub(percent, text))
+
+
 def _without_items(text: str, items: list[str]) -> str:
     """``text`` with the label list blanked out, from its first class to its last."""
     start = text.find(items[0])
@@ -398,7 +441,7 @@ def _clause_around(text: str, start: int, end: int) -> str:
 def _describes_the_data(text: str, start: int, end: int) -> bool:
     """A duration that is part of what is predicted, not a budget: (in hours), 24 小时的阅读量."""
     before, after = text[max(0, start - 12) : start], text[end : end + 6]
-    if re.match(r"\s*的(?!时间|预算|训练)", after):
+    if re.match(r"\s*(?:内|之内|以内|后|前|里)?\s*的(?!时间|预算|训练)", after):
         return True
     return bool(
         re.search(r"\(\s*(?:in\s+)?$|（\s*$|number of\s*$|多少\s*$", before, re.I)
