@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SPLITS = {
     "dev": ROOT / "tests" / "parser_corpus" / "dev.jsonl",
     "dev2": ROOT / "tests" / "parser_corpus" / "dev2.jsonl",
+    "dev3": ROOT / "tests" / "parser_corpus" / "dev3.jsonl",
     "eval": ROOT / "tests" / "parser_corpus" / "eval.jsonl",
     "cases": ROOT.parent / "shared" / "parser" / "cases.jsonl",
 }
