@@ -7,6 +7,10 @@ model: test accuracy, rows/s on one core at batch 1,000, median single-text late
 size. Prints a table; --out writes JSON.
 
     python benchmarks/distill.py --datasets trec --budget 60 --out benchmarks/results/distill.json
+    python benchmarks/distill.py --speed-only benchmarks/results/distill.json --work runs/bench
+
+--speed-only measures rows/s and latency again for the saved teachers and students of an earlier
+--out file (on a quiet machine: the figures are per core and suffer from any other load).
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import torch
 
 from openautoglm import AutoTask
 from openautoglm.distill.distiller import Distiller, TrainingData, bundle_mb, distill
 from openautoglm.models.ensemble import WeightedEnsemble
-from openautoglm.registry.bundle import TextClassifier
+from openautoglm.registry.bundle import TextClassifier, load_bundle
 from openautoglm.uncertainty.calibration import expected_calibration_error
 from openautoglm.uncertainty.conformal import coverage_and_size
 
@@ -143,6 +148,22 @@ def run_dataset(name: str, budget: float, work: Path, reuse: bool = False) -> li
     return [{"dataset": name, "budget_s": budget, **r} for r in rows]
 
 
+def remeasure(path: Path, work: Path) -> list[dict]:
+    """The rows of ``path`` with speed measured again for every model saved under ``work``."""
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    for r in rows:
+        kind = r["model"].split(" (")[0]
+        folder = {"teacher": work / r["dataset"] / "model"}.get(
+            kind, work / r["dataset"] / kind.replace("student ", "student-") / "model"
+        )
+        if kind.startswith("hard-label") or "error" in r or not folder.is_dir():
+            r.pop("rows_per_s", None), r.pop("latency_ms_p50", None)  # not saved: not measured
+            continue
+        test = pd.read_csv(DATASETS / r["dataset"] / "test.csv").text.astype(str).tolist()
+        r.update(speed(load_bundle(folder), test))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the arguments, run each dataset, print and write the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -153,7 +174,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="take finished runs in --work as the teachers"
     )
+    parser.add_argument("--speed-only", type=Path, help="re-measure speed in this --out file")
     args = parser.parse_args(argv)
+    if args.speed_only:
+        rows = remeasure(args.speed_only, args.work)
+        args.speed_only.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+        print(
+            json.dumps(
+                [
+                    {k: r.get(k) for k in ("dataset", "model", "rows_per_s", "latency_ms_p50")}
+                    for r in rows
+                ],
+                indent=1,
+            )
+        )
+        return
     names = [n for n in args.datasets.split(",") if n]
     unknown = [n for n in names if n not in SINGLE_LABEL]
     if unknown:
