@@ -2,7 +2,9 @@
 
 In the spirit of scikit-learn's ``parametrize_with_checks``: one set of checks, run on each
 family of the catalogue. scikit-learn's own checks are run where they apply; those that feed
-numeric matrices to ``fit`` do not (the families take raw texts).
+numeric matrices to ``fit`` do not (the families take raw texts). The fitting checks here are
+single-label classification's; the families of the other tasks are fitted in
+test_task_families.py.
 """
 
 from __future__ import annotations
@@ -63,6 +65,49 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "seed": 0,
     },
     "frozen_encoder": {"encoder": "all-MiniLM-L6-v2", "C": 1.0, "seed": 0},
+    "tfidf_ridge": {
+        "word_ngram_max": 2,
+        "char_ngram_min": 2,
+        "char_ngram_max": 5,
+        "sublinear_tf": True,
+        "min_df": 2,
+        "alpha": 3.0,
+    },
+    "tfidf_svr": {
+        "word_ngram_max": 2,
+        "char_ngram_min": 2,
+        "char_ngram_max": 5,
+        "sublinear_tf": True,
+        "min_df": 2,
+        "C": 0.1,
+        "epsilon": 0.1,
+        "seed": 0,
+    },
+    "pair_lr": {
+        "word_ngram_max": 1,
+        "char_ngram_min": 2,
+        "char_ngram_max": 4,
+        "sublinear_tf": True,
+        "min_df": 1,
+        "with_sides": False,
+        "similarity_weight": 3.0,
+        "C": 4.0,
+        "seed": 0,
+    },
+    "pair_ridge": {
+        "word_ngram_max": 1,
+        "char_ngram_min": 2,
+        "char_ngram_max": 4,
+        "sublinear_tf": True,
+        "min_df": 1,
+        "with_sides": False,
+        "similarity_weight": 3.0,
+        "alpha": 3.0,
+    },
+    **{
+        name: {"encoder": "all-MiniLM-L6-v2", "C": 1.0, "seed": 0}
+        for name in ("encoder_ridge", "biencoder_lr", "biencoder_ridge")
+    },
     "finetune": {
         "encoder": "all-MiniLM-L6-v2",
         "epochs": 3,
@@ -99,6 +144,10 @@ def _family(name: str) -> Any:
 
 
 FAMILIES = [_family(name) for name in all_families()]
+#: the families of single-label classification, which the fitting checks below train
+CLASSIFIERS = [
+    _family(name) for name in all_families() if "text_classification" in family_class(name).tasks
+]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -159,7 +208,7 @@ def test_sklearn_estimator_checks(family: str, check: str) -> None:
         getattr(estimator_checks, check)(cls.__name__, cls())
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", CLASSIFIERS)
 def test_fit_learns_classes(family: str, fitted, data) -> None:
     model = fitted[family]
     assert is_classifier(model)
@@ -167,7 +216,7 @@ def test_fit_learns_classes(family: str, fitted, data) -> None:
     assert np.array_equal(model.classes_, np.arange(3)) and model.n_classes_ == 3
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", CLASSIFIERS)
 def test_predict_proba_on_held_out_rows(family: str, fitted, data) -> None:
     model = fitted[family]
     proba = model.predict_proba(data["test"])
@@ -176,7 +225,7 @@ def test_predict_proba_on_held_out_rows(family: str, fitted, data) -> None:
     assert np.array_equal(model.predict(data["test"]), model.classes_[proba.argmax(axis=1)])
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", CLASSIFIERS)
 def test_save_load_gives_identical_probabilities(family: str, fitted, data, tmp_path: Path) -> None:
     model = fitted[family]
     model.save(tmp_path / family)
@@ -191,7 +240,7 @@ def _no_cache(model: Candidate) -> dict[str, Any]:
     return {"cache_dir": None} if "cache_dir" in model.get_params() else {}
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", CLASSIFIERS)
 def test_clone_is_unfitted_with_the_same_params(family: str, fitted) -> None:
     model = fitted[family]
     copy = clone(model)
@@ -209,7 +258,7 @@ def test_set_cache_points_the_model_at_a_run_cache(family: str, tmp_path: Path) 
     assert model.get_params().get("cache_dir") == expected
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", CLASSIFIERS)
 def test_search_space_sampled_by_a_real_trial_builds_and_fits(family: str, data) -> None:
     trial = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=7)).ask()
     params = family_class(family).search_space(trial)

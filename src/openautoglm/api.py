@@ -20,7 +20,7 @@ from openautoglm.parse.reconcile import resolve
 from openautoglm.registry.bundle import TextClassifier, load_bundle
 from openautoglm.run_records import RunOutput
 from openautoglm.search.settings import run_notes
-from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration
+from openautoglm.spec import SUPPORTED_TASK_TYPES, Budget, TaskSpec, parse_duration, task_output
 from openautoglm.uncertainty.mc_dropout import DEFAULT_PASSES
 from openautoglm.uncertainty.predict import UncertainPrediction
 from openautoglm.workflow import RunWorkflow
@@ -43,6 +43,8 @@ class RunResult:
         self.profile: dict[str, Any] = output.data.profile
         self.notes: list[str] = output.data.notes + run_notes(output.events)
         self.labels: list[str] = output.data.labels
+        #: the task trained (detected from the data when it was not given)
+        self.task_type: str = output.data.task_type
         self.ensemble: list[dict[str, Any]] = output.ensemble
         self.timings: dict[str, float] = output.timings
 
@@ -67,14 +69,20 @@ class RunResult:
             drop=True
         )
 
-    def predict(self, texts: Sequence[str]) -> list[str]:
-        """Label names for ``texts``."""
+    def predict(self, texts: Sequence[Any] | pd.DataFrame) -> list[Any]:
+        """Label names for ``texts``; label lists (multilabel) or numbers (regression).
+
+        Pair tasks take ``[(a, b), ...]`` or a DataFrame with the two text columns.
+        """
         return self.model.predict(texts)
 
     def predict_proba(
-        self, texts: Sequence[str], uncertainty: bool = False, mc_passes: int = DEFAULT_PASSES
+        self,
+        texts: Sequence[Any] | pd.DataFrame,
+        uncertainty: bool = False,
+        mc_passes: int = DEFAULT_PASSES,
     ) -> np.ndarray | UncertainPrediction:
-        """Probabilities, columns in ``self.labels`` order.
+        """Probabilities, columns in ``self.labels`` order (multilabel: each label's own).
 
         ``uncertainty=True``: an UncertainPrediction (calibrated probabilities, entropy,
         ensemble spread, MC-dropout variance, abstain flag); see TextClassifier.predict_proba.
@@ -159,6 +167,10 @@ class RunResult:
         from openautoglm.distill.distiller import TrainingData, distill
 
         data = self._output.data
+        if data.task_type != "text_classification":
+            raise NotImplementedError(
+                f"distillation makes single-label text classifiers; this run is {data.task_type}"
+            )
         train = TrainingData.from_prepared(data)
         out = Path(out) if out else self.run_dir / "refit" / f"student-{target}"
         return distill(self.model, train, target, temperature, alpha, out=out,
@@ -177,14 +189,20 @@ class RunResult:
 
     def __repr__(self) -> str:
         m = self.metrics
-        return (
-            f"RunResult(accuracy={m['accuracy']:.4f}, f1_macro={m['f1_macro']:.4f}, "
-            f"trials={len(self._output.records)}, run_dir='{self.run_dir}')"
-        )
+        shown = {"classes": ("accuracy", "f1_macro"), "multilabel": ("f1_micro", "f1_macro"),
+                 "regression": ("pearson", "rmse")}[task_output(self.task_type)]  # fmt: skip
+        figures = ", ".join(f"{k}={m[k]:.4f}" for k in shown)
+        return f"RunResult({figures}, trials={len(self._output.records)}, run_dir='{self.run_dir}')"
 
 
 class AutoTask:
-    """Build a text classifier from a data file with no manual tuning.
+    """Build a text model from a data file with no manual tuning.
+
+    ``task``: "auto" (the default: detected from the data), text_classification,
+    multilabel_classification, text_pair_classification, text_regression or
+    text_pair_regression. Pairs read two columns (``text_column=["q1", "q2"]``, found by their
+    names when not given); multilabel label lists are split on ``label_sep`` (detected when
+    None).
 
     Example:
         >>> task = AutoTask(task="text_classification", dataset_path="news.csv",
@@ -195,12 +213,12 @@ class AutoTask:
 
     def __init__(
         self,
-        task: str = "text_classification",
+        task: str = "auto",
         dataset_path: str | Path | None = None,
         labels: Sequence[str] | None = None,
         *,
         test_path: str | Path | None = None,
-        text_column: str | None = None,
+        text_column: str | Sequence[str] | None = None,
         label_column: str | None = None,
         metric: str = "accuracy",
         target_score: float | None = None,
@@ -216,6 +234,7 @@ class AutoTask:
         policy: str = "fifo",
         warm_start: Sequence[tuple[str, dict[str, Any]]] | None = None,
         study_storage: str | None = None,
+        label_sep: str | None = None,
     ) -> None:
         if spec is None:
             if dataset_path is None:
@@ -224,7 +243,9 @@ class AutoTask:
                 task_type=task,
                 dataset_path=str(dataset_path),
                 test_path=str(test_path) if test_path else None,
-                text_column=text_column,
+                text_column=text_column
+                if isinstance(text_column, str | None)
+                else list(text_column),
                 label_column=label_column,
                 labels=list(labels) if labels else None,
                 metric=metric,
@@ -241,6 +262,8 @@ class AutoTask:
         self.warm_start = [(f, dict(p)) for f, p in warm_start or []]
         #: Optuna storage URL shared by several workers (default: study.db in the run folder)
         self.study_storage = study_storage
+        #: multilabel: the separator of the label lists (None: detected from the data)
+        self.label_sep = label_sep
         if strategy not in STRATEGIES:
             raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
         self.engine = EngineSettings(self.n_jobs, backend, address, strategy, policy)  # type: ignore[arg-type]
@@ -270,6 +293,8 @@ class AutoTask:
         spec = parsed.to_spec()
         base = Path(base_dir)
         updates = {"dataset_path": str(resolve(spec.dataset_path, base))}
+        if "task_type" not in parsed.fields:  # the words do not say: the data will
+            updates["task_type"] = "auto"
         if spec.test_path:
             updates["test_path"] = str(resolve(spec.test_path, base))
         task = cls(spec=spec.model_copy(update=updates), **kwargs)
@@ -311,7 +336,7 @@ class AutoTask:
                     self.parsed.model_dump_json(indent=2), encoding="utf-8"
                 )
             workflow = RunWorkflow(spec, run_dir, self.n_jobs, self.families, on_event, self.engine,
-                                   self.warm_start, self.study_storage)  # fmt: skip
+                                   self.warm_start, self.study_storage, self.label_sep)  # fmt: skip
             output = workflow.run()
         except KeyboardInterrupt as exc:  # both runs are kept: the new one can be resumed
             exc.add_note(_resume_hint(run_dir))
@@ -368,7 +393,7 @@ class AutoTask:
         n_jobs = settings.pop("n_jobs", None)
         task = cls(spec=spec, run_dir=run_dir, families=families, n_jobs=n_jobs, **settings)
         workflow = RunWorkflow(spec, run_dir, task.n_jobs, task.families, on_event, task.engine,
-                               task.warm_start, task.study_storage)  # fmt: skip
+                               task.warm_start, task.study_storage, task.label_sep)  # fmt: skip
         try:
             return RunResult(workflow.run(resume=True, new_budget=seconds is not None))
         except KeyboardInterrupt as exc:
@@ -389,7 +414,8 @@ def _default_run_dir(dataset_path: str) -> Path:
 
 
 def load(path: str | Path, key: str | bytes | None = None) -> TextClassifier:
-    """Load a saved model bundle or a run folder's model (hashes are checked first).
+    """Load a saved model bundle or a run folder's model (hashes are checked first); its
+    task (``model.task_type``) decides what ``predict`` takes and gives.
 
     ``key`` (or OPENAUTOGLM_BUNDLE_KEY) verifies the bundle's HMAC signature.
 

@@ -11,7 +11,7 @@ import typer
 from rich.live import Live
 from rich.markup import escape
 
-from openautoglm.cli_display import Progress, leaderboard_table, plan_table, summary
+from openautoglm.cli_display import Progress, leaderboard_table, plan_table, summary, test_line
 from openautoglm.cli_distill import distill
 from openautoglm.cli_explain import explain
 from openautoglm.cli_loop import feedback_app, pipeline_app, retrain
@@ -120,8 +120,23 @@ def run(
     text_column: Annotated[
         str | None, typer.Option(help="Text column (inferred when omitted).")
     ] = None,
+    text_columns: Annotated[
+        str | None,
+        typer.Option(help="The two text columns of a pair task, e.g. question1,question2."),
+    ] = None,
     label_column: Annotated[
         str | None, typer.Option(help="Label column (inferred when omitted).")
+    ] = None,
+    task: Annotated[
+        str | None,
+        typer.Option(
+            help="text_classification, multilabel_classification, text_pair_classification, "
+            "text_regression or text_pair_regression (default: detected from the data)."
+        ),
+    ] = None,
+    label_sep: Annotated[
+        str | None,
+        typer.Option(help="Multilabel: the separator of the label lists (default: detected)."),
     ] = None,
     max_trials: Annotated[
         int | None,
@@ -135,7 +150,12 @@ def run(
         ),
     ] = None,
     metric: Annotated[
-        str | None, typer.Option(help="accuracy (default), f1_macro, f1_weighted or log_loss.")
+        str | None,
+        typer.Option(
+            help="accuracy (default), f1_macro, f1_weighted or log_loss; multilabel: f1_micro "
+            "(default), f1_macro, f1_samples, subset_accuracy, hamming_loss; regression: "
+            "pearson (default), spearman, r2, rmse, mae."
+        ),
     ] = None,
     target_score: Annotated[
         float | None, typer.Option(help="Stop once the CV score reaches this.")
@@ -200,10 +220,11 @@ def run(
         _resume(resume, engine, as_json, time_budget, max_trials)
         return
     overrides = {
+        "task_type": task,
         "dataset_path": str(data) if data else None,
         "test_path": str(test) if test else None,
         "labels": _split(labels),
-        "text_column": text_column,
+        "text_column": _split(text_columns) or text_column,
         "label_column": label_column,
         "metric": metric,
         "target_score": target_score,
@@ -215,20 +236,22 @@ def run(
             parsed = _parsed_for_run(description, answer, as_json, yes, llm_base_url, llm_model,
                                      llm_api_key)  # fmt: skip
             spec = parsed.to_spec()
+            if "task_type" not in parsed.fields:  # the words do not say: the data will
+                spec = spec.model_copy(update={"task_type": "auto"})
         elif data is None:
             raise ValueError("give a task description or --data (the file to train on)")
         else:
-            parsed, spec = None, TaskSpec(dataset_path=str(data))
+            parsed, spec = None, TaskSpec(dataset_path=str(data), task_type="auto")
         spec = spec.model_copy(update={k: v for k, v in overrides.items() if v is not None})
         spec = TaskSpec.model_validate(spec.model_dump())
-        task = AutoTask(spec=spec, run_dir=out, families=_split(families),
-                        study_storage=study_storage, **engine)  # fmt: skip
-        task.parsed = parsed
+        auto = AutoTask(spec=spec, run_dir=out, families=_split(families),
+                        study_storage=study_storage, label_sep=label_sep, **engine)  # fmt: skip
+        auto.parsed = parsed
         if as_json:
-            result = task.run(max_trials, time_budget, overwrite=overwrite)
+            result = auto.run(max_trials, time_budget, overwrite=overwrite)
         else:
             with Live(console=console, refresh_per_second=4, transient=False) as live:
-                result = task.run(
+                result = auto.run(
                     max_trials, time_budget, overwrite=overwrite, on_event=Progress(live)
                 )
             console.line()  # the live status line stays; start the report below it
@@ -284,10 +307,7 @@ def _report(result: Any, as_json: bool) -> None:
         console.print(f"[dim]note:[/] {escape(as_cli_message(note))}")
     console.print(leaderboard_table(result))
     m = result.metrics
-    console.print(
-        f"[bold]test[/] ({m['test_source']}, {m['n_test']} rows): accuracy {m['accuracy']:.4f}, "
-        f"macro-F1 {m['f1_macro']:.4f}, log loss {m['log_loss']:.4f}"
-    )
+    console.print(f"[bold]test[/] ({m['test_source']}, {m['n_test']} rows): {test_line(result)}")
     if "latency_ms_p50" in m:
         console.print(
             f"[bold]speed[/] of the final model: {m['predict_rows_per_s']:,.0f} rows/s in "

@@ -9,6 +9,8 @@ from typing import Any
 from rich.live import Live
 from rich.table import Table
 
+from openautoglm.spec import task_output
+
 
 class Progress:
     """Live status line: trials done, best score, time left, running trials."""
@@ -86,9 +88,28 @@ def plan_table(rows: list[dict[str, Any]], strategy: str) -> Table:
     return table
 
 
+#: the test figures the run's summary line shows, by what the task predicts
+_TEST_FIGURES = {
+    "classes": (("accuracy", "accuracy"), ("f1_macro", "macro-F1"), ("log_loss", "log loss")),
+    "multilabel": (("f1_micro", "micro-F1"), ("f1_macro", "macro-F1"),
+                   ("f1_samples", "samples-F1"), ("subset_accuracy", "subset accuracy"),
+                   ("hamming_loss", "Hamming loss")),
+    "regression": (("pearson", "Pearson r"), ("spearman", "Spearman"), ("r2", "R²"),
+                   ("rmse", "RMSE"), ("mae", "MAE")),
+}  # fmt: skip
+
+
+def test_line(result: Any) -> str:
+    """The test metrics of a run's task, e.g. "accuracy 0.9100, macro-F1 0.9050, ..."."""
+    output = task_output(getattr(result, "task_type", "text_classification"))
+    m = result.metrics
+    return ", ".join(f"{name} {m[key]:.4f}" for key, name in _TEST_FIGURES[output] if key in m)
+
+
 def summary(result: Any) -> dict[str, Any]:
     board = result.leaderboard.to_dict(orient="records")
     return {
+        "task_type": getattr(result, "task_type", "text_classification"),
         "metrics": result.metrics,
         "ensemble": result.ensemble,
         "leaderboard": board,

@@ -13,6 +13,7 @@ from openautoglm.models.catalog import family_class
 from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.registry.bundle import TextClassifier
 from openautoglm.search.store import TrialRecord
+from openautoglm.spec import task_output
 
 
 @dataclass
@@ -48,8 +49,12 @@ def data_from_json(payload: dict[str, Any]) -> PreparedData:
     """The inverse of data_to_json."""
     names = {f.name for f in fields(PreparedData)}
     data = PreparedData(**{k: v for k, v in payload.items() if k in names})
-    data.train_y = np.asarray(payload["train_y"], dtype=np.int64)
-    data.test_y = np.asarray(payload["test_y"], dtype=np.int64)
+    # class codes; a 0/1 label matrix (multilabel); floats (regression)
+    dtype = {"multilabel": np.int8, "regression": np.float64}.get(
+        task_output(data.task_type), np.int64
+    )
+    data.train_y = np.asarray(payload["train_y"], dtype=dtype)
+    data.test_y = np.asarray(payload["test_y"], dtype=dtype)
     return data
 
 

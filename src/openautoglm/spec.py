@@ -10,16 +10,36 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 TaskType = Literal[
+    "auto",  # detected from the data when it is read (see data/task_choice.py)
     "text_classification",
     "multilabel_classification",
     "text_pair_classification",
     "text_regression",
     "text_pair_regression",
 ]
-Metric = Literal["accuracy", "f1_macro", "f1_weighted", "log_loss"]
+Metric = Literal[
+    "accuracy", "f1_macro", "f1_weighted", "log_loss",  # single-label and pair classification
+    "f1_micro", "f1_samples", "subset_accuracy", "hamming_loss",  # multilabel (with f1_macro)
+    "pearson", "spearman", "r2", "rmse", "mae",  # regression
+]  # fmt: skip
 Language = Literal["zh", "en", "mixed"]
 
-SUPPORTED_TASK_TYPES: tuple[str, ...] = ("text_classification",)
+SUPPORTED_TASK_TYPES: tuple[str, ...] = (
+    "auto", "text_classification", "multilabel_classification", "text_pair_classification",
+    "text_regression", "text_pair_regression",
+)  # fmt: skip
+#: what a task predicts: one class, a set of labels, or a number
+TASK_OUTPUTS: dict[str, str] = {
+    "text_classification": "classes", "text_pair_classification": "classes",
+    "multilabel_classification": "multilabel", "text_regression": "regression",
+    "text_pair_regression": "regression",
+}  # fmt: skip
+#: the metrics that apply to each output, the default first
+OUTPUT_METRICS: dict[str, tuple[str, ...]] = {
+    "classes": ("accuracy", "f1_macro", "f1_weighted", "log_loss"),
+    "multilabel": ("f1_micro", "f1_macro", "f1_samples", "subset_accuracy", "hamming_loss"),
+    "regression": ("pearson", "spearman", "r2", "rmse", "mae"),
+}
 
 
 class Budget(BaseModel):
@@ -49,7 +69,7 @@ class TaskSpec(BaseModel):
     task_type: TaskType = "text_classification"
     dataset_path: str
     test_path: str | None = None
-    text_column: str | list[str] | None = None  # two columns for text_pair_classification
+    text_column: str | list[str] | None = None  # two columns for the text-pair tasks
     label_column: str | None = None
     labels: list[str] | None = None
     label_map: dict[str, str] | None = None  # label value in the data -> name (ids to names)
@@ -91,6 +111,46 @@ class TaskSpec(BaseModel):
     def from_json(cls, path: str | Path) -> TaskSpec:
         """Read a spec written by `to_json`."""
         return cls.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def task_output(task_type: str) -> str:
+    """ "classes", "multilabel" or "regression": what ``task_type`` predicts.
+
+    Example:
+        >>> task_output("text_pair_regression")
+        'regression'
+    """
+    if task_type not in TASK_OUTPUTS:
+        raise ValueError(f"no output for task type {task_type!r}; known: {list(TASK_OUTPUTS)}")
+    return TASK_OUTPUTS[task_type]
+
+
+def is_pair_task(task_type: str) -> bool:
+    """Whether the task reads two texts a row."""
+    return task_type.startswith("text_pair_")
+
+
+def task_metric(task_type: str, metric: str) -> tuple[str, str | None]:
+    """The metric the search optimises for the task, and a note when it is not ``metric``.
+
+    "accuracy" (the default) means micro-F1 for multilabel and Pearson r for regression;
+    a metric that does not apply to the task raises ValueError naming those that do.
+
+    Example:
+        >>> task_metric("multilabel_classification", "accuracy")[0]
+        'f1_micro'
+    """
+    allowed = OUTPUT_METRICS[task_output(task_type)]
+    if metric in allowed:
+        return metric, None
+    if metric == "accuracy":
+        return allowed[0], (
+            f"metric: {allowed[0]} (the default for {task_type}; metric= chooses one of "
+            f"{', '.join(allowed)})"
+        )
+    raise ValueError(
+        f"metric {metric!r} does not apply to {task_type}; use one of {', '.join(allowed)}"
+    )
 
 
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600}

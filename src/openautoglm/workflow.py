@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from openautoglm.data import PreparedData, prepare_data, save_profile
+from openautoglm.data.pairs import PAIR_MARK, split_pairs
 from openautoglm.distill.constraints import deliver_within_constraints, has_constraints
 from openautoglm.engine.factory import make_executor
 from openautoglm.engine.local import Task
@@ -20,8 +21,10 @@ from openautoglm.engine.settings import EngineSettings
 from openautoglm.engine.state import RunLock, RunState
 from openautoglm.engine.steps import Interrupted, run_plan
 from openautoglm.errors import SearchFailed
-from openautoglm.evaluate.metrics import classification_metrics, score
 from openautoglm.evaluate.speed import LATENCY_TEXTS, THROUGHPUT_ROWS, measure_speed
+from openautoglm.evaluate.task_evaluation import task_metrics
+from openautoglm.evaluate.task_scoring import task_score
+from openautoglm.evaluate.thresholds import LabelThresholds, tune_thresholds
 from openautoglm.models.catalog import families_for, family_class
 from openautoglm.models.embedding_step import embed_all_within
 from openautoglm.models.ensemble import WeightedEnsemble, greedy_selection
@@ -49,10 +52,11 @@ from openautoglm.search.settings import (
     ensemble_pool,
     records_to_json,
     row_order,
+    search_strata,
     stratified_rows,
 )
 from openautoglm.search.store import TrialRecord, TrialStore, study_url
-from openautoglm.spec import TaskSpec
+from openautoglm.spec import TaskSpec, is_pair_task, task_metric, task_output
 from openautoglm.uncertainty.fitted import UncertaintyModel, evaluate_uncertainty, fit_uncertainty
 
 #: texts segmented at a time (the stop flag is checked between chunks)
@@ -77,8 +81,10 @@ class RunWorkflow:
         engine: EngineSettings | None = None,
         warm_start: list[tuple[str, dict[str, Any]]] | None = None,
         study_storage: str | None = None,
+        label_sep: str | None = None,
     ) -> None:
         self.spec, self.run_dir = spec, run_dir
+        self.label_sep = label_sep  # multilabel: the user's label-list separator (None: detect)
         self.warm_start = [(f, dict(p)) for f, p in warm_start or []]
         self.study_storage = study_storage
         self.engine = engine or EngineSettings(n_jobs=n_jobs)
@@ -124,7 +130,7 @@ class RunWorkflow:
                      lambda r: self.calibrate(r["load"], r["search"], r["ensemble"], r["refit"]),
                      ("load", "search", "ensemble", "refit"), ("uncertainty (in state.db)",),
                      light, persist=lambda u: u.to_json() if u else None,
-                     restore=lambda p, r: UncertaintyModel.from_json(p) if p else None),
+                     restore=lambda p, r: _calibration_from_json(p)),
                 Step("evaluate",
                      lambda r: self.evaluate(r["load"], r["refit"].model, r["calibrate"]),
                      ("load", "refit", "calibrate"), ("metrics",),
@@ -179,7 +185,8 @@ class RunWorkflow:
         if not resume:
             self.state.put("settings", {**asdict(self.engine), "families": self.include,
                                         "warm_start": self.warm_start,
-                                        "study_storage": self.study_storage})  # fmt: skip
+                                        "study_storage": self.study_storage,
+                                        "label_sep": self.label_sep})  # fmt: skip
         self.clock = RunClock(self.spec.budget.time_s, n_jobs=self.n_jobs, spent_before=spent)
         self.state.put("status", "running")
 
@@ -230,7 +237,10 @@ class RunWorkflow:
 
     # ------------------------------------------------------------------ steps
     def load(self) -> PreparedData:
-        data = prepare_data(self.spec)
+        data = prepare_data(self.spec, self.label_sep)
+        _, note = task_metric(data.task_type, self.spec.metric)  # a metric that does not apply
+        if note:
+            data.notes.append(note)
         if not self._candidates(data):
             raise SearchFailed(
                 f"no model family can run for language {data.language!r} with families="
@@ -239,7 +249,9 @@ class RunWorkflow:
         return data
 
     def profile(self, data: PreparedData) -> dict[str, Any]:
-        self.spec.to_json(self.run_dir / "spec.json")
+        # the task and metric as resolved (the spec may say "auto" and the default metric)
+        resolved = {"task_type": data.task_type, "metric": self._metric(data)}
+        self.spec.model_copy(update=resolved).to_json(self.run_dir / "spec.json")
         profile = {
             **data.profile,
             "notes": data.notes,
@@ -267,9 +279,12 @@ class RunWorkflow:
         if needs_segmentation(data.language):
             done["rows"]["tokens"] = self._tokenize(data, order, len(searched))
         texts = searched + data.test_texts
-        if "frozen_encoder" in families:
+        if is_pair_task(data.task_type):  # the bi-encoder embeds each side alone
+            texts = [side for sides in split_pairs(texts) for side in sides]
+        embedders = [f for f in families if "embeddings" in family_class(f).shared_features]
+        if embedders:
             max_s = EMBED_SHARE * self.clock.step_limit()
-            resources = family_class("frozen_encoder").resources
+            resources = family_class(embedders[0]).resources
             args = (texts, self.cache_dir, max_s)
             self.executor.submit(
                 Task(
@@ -283,7 +298,7 @@ class RunWorkflow:
             )
             result = self.executor.wait(["embed"], self.stop)[0]
             if not result.ok or result.value is None:
-                families.remove("frozen_encoder")
+                families = [f for f in families if f not in embedders]
                 done["embeddings_skipped"] = result.error or f"would take over {max_s:.0f} s"
             else:
                 done["embeddings_s"] = result.value
@@ -310,13 +325,16 @@ class RunWorkflow:
         for start in range(0, len(texts), TOKENIZE_CHUNK):  # chunks: Ctrl-C stays prompt
             if self.stop.is_set():
                 raise Interrupted("featurize was interrupted")
-            tokenize(texts[start : start + TOKENIZE_CHUNK], language, self.cache_dir)
+            chunk = texts[start : start + TOKENIZE_CHUNK]
+            if chunk and PAIR_MARK in chunk[0]:  # pairs: pair families read each side alone
+                chunk = chunk + [side for sides in split_pairs(chunk) for side in sides]
+            tokenize(chunk, language, self.cache_dir)
 
     def search(self, data: PreparedData, families: list[str]) -> SearchOutcome:
         # what evaluation will predict: sizes the time the search leaves for it
         self.clock.predict_rows = len(data.test_texts) + THROUGHPUT_ROWS + LATENCY_TEXTS
         settings = SearchSettings(
-            metric=self.spec.metric,
+            metric=self._metric(data),
             max_trials=self.spec.budget.max_trials,
             time_budget_s=self.spec.budget.time_s,
             n_jobs=self.n_jobs,
@@ -326,6 +344,7 @@ class RunWorkflow:
             strategy=self.engine.strategy,
             storage_url=self.study_storage,
             warm_start=self.warm_start,
+            task_type=data.task_type,
         )
         sample = self._search_sample(data)
         texts, y = data.train_texts, data.train_y
@@ -353,7 +372,8 @@ class RunWorkflow:
 
     def _search_sample(self, data: PreparedData) -> np.ndarray | None:
         """The rows the search runs on (None: all); sets how much longer the refit will be."""
-        sample = stratified_rows(data.train_y, SEARCH_MAX_ROWS, self.spec.seed)
+        strata = search_strata(data.train_y, data.task_type)
+        sample = stratified_rows(strata, SEARCH_MAX_ROWS, self.spec.seed)
         self.clock.refit_scale = 1.0 if sample is None else len(data.train_y) / len(sample)
         return sample
 
@@ -363,8 +383,13 @@ class RunWorkflow:
         self.on_event(event)
 
     def _candidates(self, data: PreparedData) -> list[str]:
-        """The families that suit the data and can run here (within the user's list)."""
-        return families_for(data.language, self.include, len(data.labels))
+        """The families that suit the data and the task and can run here (within the user's
+        list)."""
+        return families_for(data.language, self.include, len(data.labels), data.task_type)
+
+    def _metric(self, data: PreparedData) -> str:
+        """The metric the search optimises for the data's task (see spec.task_metric)."""
+        return task_metric(data.task_type, self.spec.metric)[0]
 
     def ensemble(
         self, data: PreparedData, outcome: SearchOutcome
@@ -376,8 +401,10 @@ class RunWorkflow:
             return [(best, 1.0)]
         probas = [np.load(r.oof_path, allow_pickle=False) for r in pool]
 
+        task, metric = data.task_type, self._metric(data)
+
         def scorer(y: np.ndarray, p: np.ndarray) -> float:
-            return score(self.spec.metric, y, p)
+            return task_score(task, metric, y, p)
 
         # out-of-fold rows are the search's rows: a sample of the training rows on large data
         y = data.train_y if outcome.sample_rows is None else data.train_y[outcome.sample_rows]
@@ -407,13 +434,24 @@ class RunWorkflow:
         outcome: SearchOutcome,
         members: list[tuple[TrialRecord, float]],
         refit: Refit,
-    ) -> UncertaintyModel | None:
+    ) -> UncertaintyModel | LabelThresholds | None:
         """Temperature, conformal scores and abstain rule on the final model's OOF probabilities.
 
         The out-of-fold probabilities of the refit members, weighted as in the final model:
         held-out predictions the ensemble step already used. None (with an event) when a
-        member's out-of-fold file cannot be found.
+        member's out-of-fold file cannot be found. Multilabel: the per-label thresholds are
+        tuned on them instead; regression: nothing to calibrate (None, with an event).
         """
+        output = task_output(data.task_type)
+        if output == "regression":
+            self._note(
+                {
+                    "event": "calibration_skipped",
+                    "task_type": data.task_type,
+                    "reason": "a regression model has no probabilities to calibrate",
+                }
+            )
+            return None
         records = self._refit_records(members, refit)
         if records is None or not all(r.oof_path and Path(r.oof_path).is_file() for r in records):
             self.on_event({"event": "calibration_skipped", "reason": "out-of-fold file missing"})
@@ -422,6 +460,12 @@ class RunWorkflow:
         probas = [np.load(r.oof_path, allow_pickle=False) for r in records]
         oof = sum(w * p for p, w in zip(probas, weights, strict=True)) / weights.sum()
         y = data.train_y if outcome.sample_rows is None else data.train_y[outcome.sample_rows]
+        if output == "multilabel":
+            rows = ~np.isnan(oof).any(axis=1)
+            thresholds = tune_thresholds(y[rows], oof[rows], self._metric(data))
+            self._note({"event": "thresholds_tuned", "rows": int(rows.sum()),
+                        "at_least_one": thresholds.at_least_one})  # fmt: skip
+            return thresholds
         fitted = fit_uncertainty(oof, y, seed=self.spec.seed)
         self.on_event({"event": "calibrated", **fitted.summary()})
         return fitted
@@ -441,7 +485,10 @@ class RunWorkflow:
         return None if any(r is None for r in found) else found  # type: ignore[return-value]
 
     def evaluate(
-        self, data: PreparedData, model: WeightedEnsemble, uncertainty: UncertaintyModel | None
+        self,
+        data: PreparedData,
+        model: WeightedEnsemble,
+        uncertainty: UncertaintyModel | LabelThresholds | None,
     ) -> dict[str, Any]:
         """Test metrics (features from the run cache), and throughput on uncached texts.
 
@@ -450,11 +497,12 @@ class RunWorkflow:
         """
         for member in model.members:
             member.set_cache(self.cache_dir)
-        proba = model.predict_proba(data.test_texts)
+        proba = model.predict_scores(data.test_texts)
         for member in model.members:
             member.set_cache(None)
-        metrics = classification_metrics(data.test_y, proba, data.labels)
-        if uncertainty is not None:
+        thresholds = uncertainty if isinstance(uncertainty, LabelThresholds) else None
+        metrics = task_metrics(data.task_type, data.test_y, proba, data.labels, thresholds)
+        if isinstance(uncertainty, UncertaintyModel):
             metrics["uncertainty"] = evaluate_uncertainty(
                 uncertainty, proba, data.test_y, data.test_texts
             )
@@ -465,19 +513,29 @@ class RunWorkflow:
     def save(self, results: dict[str, Any]) -> RunOutput:
         data: PreparedData = results["load"]
         metrics = results["evaluate"]
+        spec = self.spec.model_copy(update={"task_type": data.task_type,
+                                            "metric": self._metric(data)})  # fmt: skip
         info = {
-            "spec": json.loads(self.spec.model_dump_json()),
+            "spec": json.loads(spec.model_dump_json()),
+            "task_type": data.task_type,
+            "label_sep": data.label_sep,
             "language": data.language,
             "text_column": data.text_column,
             "label_column": data.label_column,
-            "metrics": {k: v for k, v in metrics.items() if k != "per_class"},
+            "metrics": {k: v for k, v in metrics.items() if k not in ("per_class", "per_label")},
             "data_hash": data.data_hash,
             "test_hash": data.test_hash,
             "drift_reference": data.profile.get("drift_reference"),
         }
-        classifier = TextClassifier(results["refit"].model, data.labels, info, results["calibrate"])
+        calibration = results["calibrate"]
+        uncertainty = calibration if isinstance(calibration, UncertaintyModel) else None
+        thresholds = calibration if isinstance(calibration, LabelThresholds) else None
+        classifier = TextClassifier(results["refit"].model, data.labels, info, uncertainty,
+                                    thresholds)  # fmt: skip
         save_bundle(classifier, self.run_dir / "model", overwrite=True)
-        if has_constraints(self.spec):  # deliver the most accurate model within them
+        if has_constraints(self.spec) and data.task_type != "text_classification":
+            self._note({"event": "constraints_skipped", "task_type": data.task_type})
+        elif has_constraints(self.spec):  # deliver the most accurate model within them
             classifier, metrics = deliver_within_constraints(
                 self.spec, self.run_dir, data, classifier, metrics, results["ensemble"],
                 results["refit"], self.clock.left(),
@@ -488,7 +546,12 @@ class RunWorkflow:
         _write_json(self.run_dir / "leaderboard.json", records_to_json(output.records))
         _write_json(
             self.run_dir / "metrics.json",
-            {"metrics": metrics, "ensemble": output.ensemble, "timings": self.timings},
+            {
+                "metric": self._metric(data),
+                "metrics": metrics,
+                "ensemble": output.ensemble,
+                "timings": self.timings,
+            },  # fmt: skip
         )
         return output
 
@@ -507,6 +570,17 @@ class RunWorkflow:
             self.timings,
             [*outcome.events, *self.run_events],
         )
+
+
+def _calibration_from_json(
+    payload: dict[str, Any] | None,
+) -> UncertaintyModel | LabelThresholds | None:
+    """The calibrate step's result from state.db: uncertainty, multilabel thresholds or none."""
+    if not payload:
+        return None
+    if "thresholds" in payload:
+        return LabelThresholds.from_json(payload)
+    return UncertaintyModel.from_json(payload)
 
 
 def _write_json(path: Path, payload: Any) -> None:

@@ -1,4 +1,4 @@
-"""Data loading, validation, splitting and profiling for text classification tasks."""
+"""Data loading, task detection, validation, splitting and profiling for every task type."""
 
 from openautoglm.data.errors import DataError
 from openautoglm.data.language import detect_language

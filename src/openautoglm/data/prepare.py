@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,9 +12,15 @@ import pandas as pd
 from openautoglm.data.columns import choose_columns
 from openautoglm.data.errors import DataError
 from openautoglm.data.language import detect_language
+from openautoglm.data.pairs import join_columns, split_pairs
+from openautoglm.data.prepare_common import PreparedData
+from openautoglm.data.prepare_multilabel import prepare_multilabel
+from openautoglm.data.prepare_regression import prepare_regression
 from openautoglm.data.profile import build_profile, data_hash, rows_hash
 from openautoglm.data.readers import read_table
 from openautoglm.data.splits import count_conflicts, dedupe_pairs, drop_overlap, holdout_split
+from openautoglm.data.task_choice import TaskChoice, choose_task
+from openautoglm.data.task_profile import pair_profile
 from openautoglm.data.validate import (
     MIN_TRAIN_ROWS,
     check_class_sizes,
@@ -30,25 +35,6 @@ from openautoglm.data.validate import (
     restrict_labels,
 )
 from openautoglm.spec import TaskSpec
-
-
-@dataclass
-class PreparedData:
-    """Training and test texts with integer labels, plus the decisions and profile behind them."""
-
-    train_texts: list[str]
-    train_y: np.ndarray
-    test_texts: list[str]
-    test_y: np.ndarray
-    labels: list[str]
-    text_column: str
-    label_column: str
-    language: str
-    test_source: str
-    notes: list[str] = field(default_factory=list)
-    profile: dict[str, Any] = field(default_factory=dict)
-    data_hash: str = ""
-    test_hash: str = ""  # the test split alone: two runs' scores compare when it is equal
 
 
 @dataclass
@@ -70,15 +56,64 @@ class _Counts:
     dropped_rare: dict[str, int] = field(default_factory=dict)
 
 
-def prepare_data(spec: TaskSpec) -> PreparedData:
-    """Read, clean, validate, dedupe, split and profile the data a TaskSpec points to."""
+def prepare_data(spec: TaskSpec, label_sep: str | None = None) -> PreparedData:
+    """Read, clean, validate, dedupe, split and profile the data a TaskSpec points to.
+
+    The task is ``spec.task_type``, or detected from the data when it is "auto" (see
+    data.task_choice); ``label_sep`` splits multilabel label lists (detected when None).
+    """
     notes: list[str] = []
+    train_frame = _read(spec.dataset_path, notes)
+    test_frame = _read(spec.test_path, notes) if spec.test_path else None
+    choice = choose_task(spec, train_frame, label_sep, _name(spec.dataset_path))
+    notes += choice.notes
+    if choice.task_type == "multilabel_classification":
+        return prepare_multilabel(spec, train_frame, test_frame, choice, notes)
+    if choice.task_type in ("text_regression", "text_pair_regression"):
+        return prepare_regression(spec, train_frame, test_frame, choice, notes)
+    if choice.task_type == "text_pair_classification":
+        return _prepare_pairs(spec, train_frame, test_frame, choice, notes)
+    return _prepare_classes(spec, train_frame, test_frame, notes)
+
+
+def _prepare_pairs(
+    spec: TaskSpec,
+    train_frame: pd.DataFrame,
+    test_frame: pd.DataFrame | None,
+    choice: TaskChoice,
+    notes: list[str],
+) -> PreparedData:
+    """Pair classification: the two sides joined into one text, then as single-label data."""
+    columns, label = choice.text_columns, choice.label_column or ""
+    joined = " + ".join(columns)
+
+    def frame_of(frame: pd.DataFrame, path: str) -> pd.DataFrame:
+        _check_test_columns(frame, columns[0], label, path)
+        _check_test_columns(frame, columns[1], label, path)
+        texts = join_columns(frame, columns, _name(path))
+        return pd.DataFrame({joined: texts, label: frame[label].tolist()})
+
+    train = frame_of(train_frame, spec.dataset_path)
+    test = frame_of(test_frame, spec.test_path or "") if test_frame is not None else None
+    single = spec.model_copy(update={"task_type": "text_classification", "text_column": joined,
+                                     "label_column": label})  # fmt: skip
+    data = _prepare_classes(single, train, test, notes)
+    data.profile["pairs"] = pair_profile(*split_pairs(data.train_texts))
+    data.profile["task_type"] = "text_pair_classification"
+    data.profile["text_column"] = columns
+    return replace(data, text_column=columns, task_type="text_pair_classification")
+
+
+def _prepare_classes(
+    spec: TaskSpec, train_frame: pd.DataFrame, test_frame: pd.DataFrame | None, notes: list[str]
+) -> PreparedData:
+    """Single-label classification (also pairs, joined): the path every class task takes."""
     if isinstance(spec.text_column, list):
         raise DataError(
             f"{spec.task_type} reads one text column, got {spec.text_column}; pass one column "
             "(two text columns are for text_pair_classification)."
         )
-    train, test, text_col, label_col = _load(spec, notes)
+    train, test, text_col, label_col = _load(spec, train_frame, test_frame, notes)
     counts = _Counts()
     if spec.label_map:
         _rename_labels(train, test, spec.label_map, notes)
@@ -125,10 +160,10 @@ def prepare_data(spec: TaskSpec) -> PreparedData:
     )
 
 
-def _load(spec: TaskSpec, notes: list[str]) -> tuple[_Rows, _Rows | None, str, str]:
-    """Read the files, choose the columns and clean the rows."""
-    train_frame = _read(spec.dataset_path, notes)
-    test_frame = _read(spec.test_path, notes) if spec.test_path else None
+def _load(
+    spec: TaskSpec, train_frame: pd.DataFrame, test_frame: pd.DataFrame | None, notes: list[str]
+) -> tuple[_Rows, _Rows | None, str, str]:
+    """Choose the columns and clean the rows of the files read."""
     choice = choose_columns(
         train_frame, spec.text_column, spec.label_column, _name(spec.dataset_path)
     )

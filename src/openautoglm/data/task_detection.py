@@ -10,6 +10,7 @@ Each decision comes with the reason, for the run's notes.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -87,10 +88,41 @@ def list_separator(values: pd.Series) -> tuple[str | None, str]:
     )
 
 
+def json_list(value: object) -> list | None:
+    """A string holding a JSON list (as readers write a jsonl list cell) as that list, else None.
+
+    Example:
+        >>> json_list('["joy", "love"]')
+        ['joy', 'love']
+    """
+    if not isinstance(value, str) or not value.strip().startswith("["):
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, list) else None
+
+
+#: cells of a column looked at to tell whether it holds lists
+LIST_SAMPLE = 2000
+
+
+def holds_lists(values: pd.Series) -> bool:
+    """Whether a column holds label lists: list values, or JSON lists in most non-empty cells
+    (of the first ``LIST_SAMPLE``)."""
+    head = values.head(LIST_SAMPLE)
+    if head.map(lambda v: isinstance(v, list | tuple)).any():
+        return True
+    cells = [v for v in head.tolist() if isinstance(v, str) and v.strip()]
+    return bool(cells) and sum(json_list(v) is not None for v in cells) >= 0.9 * len(cells)
+
+
 def split_label_lists(values: pd.Series, sep: str | None) -> list[list[str]]:
     """Each row's labels: split on ``sep`` (or taken from a list value), stripped, deduplicated."""
     rows = []
     for value in values:
+        value = json_list(value) if json_list(value) is not None else value
         if isinstance(value, list | tuple | np.ndarray):
             items = [str(v).strip() for v in value]
         elif value is None or (isinstance(value, float) and np.isnan(value)):
@@ -118,10 +150,14 @@ def detect_task(
     frame: pd.DataFrame,
     text_column: str | list[str] | None = None,
     label_column: str | None = None,
+    label_sep: str | None = None,
 ) -> TaskDetection:
-    """The task the frame holds, from its columns and label values (see the module docstring)."""
+    """The task the frame holds, from its columns and label values (see the module docstring).
+
+    ``label_sep`` (the user's) makes the label column a list column split on it.
+    """
     reasons: list[str] = []
-    lists = [c for c in frame.columns if frame[c].map(lambda v: isinstance(v, list | tuple)).any()]
+    lists = [c for c in frame.columns if holds_lists(frame[c])]
     texts = _text_columns(frame.drop(columns=lists), text_column, reasons)
     label = label_column or _label_column(frame, texts)
     if label not in frame.columns:
@@ -129,6 +165,9 @@ def detect_task(
             f"label column {label!r} is not in the data; columns: {list(frame.columns)}"
         )
     values = frame[label]
+    if label_sep is not None and len(texts) == 1:
+        reasons.append(f"multilabel: labels are split on {label_sep!r} (label_sep given)")
+        return TaskDetection("multilabel_classification", texts, label, label_sep, reasons)
     if label in lists:
         reasons.append(f"column {label!r} holds lists of labels: multilabel")
         return TaskDetection("multilabel_classification", texts, label, None, reasons)

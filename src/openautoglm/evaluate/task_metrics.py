@@ -22,7 +22,8 @@ from sklearn.metrics import (
 
 MULTILABEL_METRICS = ("f1_micro", "f1_macro", "f1_samples", "subset_accuracy", "hamming_loss")
 REGRESSION_METRICS = ("rmse", "mae", "r2", "pearson", "spearman")
-_LOWER_IS_BETTER = {"hamming_loss", "rmse", "mae"}
+#: metrics where less is better (the search negates them; comparisons flip)
+LOWER_IS_BETTER = frozenset({"hamming_loss", "rmse", "mae", "log_loss"})
 
 
 def multilabel_metrics(y: np.ndarray, pred: np.ndarray, labels: list[str]) -> dict[str, Any]:
@@ -46,6 +47,25 @@ def multilabel_metrics(y: np.ndarray, pred: np.ndarray, labels: list[str]) -> di
             for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
         },
     }
+
+
+def multilabel_score(metric: str, y: np.ndarray, pred: np.ndarray) -> float:
+    """One multilabel metric of a 0/1 prediction matrix, higher is better (Hamming negated)."""
+    y, pred = np.asarray(y, dtype=bool), np.asarray(pred, dtype=bool)
+    if metric == "subset_accuracy":
+        return float(accuracy_score(y, pred))
+    if metric == "hamming_loss":
+        return -float(hamming_loss(y, pred))
+    if metric in ("f1_micro", "f1_macro", "f1_samples"):
+        return float(f1_score(y, pred, average=metric.split("_")[1], zero_division=0))
+    raise ValueError(f"unknown multilabel metric {metric!r}; use one of {MULTILABEL_METRICS}")
+
+
+def regression_score(metric: str, y: np.ndarray, pred: np.ndarray) -> float:
+    """One regression metric, higher is better (errors negated)."""
+    if metric not in REGRESSION_METRICS:
+        raise ValueError(f"unknown regression metric {metric!r}; use one of {REGRESSION_METRICS}")
+    return higher_is_better(metric, regression_metrics(y, pred)[metric])
 
 
 def regression_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
@@ -73,4 +93,4 @@ def higher_is_better(metric: str, value: float) -> float:
         raise ValueError(
             f"unknown metric {metric!r}; use one of {MULTILABEL_METRICS + REGRESSION_METRICS}"
         )
-    return -value if metric in _LOWER_IS_BETTER else value
+    return -value if metric in LOWER_IS_BETTER else value

@@ -24,8 +24,11 @@ class Candidate(ClassifierMixin, BaseEstimator, ABC):
     parameter explicitly and stores it unchanged (so ``get_params``, ``set_params`` and
     ``sklearn.base.clone`` work), ``fit`` returns self and learned state ends in ``_``.
     Labels are integer class indices; ``classes_`` is ``0..max(y)``, so a class missing from
-    one fold's training rows still gets its (zero) column. Models persist themselves only in
-    formats that cannot run code when loaded.
+    one fold's training rows still gets its (zero) column. The task decides ``y``'s shape:
+    class codes (single-label and pair classification), a 0/1 matrix rows × labels
+    (multilabel: ``predict_proba`` gives each label's probability) or floats (regression
+    families, see models.regression). A pair is one string (see data.pairs). Models persist
+    themselves only in formats that cannot run code when loaded.
     """
 
     family: ClassVar[str]
@@ -40,6 +43,8 @@ class Candidate(ClassifierMixin, BaseEstimator, ABC):
     context_params: ClassVar[tuple[str, ...]] = ("cache_dir",)
     #: features the run computes once into its cache ("tokens", "embeddings") that it reads
     shared_features: ClassVar[frozenset[str]] = frozenset()
+    #: the task types the family trains (the search samples it only for those)
+    tasks: ClassVar[frozenset[str]] = frozenset({"text_classification", "text_pair_classification"})
 
     @classmethod
     def reads_shared(cls, params: dict[str, Any]) -> frozenset[str]:
@@ -57,6 +62,11 @@ class Candidate(ClassifierMixin, BaseEstimator, ABC):
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Most probable class index per text."""
         return self.classes_[np.asarray(self.predict_proba(texts)).argmax(axis=1)]
+
+    def predict_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """What the search scores and ensembles average, rows × outputs: the probabilities
+        of the classes (or of each label); regression families give their predictions."""
+        return np.asarray(self.predict_proba(texts), dtype=np.float64)
 
     @classmethod
     @abstractmethod
@@ -85,8 +95,9 @@ class Candidate(ClassifierMixin, BaseEstimator, ABC):
         return tags
 
     def _learn_classes(self, y: np.ndarray) -> None:
-        """Set ``classes_``/``n_classes_`` from integer labels ``0..max(y)``."""
-        self._set_n_classes(int(np.max(y)) + 1)
+        """Set ``classes_``/``n_classes_`` from labels ``0..max(y)`` (or a label matrix's width)."""
+        y = np.asarray(y)
+        self._set_n_classes(y.shape[1] if y.ndim == 2 else int(np.max(y)) + 1)
 
     def _set_n_classes(self, n_classes: int) -> None:
         self.n_classes_ = int(n_classes)

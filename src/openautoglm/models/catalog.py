@@ -17,8 +17,17 @@ _FAMILIES: dict[str, str] = {
     "fasttext": "openautoglm.models.fasttext:FastTextCandidate",
     "frozen_encoder": "openautoglm.models.frozen_encoder:FrozenEncoderCandidate",
     "finetune": "openautoglm.models.finetune:FineTuneCandidate",
+    "tfidf_ridge": "openautoglm.models.sparse_regression:TfidfRidgeCandidate",
+    "tfidf_svr": "openautoglm.models.sparse_regression:TfidfSVRCandidate",
+    "pair_lr": "openautoglm.models.pair_features:PairLogRegCandidate",
+    "pair_ridge": "openautoglm.models.pair_features:PairRidgeCandidate",
+    "encoder_ridge": "openautoglm.models.encoder_heads:EncoderRidgeCandidate",
+    "biencoder_lr": "openautoglm.models.encoder_heads:BiEncoderLogRegCandidate",
+    "biencoder_ridge": "openautoglm.models.encoder_heads:BiEncoderRidgeCandidate",
 }
-NEURAL_FAMILIES = frozenset({"fasttext", "frozen_encoder", "finetune"})
+NEURAL_FAMILIES = frozenset(
+    {"fasttext", "frozen_encoder", "finetune", "encoder_ridge", "biencoder_lr", "biencoder_ridge"}
+)
 
 
 def all_families() -> list[str]:
@@ -39,8 +48,14 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
-def families_for(language: str, include: list[str] | None = None, n_classes: int = 2) -> list[str]:
-    """Families suited to ``language`` and ``n_classes`` that can run here (within ``include``)."""
+def families_for(
+    language: str,
+    include: list[str] | None = None,
+    n_classes: int = 2,
+    task_type: str = "text_classification",
+) -> list[str]:
+    """Families suited to ``language``, ``n_classes`` and the task that can run here (within
+    ``include``)."""
     names = include or all_families()
     usable = []
     for name in names:
@@ -48,7 +63,7 @@ def families_for(language: str, include: list[str] | None = None, n_classes: int
             continue
         cls = family_class(name)
         too_many = cls.max_classes is not None and n_classes > cls.max_classes
-        if language in cls.languages and not too_many:
+        if language in cls.languages and not too_many and task_type in cls.tasks:
             usable.append(name)
     return usable
 

@@ -58,6 +58,15 @@ class WeightedEnsemble:
         )
         return total / self.weights.sum()
 
+    def predict_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Weighted mean of the members' scores: probabilities per class or per label, or the
+        predicted numbers (one column) of regression members."""
+        texts = list(texts)
+        total = sum(
+            w * m.predict_scores(texts) for m, w in zip(self.members, self.weights, strict=True)
+        )
+        return total / self.weights.sum()
+
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Most probable class index per text."""
         return self.predict_proba(texts).argmax(axis=1)

@@ -1,4 +1,6 @@
-"""End-to-end fine-tuning of the sentence encoder's transformer with a classification head."""
+"""End-to-end fine-tuning of the sentence encoder's transformer with a task head: softmax over
+classes (also text pairs, read as a cross-encoder), a sigmoid a label (multilabel) or one
+regression output (trained on the standardised target)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from openautoglm.data.pairs import PAIR_MARK, split_pairs
 from openautoglm.models.base import Candidate, Resources
 from openautoglm.models.encoder_loading import (
     DEFAULT_ENCODER,
@@ -22,6 +25,7 @@ from openautoglm.models.encoder_loading import (
     resolve_encoder_path,
     set_offline,
 )
+from openautoglm.models.regression import REGRESSION_TASKS
 from openautoglm.models.torch_utils import (
     copy_state,
     is_better,
@@ -76,6 +80,32 @@ def _load_tokenizer(folder: Path) -> Any:
 
     set_offline()
     return AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+
+
+def _tokenize(tokenizer: Any, texts: Sequence[str], max_length: int) -> Any:
+    """Token ids of texts; text pairs (see data.pairs) as one cross-encoder input, a [SEP] between
+    the sides and the longer side cut first."""
+    texts = list(texts)
+    if texts and all(PAIR_MARK in t for t in texts):
+        left, right = split_pairs(texts)
+        return tokenizer(left, right, truncation="longest_first", max_length=max_length)
+    return tokenizer(texts, truncation=True, max_length=max_length)
+
+
+def _output_kind(y: np.ndarray) -> str:
+    """What the targets ask of the head: "classes" (codes), "multilabel" (a 0/1 matrix) or
+    "regression" (floats)."""
+    if y.ndim == 2:
+        return "multilabel"
+    return "regression" if y.dtype.kind == "f" else "classes"
+
+
+def _loss(kind: str, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    if kind == "multilabel":
+        return F.binary_cross_entropy_with_logits(logits, target)
+    if kind == "regression":
+        return F.mse_loss(logits[:, 0], target)
+    return F.cross_entropy(logits, target)
 
 
 def _length_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list:
@@ -143,6 +173,10 @@ class FineTuneCandidate(Candidate):
     resources = Resources(cpus=2, memory_mb=3000, gpus=0)  # uses a GPU when one is visible
     languages = frozenset({"en"})  # MiniLM's vocabulary is English
     holdout_only = True
+    tasks = frozenset(
+        {"text_classification", "text_pair_classification", "multilabel_classification"}
+        | REGRESSION_TASKS
+    )
 
     def __init__(
         self,
@@ -169,13 +203,12 @@ class FineTuneCandidate(Candidate):
     # ----------------------------------------------------------------- helpers
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids per text, truncated but unpadded (padding is done per batch)."""
-        out = self.tokenizer_(list(texts), truncation=True, max_length=self.max_length)
-        return out["input_ids"]
+        return _tokenize(self.tokenizer_, texts, self.max_length)["input_ids"]
 
     def _step(
         self, module: nn.Module, batch: tuple[torch.Tensor, torch.Tensor], target: torch.Tensor
     ) -> torch.Tensor:
-        loss = F.cross_entropy(module(*batch), target)
+        loss = _loss(getattr(self, "output_", "classes"), module(*batch), target)
         loss.backward()
         nn.utils.clip_grad_norm_(module.parameters(), 1.0)
         return loss.detach()
@@ -194,16 +227,31 @@ class FineTuneCandidate(Candidate):
 
     # --------------------------------------------------------------- training
     def fit(self, texts: Sequence[str], y: np.ndarray) -> FineTuneCandidate:
-        """Fine-tune on 90% (early stopping on a stratified 10%, at most 1000 rows)."""
+        """Fine-tune on 90% (early stopping on a stratified 10%, at most 1000 rows).
+
+        Class codes train a softmax head; a 0/1 label matrix a sigmoid a label; floats one
+        regression output on the standardised target (their validation split is random).
+        """
         torch.manual_seed(self.seed)
-        y = np.asarray(y, dtype=np.int64)
-        self._learn_classes(y)
+        y = np.asarray(y)
+        self.output_ = _output_kind(y)
+        strata = np.zeros(len(y), dtype=np.int64)
+        if self.output_ == "classes":
+            y = strata = y.astype(np.int64)
+            self._learn_classes(y)
+        elif self.output_ == "multilabel":
+            self._learn_classes(y)
+            y = y.astype(np.float32)
+        else:
+            self._set_n_classes(1)
+            self.y_mean_, self.y_std_ = float(y.mean()), float(y.std()) or 1.0
+            y = ((y - self.y_mean_) / self.y_std_).astype(np.float32)
         self.device_ = pick_device()
         folder = resolve_encoder_path(self.encoder)
         self.tokenizer_ = _load_tokenizer(folder)
         self.tokenizer_dir_ = folder
         encoded = self._encode(texts)
-        train_idx, val_idx = validation_split(y, 0.1, _MAX_VAL_ROWS, self.seed)
+        train_idx, val_idx = validation_split(strata, 0.1, _MAX_VAL_ROWS, self.seed)
         self.module_ = _Classifier(_pretrained_backbone(folder), self.n_classes_).to(self.device_)
         self.fit_history_ = self._train(encoded, y, train_idx, val_idx)
         return self
@@ -273,13 +321,37 @@ class FineTuneCandidate(Candidate):
     ) -> tuple[float, float]:
         logits = self._logits(encoded, rows)
         target = torch.from_numpy(y[rows].copy())
+        loss = -float(_loss(self.output_, logits, target))
+        if self.output_ != "classes":  # no accuracy: the loss decides
+            return loss, loss
         accuracy = float((logits.argmax(dim=1) == target).float().mean())
-        return accuracy, -float(F.cross_entropy(logits, target))
+        return accuracy, loss
+
+    def _all_logits(self, texts: Sequence[str]) -> torch.Tensor:
+        encoded = self._encode(texts)
+        return self._logits(encoded, np.arange(len(encoded)))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities, shape (n_texts, n_classes_)."""
-        encoded = self._encode(texts)
-        return softmax_numpy(self._logits(encoded, np.arange(len(encoded))))
+        """Class probabilities, shape (n_texts, n_classes_); multilabel: each label's."""
+        kind = getattr(self, "output_", "classes")
+        if kind == "regression":
+            raise TypeError("a regression model predicts numbers, not probabilities: use predict")
+        if kind == "multilabel":
+            return torch.sigmoid(self._all_logits(texts)).numpy().astype(np.float64)
+        return softmax_numpy(self._all_logits(texts))
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """Most probable class per text; regression: the predicted number."""
+        if getattr(self, "output_", "classes") == "regression":
+            return self.predict_scores(texts)[:, 0]
+        return super().predict(texts)
+
+    def predict_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities (classes, labels) or the predicted numbers as one column."""
+        if getattr(self, "output_", "classes") != "regression":
+            return super().predict_scores(texts)
+        values = self._all_logits(texts)[:, :1].numpy().astype(np.float64)
+        return values * self.y_std_ + self.y_mean_
 
     # ------------------------------------------------------------------ probe
     def probe_seconds_per_epoch(self, texts: Sequence[str], n_batches: int = 3) -> float:
@@ -295,7 +367,7 @@ class FineTuneCandidate(Candidate):
         device = pick_device()
         folder = resolve_encoder_path(self.encoder)
         tokenizer = _load_tokenizer(folder)
-        encoded = tokenizer(list(texts), truncation=True, max_length=self.max_length)
+        encoded = _tokenize(tokenizer, texts, self.max_length)
         lengths = np.array([len(ids) for ids in encoded["input_ids"]])
         order = rng.permutation(len(lengths))
         n_val = min(round(0.1 * len(lengths)), _MAX_VAL_ROWS)
@@ -360,7 +432,10 @@ class FineTuneCandidate(Candidate):
     def save(self, path: Path) -> None:
         """One safetensors file (encoder + head), tokenizer files, config.json, params JSON."""
         path = Path(path)
-        self._save_params(path, versions=_versions())
+        head = {"output": self.output_}
+        if self.output_ == "regression":
+            head.update(y_mean=self.y_mean_, y_std=self.y_std_)
+        self._save_params(path, versions=_versions(), **head)
         save_file(to_safetensors_dict(self.module_), str(path / _WEIGHTS))
         self.module_.encoder.config.to_json_file(str(path / _CONFIG))
         for name in _TOKENIZER_FILES:
@@ -374,7 +449,11 @@ class FineTuneCandidate(Candidate):
         from transformers import AutoConfig, AutoModel
 
         path = Path(path)
-        model = cls._from_meta(cls._load_params(path))
+        meta = cls._load_params(path)
+        model = cls._from_meta(meta)
+        model.output_ = meta.get("output", "classes")  # older bundles: classes
+        if model.output_ == "regression":
+            model.y_mean_, model.y_std_ = meta["y_mean"], meta["y_std"]
         model.device_ = pick_device()
         model.tokenizer_ = _load_tokenizer(path)
         model.tokenizer_dir_ = path

@@ -20,6 +20,7 @@ from openautoglm.models.encoder_loading import (
     load_sentence_encoder,
 )
 from openautoglm.models.feature_cache import FeatureCache
+from openautoglm.models.multilabel import MultiLabelOvR
 from openautoglm.versions import library_versions
 
 _HEAD = "head.skops"
@@ -74,6 +75,7 @@ class FrozenEncoderCandidate(Candidate):
     shared_features = frozenset({"embeddings"})
     resources = Resources(cpus=2, memory_mb=1500)
     languages = frozenset({"en"})  # MiniLM was trained on English
+    tasks = frozenset({"text_classification", "multilabel_classification"})
 
     def __init__(
         self,
@@ -91,16 +93,20 @@ class FrozenEncoderCandidate(Candidate):
         return embed_texts(texts, self.encoder, self.cache_dir)
 
     def fit(self, texts: Sequence[str], y: np.ndarray) -> FrozenEncoderCandidate:
-        """Embed the texts and fit the logistic-regression head."""
+        """Embed the texts and fit the logistic-regression head (one a label if multilabel)."""
         y = np.asarray(y, dtype=int)
         self._learn_classes(y)
         self.head_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
+        if y.ndim == 2:
+            self.head_ = MultiLabelOvR(self.head_)
         self.head_.fit(self._embed(texts), y)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities over all ``n_classes_`` columns."""
+        """Class probabilities over all ``n_classes_`` columns (multilabel: each label's)."""
         proba = self.head_.predict_proba(self._embed(texts))
+        if isinstance(self.head_, MultiLabelOvR):
+            return proba
         return full_proba(proba, self.head_.classes_, self.n_classes_)
 
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import optuna
 from sklearn.calibration import CalibratedClassifierCV
@@ -17,6 +17,9 @@ class TfidfLogRegCandidate(SparseCandidate):
     """Multinomial logistic regression on word + char TF-IDF."""
 
     family = "tfidf_lr"
+    tasks = frozenset(
+        {"text_classification", "text_pair_classification", "multilabel_classification"}
+    )
 
     def __init__(
         self,
@@ -56,6 +59,12 @@ class TfidfLogRegCandidate(SparseCandidate):
             random_state=self.seed,
         )
 
+    def build_label_classifier(self) -> LogisticRegression:
+        """One label's binary logistic regression: lbfgs, 3-4x faster than saga there."""
+        return LogisticRegression(
+            C=self.C, class_weight=self.class_weight, max_iter=300, random_state=self.seed
+        )
+
     @classmethod
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
         """N-gram shape, C and class weighting."""
@@ -70,6 +79,8 @@ class TfidfSVMCandidate(SparseCandidate):
     """Linear SVM on word + char TF-IDF, with sigmoid-calibrated probabilities."""
 
     family = "tfidf_svm"
+    tasks = TfidfLogRegCandidate.tasks
+    multilabel_min_rows: ClassVar[int] = 3  # the sigmoid calibration's 3 folds need rows
 
     def __init__(
         self,

@@ -11,6 +11,7 @@ import numpy as np
 
 from openautoglm.models import safe_skops
 from openautoglm.models.base import Candidate, Resources, full_proba
+from openautoglm.models.multilabel import MultiLabelOvR
 from openautoglm.models.sparse_features import (
     CACHE_PARAM,
     fitted_views,
@@ -35,6 +36,8 @@ class SparseCandidate(Candidate):
     context_params = ("cache_dir", "language")
     #: binary presence (NB-SVM) instead of TF-IDF weights
     binary_features: ClassVar[bool] = False
+    #: multilabel: a label with fewer positive rows than this gets a plain logistic regression
+    multilabel_min_rows: ClassVar[int] = 1
 
     @classmethod
     def reads_shared(cls, params: dict[str, Any]) -> frozenset[str]:
@@ -63,6 +66,10 @@ class SparseCandidate(Candidate):
     def build_classifier(self) -> Any:
         """A fresh, unfitted scikit-learn classifier with this candidate's parameters."""
 
+    def build_label_classifier(self) -> Any:
+        """The binary classifier a multilabel fit trains for each label (default: the same)."""
+        return self.build_classifier()
+
     def build_featurizer(self) -> Any:
         """A fresh, unfitted n-gram FeatureUnion with this candidate's parameters."""
         return ngram_featurizer(
@@ -83,12 +90,17 @@ class SparseCandidate(Candidate):
         self.featurizer_ = self.build_featurizer().fit(texts)
         features = self.featurizer_.transform(texts)
         self._learn_classes(y)
-        self.classifier_ = self.build_classifier().fit(features, y)
+        classifier = self.build_classifier()
+        if y.ndim == 2:  # multilabel: one binary classifier a label
+            classifier = MultiLabelOvR(self.build_label_classifier(), self.multilabel_min_rows)
+        self.classifier_ = classifier.fit(features, y)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Class probabilities over all classes."""
+        """Class probabilities over all classes (multilabel: each label's probability)."""
         proba = self.classifier_.predict_proba(transform_views(self.featurizer_, list(texts)))
+        if isinstance(self.classifier_, MultiLabelOvR):
+            return proba
         return full_proba(proba, self.classifier_.classes_, self.n_classes_)
 
     def set_cache(self, cache_dir: str | None) -> None:

@@ -23,11 +23,13 @@ import numpy as np
 from pydantic import ValidationError
 
 from openautoglm.errors import OpenAutoGLMError
+from openautoglm.evaluate.thresholds import LabelThresholds
 from openautoglm.explain.result import Explanation
 from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.registry import signing
 from openautoglm.registry.signing import DIGEST_FIELD, KEY_ENV, SIGNATURE_FIELD
-from openautoglm.spec import TaskSpec
+from openautoglm.registry.task_io import label_lists, pair_inputs
+from openautoglm.spec import TaskSpec, is_pair_task, task_output
 from openautoglm.uncertainty.errors import UncertaintyError
 from openautoglm.uncertainty.fitted import UncertaintyModel
 from openautoglm.uncertainty.mc_dropout import DEFAULT_PASSES
@@ -87,7 +89,11 @@ class BundleWarning(UserWarning):
 
 
 class TextClassifier:
-    """A trained classifier that maps texts to label names; what ``openautoglm.load`` returns.
+    """A trained model that maps texts to label names; what ``openautoglm.load`` returns.
+
+    The run's task (``task_type``) decides the rest: pair models take ``[(a, b), ...]`` or a
+    DataFrame with the two text columns; multilabel models predict label lists (per-label
+    probabilities from ``predict_proba``); regression models predict numbers.
 
     Example:
         >>> clf = openautoglm.load("models/news")
@@ -104,12 +110,45 @@ class TextClassifier:
         labels: Sequence[str],
         info: dict[str, Any] | None = None,
         uncertainty: UncertaintyModel | None = None,
+        thresholds: LabelThresholds | None = None,
     ) -> None:
         self.model = model
         self.labels = list(labels)
         self.info = info or {}
         #: temperature, conformal calibration and abstain rule (None: saved without them)
         self.uncertainty = uncertainty
+        #: multilabel: the per-label decision thresholds tuned on out-of-fold probabilities
+        self.thresholds = thresholds
+
+    @property
+    def task_type(self) -> str:
+        """The task the model was trained for (bundles from before tasks: single-label)."""
+        return str(self.info.get("task_type") or "text_classification")
+
+    def _inputs(self, inputs: Any) -> list[str]:
+        """The texts the members read: pairs joined (see data.pairs), texts checked."""
+        if is_pair_task(self.task_type):
+            columns = self.info.get("text_column")
+            return pair_inputs(inputs, columns if isinstance(columns, list) else None)
+        return _as_texts(inputs)
+
+    def predict_scores(self, texts: Iterable[str]) -> np.ndarray:
+        """The model's raw outputs, rows × outputs: class or label probabilities, or numbers."""
+        texts = self._inputs(texts)
+        width = 1 if task_output(self.task_type) == "regression" else len(self.labels)
+        if not texts:
+            return np.empty((0, width))
+        step = max(1, int(self.chunk_size))
+        return np.concatenate(
+            [self.model.predict_scores(texts[i : i + step]) for i in range(0, len(texts), step)]
+        )
+
+    def _only_classes(self, what: str) -> None:
+        if task_output(self.task_type) != "classes":
+            raise UncertaintyError(
+                f"{what} is for classifiers; this is a {self.task_type} model (use predict"
+                + (" or predict_proba)" if self.task_type == "multilabel_classification" else ")")
+            )
 
     @overload
     def predict_proba(
@@ -129,8 +168,16 @@ class TextClassifier:
         ``uncertainty=True``: an UncertainPrediction instead, with temperature-scaled
         probabilities, entropy, ensemble spread, MC-dropout variance (``mc_passes`` passes,
         torch members only) and an abstain flag per text; ``.to_frame()`` gives a DataFrame.
+        Multilabel: each label's probability (rows need not sum to 1); regression: TypeError.
         """
-        texts = _as_texts(texts)
+        output = task_output(self.task_type)
+        if output == "regression":
+            raise TypeError("a regression model predicts numbers, not probabilities: use predict")
+        if output == "multilabel" and not uncertainty:
+            return self.predict_scores(texts)
+        if uncertainty:
+            self._only_classes("predict_proba(uncertainty=True)")
+        texts = self._inputs(texts)
         if uncertainty:
             return predict_with_uncertainty(self.model, texts, self.labels, self.uncertainty,
                                             max(1, int(self.chunk_size)), mc_passes)  # fmt: skip
@@ -141,8 +188,14 @@ class TextClassifier:
             [self.model.predict_proba(texts[i : i + step]) for i in range(0, len(texts), step)]
         )
 
-    def predict(self, texts: Iterable[str]) -> list[str]:
-        """The most probable label name per text."""
+    def predict(self, texts: Iterable[str]) -> list[Any]:
+        """The most probable label name per text; multilabel: the list of labels whose
+        probability reaches its tuned threshold; regression: the predicted number."""
+        output = task_output(self.task_type)
+        if output == "multilabel":
+            return label_lists(self.predict_scores(texts), self.labels, self.thresholds)
+        if output == "regression":
+            return [float(v) for v in self.predict_scores(texts)[:, 0]]
         return [self.labels[i] for i in self.predict_proba(texts).argmax(axis=1)]
 
     def predict_set(
@@ -160,7 +213,8 @@ class TextClassifier:
         A set can be empty when the model is more accurate than 1 - ``alpha`` (coverage is
         then close to exactly 1 - ``alpha``); ``nonempty=True`` always keeps the top label.
         """
-        texts = _as_texts(texts)
+        self._only_classes("predict_set")
+        texts = self._inputs(texts)
         if self.uncertainty is None:
             raise UncertaintyError(
                 "this model has no conformal calibration (it was saved by an older openautoglm "
@@ -188,6 +242,11 @@ class TextClassifier:
         An empty text raises ExplainError, a non-string TypeError; long texts are cut (noted).
         See openautoglm.explain.explainer.
         """
+        if self.task_type != "text_classification":
+            raise UncertaintyError(
+                f"explain reads one text of a single-label classifier; this is a "
+                f"{self.task_type} model"
+            )
         from openautoglm.explain.explainer import explain_text  # loads scikit-learn, lime
 
         return explain_text(self, text, top_labels, n_features, method, num_samples, unit, seed)
@@ -241,6 +300,8 @@ def save_bundle(
         members = clf.model.save(staging)
         if clf.uncertainty is not None:  # written before the manifest, so its hash is listed
             clf.uncertainty.write(staging)
+        if getattr(clf, "thresholds", None) is not None:
+            clf.thresholds.write(staging)
         manifest = signing.seal(_manifest(clf, members, staging), signing_key)
         (staging / MANIFEST).write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
@@ -307,7 +368,8 @@ def load_bundle(path: str | Path, key: str | bytes | None = None) -> TextClassif
     model = WeightedEnsemble.load(path)
     info = {k: v for k, v in manifest.items() if k not in _NOT_INFO}
     # absent from bundles saved before uncertainty existed: those load without it
-    return TextClassifier(model, manifest["labels"], info, UncertaintyModel.read(path))
+    return TextClassifier(model, manifest["labels"], info, UncertaintyModel.read(path),
+                          LabelThresholds.read(path))  # fmt: skip
 
 
 def check_bundle(path: str | Path, key: str | bytes | None = None) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from openautoglm.db.engine import home, open_engine, upsert_insert
 from openautoglm.db.schema import ModelVersionRow, RegisteredModel, StageEventRow
 from openautoglm.errors import OpenAutoGLMError
+from openautoglm.evaluate.task_metrics import LOWER_IS_BETTER
 from openautoglm.registry.bundle import BundleError, TextClassifier
 from openautoglm.registry.bundle_store import BundleStore
 from openautoglm.registry.records import STAGES, ModelVersion, StageEvent
@@ -331,7 +332,7 @@ def compare_scores(challenger: ModelVersion, champion: ModelVersion) -> dict[str
     if challenger.test_hash is None or challenger.test_hash != champion.test_hash:
         why = "tested on different data, so the scores are not compared"
         return {**facts, "passed": True, "why": why}
-    worse = new > old if metric == "log_loss" else new < old
+    worse = new > old if metric in LOWER_IS_BETTER else new < old
     if worse:
         why = f"{metric} {new:.4f} is worse than production v{champion.version}'s {old:.4f}"
         return {

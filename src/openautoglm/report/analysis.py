@@ -48,6 +48,11 @@ def rebuild_test_split(
     spec: dict[str, Any], profile: dict[str, Any], model: TextClassifier
 ) -> TestSplit | str:
     """The test split and predictions, or why they are not available (a sentence)."""
+    if model.task_type not in ("text_classification", "text_pair_classification"):
+        return (
+            f"the test-split analyses (calibration, coverage, examples) are for classifiers "
+            f"with one label a text; this is a {model.task_type} model"
+        )
     try:
         data = prepare_data(TaskSpec.model_validate(spec))
     except (DataError, OpenAutoGLMError, OSError, ValueError) as exc:

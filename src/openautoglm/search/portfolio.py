@@ -35,6 +35,13 @@ CHINESE: list[tuple[str, dict[str, Any]]] = [
 
 #: English: each family's defaults, cheap and usually strong families first
 ENGLISH_ORDER = ["tfidf_lr", "frozen_encoder", "nbsvm", "complement_nb", "tfidf_svm", "fasttext"]
+#: the other tasks (any language): the families built for the task first, on their defaults
+TASK_ORDER: dict[str, list[str]] = {
+    "multilabel_classification": ["tfidf_lr", "frozen_encoder", "tfidf_svm"],
+    "text_pair_classification": ["pair_lr", "biencoder_lr", "tfidf_lr", "complement_nb"],
+    "text_regression": ["tfidf_ridge", "encoder_ridge", "tfidf_svr"],
+    "text_pair_regression": ["pair_ridge", "biencoder_ridge", "tfidf_ridge"],
+}
 
 
 @dataclass(frozen=True)
@@ -49,13 +56,17 @@ class WarmStart:
         return {"family": self.family, **{f"{self.family}.{k}": v for k, v in self.params.items()}}
 
 
-def warm_starts(language: str, families: list[str]) -> list[WarmStart]:
-    """The portfolio for ``language``, restricted to the run's ``families``.
+def warm_starts(
+    language: str, families: list[str], task_type: str = "text_classification"
+) -> list[WarmStart]:
+    """The portfolio for ``language`` and the task, restricted to the run's ``families``.
 
     Example:
         >>> [w.family for w in warm_starts("en", ["tfidf_lr", "complement_nb"])]
         ['tfidf_lr', 'complement_nb']
     """
+    if task_type in TASK_ORDER:
+        return [WarmStart(f) for f in TASK_ORDER[task_type] if f in families]
     if needs_segmentation(language):
         return [WarmStart(f, dict(p)) for f, p in CHINESE if f in families]
     return [WarmStart(f) for f in ENGLISH_ORDER if f in families]

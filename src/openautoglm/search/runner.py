@@ -47,7 +47,9 @@ FINETUNE = "finetune"
 TRIAL_SHARE = 0.25
 #: fastest families first: the one trial a run still gets when its budget is spent without a
 #: finished trial, so that it always ends with a model
-FALLBACK_ORDER = ["complement_nb", "tfidf_lr", "nbsvm", "tfidf_svm", "fasttext", "frozen_encoder"]
+FALLBACK_ORDER = ["complement_nb", "tfidf_lr", "tfidf_ridge", "pair_lr", "pair_ridge", "nbsvm",
+                  "tfidf_svm", "tfidf_svr", "fasttext", "frozen_encoder", "encoder_ridge",
+                  "biencoder_lr", "biencoder_ridge"]  # fmt: skip
 #: how long a last-resort step (fallback trial, fallback refit) may take, whatever the budget
 FALLBACK_TIMEOUT_S = 600.0
 
@@ -81,7 +83,7 @@ class SearchRunner:
         self._pending: dict[str, tuple[optuna.trial.Trial, TrialRecord]] = {}
         self._started = 0
         self.finetune = FinetunePolicy.for_families(settings.families)
-        self._folds, self.holdout = search_splits(self.y, self.settings.seed)
+        self._folds, self.holdout = search_splits(self.y, settings.seed, settings.task_type)
         shared = settings.storage_url is not None
         self.store = TrialStore(
             settings.storage_url or study_url(run_dir),
@@ -97,7 +99,7 @@ class SearchRunner:
         self._tickets_out = False
         # cheap, usually strong configurations first, so even a tiny budget gets a good model
         self._warm = _first_configurations(settings.warm_start, self.tpe_families) + [
-            w for w in warm_starts(language, self.tpe_families)
+            w for w in warm_starts(language, self.tpe_families, settings.task_type)
             if (w.family, w.params) not in settings.warm_start
         ]  # fmt: skip
         self._redo: list[Redo] = []
@@ -223,7 +225,7 @@ class SearchRunner:
             "open": open_, "run_dir": str(Path(self.run_dir).resolve()),
             "families": [f for f in self.tpe_families if f in self.live],
             "language": self.language, "metric": self.settings.metric,
-            "seed": self.settings.seed, "rows": len(self.y),
+            "seed": self.settings.seed, "rows": len(self.y), "task_type": self.settings.task_type,
             "deadline_unix": time.time() + max(0.0, self._budget_left()),
         })  # fmt: skip
 
@@ -332,6 +334,7 @@ class SearchRunner:
             metric=self.settings.metric,
             cache_dir=str(self.run_dir / "cache"),
             trial_dir=str(self.run_dir / "trials" / f"{number:04d}"),
+            task_type=self.settings.task_type,
         )
         key = f"trial-{number}"
         if timeout is None:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
+from openautoglm.data.stratify import iterative_folds, quantile_bins
 from openautoglm.data.validate import VALIDATION_SHARE
 from openautoglm.search.store import TrialRecord
 
@@ -36,6 +37,7 @@ class SearchSettings:
     strategy: str = (
         "dag"  # serial: one trial at a time; pipeline: round by round; dag: any free slot
     )
+    task_type: str = "text_classification"  # decides the targets' shape, splits and scoring
 
 
 @dataclass
@@ -93,10 +95,32 @@ def row_order(n_rows: int, sample: np.ndarray | None, seed: int) -> np.ndarray:
     return np.concatenate([sample, np.random.default_rng(seed).permutation(rest)])
 
 
+def search_strata(y: np.ndarray, task_type: str = "text_classification") -> np.ndarray:
+    """One stratum per row to sample on: the class, a quantile bin of a regression target, or
+    the rarest label of a multilabel row (-1 for none, relabelled to 0..k)."""
+    y = np.asarray(y)
+    if y.ndim == 2:
+        counts = y.sum(axis=0)
+        rarity = np.where(y > 0, counts, np.inf)
+        strata = np.where(y.any(axis=1), rarity.argmin(axis=1), -1)
+        return np.unique(strata, return_inverse=True)[1]
+    if task_type in ("text_regression", "text_pair_regression"):
+        return quantile_bins(y)
+    return y
+
+
 def search_splits(
-    y: np.ndarray, seed: int
+    y: np.ndarray, seed: int, task_type: str = "text_classification"
 ) -> tuple[list[tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
-    """The stratified CV folds and the (fit, validation) holdout every trial of a run uses."""
+    """The stratified CV folds and the (fit, validation) holdout every trial of a run uses.
+
+    Multilabel targets are split by iterative stratification, regression targets by
+    quantile bins, classes by StratifiedKFold.
+    """
+    if np.ndim(y) == 2:
+        return _multilabel_splits(np.asarray(y), seed)
+    if task_type in ("text_regression", "text_pair_regression"):
+        y = quantile_bins(y, max(2, min(10, len(y) // 10)))  # bins big enough to stratify
     counts = np.bincount(y)
     k = n_folds(len(y), int(counts[counts > 0].min()))
     skf = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
@@ -106,6 +130,17 @@ def search_splits(
         rows, test_size=VALIDATION_SHARE, stratify=y, random_state=seed
     )
     return folds, (np.sort(fit_rows), np.sort(val_rows))
+
+
+def _multilabel_splits(
+    y: np.ndarray, seed: int
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray]]:
+    rows = np.arange(len(y))
+    k = max(2, min(n_folds(len(y), len(y)), len(y) // 2))
+    fold_of = iterative_folds(y, k, seed)
+    folds = [(rows[fold_of != f], rows[fold_of == f]) for f in range(k)]
+    holdout_of = iterative_folds(y, max(2, round(1 / VALIDATION_SHARE)), seed)
+    return folds, (rows[holdout_of != 0], rows[holdout_of == 0])
 
 
 def run_notes(events: list[dict[str, Any]]) -> list[str]:
@@ -130,6 +165,25 @@ def run_notes(events: list[dict[str, Any]]) -> list[str]:
                 f"(trial {event['trial']}) was refit on {event['rows']:,} of the "
                 f"{event['of']:,} training rows instead, past the budget; a larger "
                 "time_budget= gives the full ensemble"
+            )
+        if event["event"] == "calibration_skipped" and "task_type" in event:
+            notes.append(
+                f"uncertainty, prediction sets, explanations and distillation are for "
+                f"classifiers: skipped for {event['task_type']} ({event['reason']})"
+            )
+        if event["event"] == "thresholds_tuned":
+            notes.append(
+                f"per-label decision thresholds were tuned on the out-of-fold probabilities of "
+                f"{event['rows']:,} training rows"
+                + (" (a row with no label above its threshold gets its most probable label)"
+                   if event["at_least_one"] else "")
+                + "; uncertainty, prediction sets, explanations and distillation are for "
+                "single-label classifiers and were skipped"
+            )  # fmt: skip
+        if event["event"] == "constraints_skipped":
+            notes.append(
+                "max_latency_ms / max_model_mb choose among distilled students of single-label "
+                f"classifiers only; the {event['task_type']} model is the run's final model"
             )
         if event["event"] == "fallback_started":
             notes.append(

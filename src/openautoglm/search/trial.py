@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from openautoglm.evaluate.metrics import score
+from openautoglm.evaluate.task_scoring import task_score
 from openautoglm.models.catalog import build_candidate, family_class
 
 
@@ -29,6 +29,16 @@ class TrialJob:
     metric: str
     cache_dir: str
     trial_dir: str
+    task_type: str = "text_classification"
+
+
+def n_outputs(y: np.ndarray, task_type: str) -> int:
+    """Columns of the out-of-fold scores: classes, labels, or 1 for a regression target."""
+    if np.ndim(y) == 2:
+        return int(np.shape(y)[1])
+    if task_type in ("text_regression", "text_pair_regression"):
+        return 1
+    return int(np.max(y)) + 1
 
 
 @dataclass
@@ -49,8 +59,7 @@ def run_trial(job: TrialJob) -> TrialOutcome:
     warnings.filterwarnings("ignore")  # convergence chatter from loose solver tolerances
     holdout_only = family_class(job.family).holdout_only
     splits = [job.holdout] if holdout_only else job.folds
-    n_classes = int(job.y.max()) + 1
-    oof = np.full((len(job.texts), n_classes), np.nan, dtype=np.float64)
+    oof = np.full((len(job.texts), n_outputs(job.y, job.task_type)), np.nan, dtype=np.float64)
     fit_seconds, predict_rows, predict_seconds = [], 0, 0.0
     model = None
     for train_rows, val_rows in splits:
@@ -59,7 +68,7 @@ def run_trial(job: TrialJob) -> TrialOutcome:
         model.fit([job.texts[i] for i in train_rows], job.y[train_rows])
         fit_seconds.append(time.perf_counter() - start)
         start = time.perf_counter()
-        oof[val_rows] = model.predict_proba([job.texts[i] for i in val_rows])
+        oof[val_rows] = model.predict_scores([job.texts[i] for i in val_rows])
         predict_seconds += time.perf_counter() - start
         predict_rows += len(val_rows)
     rows = ~np.isnan(oof).any(axis=1)
@@ -72,7 +81,7 @@ def run_trial(job: TrialJob) -> TrialOutcome:
         model.save(Path(model_dir))
     return TrialOutcome(
         number=job.number,
-        score=score(job.metric, job.y[rows], oof[rows]),
+        score=task_score(job.task_type, job.metric, job.y[rows], oof[rows]),
         fit_s=float(np.mean(fit_seconds)),
         predict_rows_per_s=predict_rows / max(predict_seconds, 1e-9),
         oof_path=str(trial_dir / "oof.npy"),

@@ -22,7 +22,12 @@ import optuna
 from openautoglm.data.prepare import prepare_data
 from openautoglm.engine.state import RunState
 from openautoglm.errors import OpenAutoGLMError
-from openautoglm.search.settings import SEARCH_MAX_ROWS, search_splits, stratified_rows
+from openautoglm.search.settings import (
+    SEARCH_MAX_ROWS,
+    search_splits,
+    search_strata,
+    stratified_rows,
+)
 from openautoglm.search.space import suggest_config
 from openautoglm.search.store import TrialRecord, TrialStore, shared_study_name
 from openautoglm.search.tickets import TrialTickets
@@ -54,11 +59,12 @@ def run_worker(
     sampler = optuna.samplers.TPESampler(seed=abs(hash(owner)) % 2**31, constant_liar=True)
     store = TrialStore(url, sampler, shared_study_name(run_dir))
     search = _published(store, wait_s)
-    texts, y = _searched_rows(spec)
+    task = search.get("task_type", "text_classification")
+    texts, y = _searched_rows(spec, settings.get("label_sep"), task)
     if len(y) != search["rows"]:
         raise WorkerError(f"this worker reads {len(y)} rows where the run searches "
                           f"{search['rows']}: the data changed since the run started")  # fmt: skip
-    folds, holdout = search_splits(y, search["seed"])
+    folds, holdout = search_splits(y, search["seed"], task)
     cap = spec.budget.max_trials
     tickets = TrialTickets(url, store.study.study_name, cap) if cap else None
     ran = 0
@@ -89,6 +95,7 @@ def _one_trial(
         number=trial.number, family=family, params=params, texts=texts, y=y, folds=folds,
         holdout=holdout, language=search["language"], metric=search["metric"],
         cache_dir=str(run_dir / "cache"), trial_dir=str(run_dir / "trials" / f"{trial.number:04d}"),
+        task_type=search.get("task_type", "text_classification"),
     )  # fmt: skip
     start = time.perf_counter()
     try:
@@ -135,10 +142,12 @@ def _open(store: TrialStore) -> bool:
     return bool(search.get("open")) and time.time() < search.get("deadline_unix", float("inf"))
 
 
-def _searched_rows(spec: TaskSpec) -> tuple[list[str], np.ndarray]:
+def _searched_rows(
+    spec: TaskSpec, label_sep: str | None = None, task_type: str = "text_classification"
+) -> tuple[list[str], np.ndarray]:
     """The rows the run's search cross-validates on: the same preparation and sample."""
-    data = prepare_data(spec)
-    sample = stratified_rows(data.train_y, SEARCH_MAX_ROWS, spec.seed)
+    data = prepare_data(spec, label_sep)
+    sample = stratified_rows(search_strata(data.train_y, task_type), SEARCH_MAX_ROWS, spec.seed)
     if sample is None:
         return data.train_texts, data.train_y
     return [data.train_texts[i] for i in sample], data.train_y[sample]

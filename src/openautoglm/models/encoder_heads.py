@@ -1,0 +1,132 @@
+"""Frozen-encoder families beyond single texts: a ridge head for regression, and a bi-encoder
+for pairs (each side embedded alone; the head reads u, v, |u−v|, u·v and their cosine)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+from sklearn.linear_model import LogisticRegression, Ridge
+
+from openautoglm.data.pairs import split_pairs
+from openautoglm.models import safe_skops
+from openautoglm.models.base import Candidate, Resources, full_proba
+from openautoglm.models.encoder_loading import DEFAULT_ENCODER
+from openautoglm.models.frozen_encoder import _versions, embed_texts
+from openautoglm.models.regression import RegressionOutput
+
+_HEAD = "head.skops"
+
+
+class _EncoderHead(Candidate):
+    """Embeddings of a frozen encoder (through the run cache) into a scikit-learn head."""
+
+    shared_features = frozenset({"embeddings"})
+    resources = Resources(cpus=2, memory_mb=1500)
+    languages = frozenset({"en"})  # MiniLM was trained on English
+
+    def __init__(
+        self,
+        encoder: str = DEFAULT_ENCODER,
+        C: float = 1.0,
+        seed: int = 0,
+        cache_dir: str | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.C = C
+        self.seed = seed
+        self.cache_dir = cache_dir
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        return embed_texts(texts, self.encoder, self.cache_dir)
+
+    def _features(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts)
+
+    def save(self, path: Path) -> None:
+        """Params and versions as JSON, the head via skops; the encoder is kept by name."""
+        path = Path(path)
+        self._save_params(path, versions=_versions())
+        safe_skops.dump(self.head_, path / _HEAD)
+
+    @classmethod
+    def load(cls, path: Path) -> _EncoderHead:
+        """Rebuild a model written by ``save`` (the encoder is loaded on first use)."""
+        path = Path(path)
+        model = cls._from_meta(cls._load_params(path))
+        model.head_ = safe_skops.load(path / _HEAD)
+        return model
+
+
+class _Regression(RegressionOutput, _EncoderHead):
+    """A ridge head (``C`` is its inverse regularisation, as for the classifiers)."""
+
+    def fit(self, texts: Sequence[str], y: np.ndarray) -> _Regression:
+        """Embed and fit the ridge head on float targets; returns self."""
+        self._set_n_classes(1)
+        self.head_ = Ridge(alpha=1.0 / self.C).fit(self._features(texts), np.asarray(y, float))
+        return self
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """The predicted number per text."""
+        return self.head_.predict(self._features(texts)).ravel()
+
+    @classmethod
+    def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
+        """Only the head's regularisation is tuned; the encoder stays fixed."""
+        return {"C": trial.suggest_float("C", 0.01, 100.0, log=True)}
+
+
+class EncoderRidgeCandidate(_Regression):
+    """Ridge regression on normalised sentence embeddings."""
+
+    family = "encoder_ridge"
+    tasks = frozenset({"text_regression"})
+
+
+def pair_embedding_features(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """[u, v, |u−v|, u·v, cos(u, v)] for L2-normalised side embeddings."""
+    cosine = (u * v).sum(axis=1, keepdims=True)
+    return np.hstack([u, v, np.abs(u - v), u * v, cosine])
+
+
+class _BiEncoder(_EncoderHead):
+    def _features(self, texts: Sequence[str]) -> np.ndarray:
+        left, right = split_pairs(texts)
+        both = self._embed(left + right)  # one call: the cache and the encoder load once
+        return pair_embedding_features(both[: len(left)], both[len(left) :])
+
+
+class BiEncoderLogRegCandidate(_BiEncoder):
+    """Logistic regression on bi-encoder pair features."""
+
+    family = "biencoder_lr"
+    tasks = frozenset({"text_pair_classification"})
+
+    def fit(self, texts: Sequence[str], y: np.ndarray) -> BiEncoderLogRegCandidate:
+        """Embed both sides and fit the head; returns self."""
+        y = np.asarray(y, dtype=int)
+        self._learn_classes(y)
+        head = LogisticRegression(C=self.C, max_iter=2000, random_state=self.seed)
+        self.head_ = head.fit(self._features(texts), y)
+        return self
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities over all ``n_classes_`` columns."""
+        proba = self.head_.predict_proba(self._features(texts))
+        return full_proba(proba, self.head_.classes_, self.n_classes_)
+
+    @classmethod
+    def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
+        """Only the head's regularisation is tuned; the encoder stays fixed."""
+        return {"C": trial.suggest_float("C", 0.05, 50.0, log=True)}
+
+
+class BiEncoderRidgeCandidate(_Regression, _BiEncoder):
+    """Ridge regression on bi-encoder pair features."""
+
+    family = "biencoder_ridge"
+    tasks = frozenset({"text_pair_regression"})
