@@ -4,7 +4,10 @@ The development half (tests/parser_corpus/dev.jsonl) is what the rules were deve
 stated field must come out right and no unstated one may be set. A second development set
 (dev2.jsonl), written independently after the first round of rules, measured how they generalise
 and was then developed on too: its known misses are listed below, each with why it is left, and
-no other field may go wrong nor an unstated one be set. The evaluation half
+no other field may go wrong nor an unstated one be set. A third development set (dev3.jsonl:
+chat messages, tickets, e-mails, notes) measured the rules again (91.2%) and was then developed
+on with general rules only; it is held to the same standard, with its own list of known misses.
+The evaluation half
 (eval.jsonl) is never read case by case while the rules are changed; here only its aggregate
 accuracy is checked, so that a regression shows without pointing at a case to tune on.
 """
@@ -27,10 +30,10 @@ FIELDS = (
     "task_type", "dataset_path", "test_path", "text_column", "label_column", "labels", "metric",
     "time_budget_s", "max_trials", "target_score", "max_latency_ms", "max_model_mb",
 )  # fmt: skip
-#: the share of stated fields the evaluation half must keep: the measured level (1101/1160 =
-#: 94.9% when the rules were last changed, after the dev2 round), so that a regression fails
-EVAL_FLOOR = 0.949
-#: dev2's share of right stated fields when the rules were last changed (1342/1379 = 97.3%)
+#: the share of stated fields the evaluation half must keep: the measured level (1104/1160 =
+#: 95.2% when the rules were last changed, after the dev3 round), so that a regression fails
+EVAL_FLOOR = 0.951
+#: dev2's share of right stated fields when the rules were last changed (1343/1379 = 97.4%)
 DEV2_FLOOR = 0.973
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
 DEV2_KNOWN_MISSES = {
@@ -66,13 +69,61 @@ DEV2_KNOWN_MISSES = {
     "en2-078:text_column": "as above (the arrow guess is kept under 0.8)",
     "en2-078:label_column": "as above",
     "en2-083:test_path": "'X for training and Y for evaluation' after 'Files:'",
-    "en2-093:text_column": "'given question and answer columns': plain words, asked",
     "en2-105:text_column": "'Wine reviews → points': plain words around an arrow (kept under 0.8)",
     "en2-106:labels": "quoted multi-word classes with 'for the' inside",
     "en2-107:text_column": "'utterances in swda.csv column 'utt'': the file between role and name",
     "en2-107:label_column": "as above",
 }
-#: the target (issue 14), not reached yet: raise EVAL_FLOOR to it once it is
+#: dev3's share of right stated fields when the rules were last changed (1075/1119 = 96.1%)
+DEV3_FLOOR = 0.960
+#: dev3's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
+DEV3_KNOWN_MISSES = {
+    "zh3-025:task_type": "'A 列是描述，B 列是类型：…': a described column read as a second text",
+    "zh3-025:text_column": "as above (asked)",
+    "zh3-033:label_column": "'label 列是 X 或 Y': the values after 列是 read as the column",
+    "zh3-033:labels": "as above",
+    "zh3-046:text_column": "'（QE）' in brackets read as a column of the pair",
+    "zh3-047:labels": "与 inside a class (与描述不符) read as a conjunction",
+    "zh3-052:labels": "'打优先级 P0/P1/P2/P3': classes after a verb phrase with no trigger",
+    "zh3-054:label_column": "'列名就是 text 和 label': names given in a 就是 clause",
+    "zh3-058:text_column": "pandas code (df['comment'], y = df['is_ad']) in a notebook note",
+    "zh3-058:label_column": "as above",
+    "zh3-062:task_type": "'A 列是上文，B 列是回复，C 列是 yes/no 标签': roles as plain nouns",
+    "zh3-062:text_column": "as above",
+    "zh3-062:label_column": "as above",
+    "zh3-062:labels": "as above: the values sit between the column and its role",
+    "zh3-068:text_column": "'：a / b。' values before the columns read as the pair of texts",
+    "zh3-068:labels": "as above",
+    "zh3-080:labels": "a clause before the classes read as a list (the real one after '）：')",
+    "zh3-090:label_column": "traditional characters (標籤欄位): the simplified gazetteer only",
+    "zh3-094:task_type": "'分个类': a split verb phrase",
+    "zh3-100:metric": "'情感二分类，指标F1': F1 glued to 指标 with no space",
+    "en3-012:text_column": "'query + product_title -> …': a plain word in an arrow pair, asked",
+    "en3-017:text_column": "'has 'text' (utterance) and 'category' (intent label)': notes as roles",
+    "en3-017:label_column": "as above",
+    "en3-019:task_type": "classes in a 'predict' clause, columns after 'Columns:' with a note",
+    "en3-019:text_column": "as above",
+    "en3-019:label_column": "as above",
+    "en3-019:labels": "as above",
+    "en3-021:label_column": "'-> text: headline, label: is_sarcastic' in a code comment",
+    "en3-023:text_column": "'X' + 'Y' (label column): quoted names joined by +",
+    "en3-023:label_column": "as above",
+    "en3-054:label_column": "'quality score column wa': a multi-word description before column",
+    "en3-066:label_column": "'item description' read as a column before the bare list",
+    "en3-067:label_column": "'Labels: icd_chapters' read as a label list, not the label column",
+    "en3-072:text_column": "'where body is the email': the role as a plain noun",
+    "en3-076:text_column": "'has resume_text and dept (the label)': a pair split by a note",
+    "en3-080:text_column": "misspelt column words (colum, lable)",
+    "en3-080:labels": "'two classes pos and neg': classes after a count with no colon",
+    "en3-083:label_column": "'labels families': 'labels' read as a list trigger",
+    "en3-084:task_type": "'review, summary, consistent (true/false)': plain words, no snake_case",
+    "en3-084:text_column": "as above",
+    "en3-084:label_column": "as above",
+    "en3-084:labels": "as above: the three names read as classes",
+    "en3-087:text_column": "'FILE / FILE, abstract, fields': plain words after the files",
+    "en3-087:label_column": "as above",
+}
+#: the target (issue 14): at least 95% of stated fields right on descriptions not developed on
 EVAL_TARGET = 0.95
 _FILE = re.compile(r"\.(?:csv|tsv|txt|jsonl?|parquet|xlsx?|gz|zip)\b|\bFILE\b", re.I)
 _BUDGET = re.compile(
@@ -152,6 +203,24 @@ def test_the_second_development_set_misses_only_its_known_fields(empty_dir: str)
     assert right / stated >= DEV2_FLOOR, f"{right}/{stated} stated fields"
 
 
+def test_the_third_development_set_misses_only_its_known_fields(empty_dir: str) -> None:
+    right = stated = 0
+    wrong, spurious = {}, {}
+    for case, result in _parsed("dev3", empty_dir):
+        for name in FIELDS:
+            got = _read(result, name)
+            if name in case["expect"]:
+                stated += 1
+                if _same(case["expect"][name], got):
+                    right += 1
+                elif f"{case['id']}:{name}" not in DEV3_KNOWN_MISSES:
+                    wrong[f"{case['id']}:{name}"] = (case["expect"][name], got)
+            elif got is not None:
+                spurious[f"{case['id']}:{name}"] = got
+    assert wrong == {} and spurious == {}
+    assert right / stated >= DEV3_FLOOR, f"{right}/{stated} stated fields"
+
+
 def _eval_accuracy(empty_dir: str) -> tuple[int, int]:
     """Right and stated fields over the evaluation half (the aggregate only: the evaluation
     half is not to be tuned on case by case)."""
@@ -168,13 +237,12 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
     assert stated > 1000 and right / stated >= EVAL_FLOOR, f"{right}/{stated} stated fields"
 
 
-@pytest.mark.xfail(reason="issue 14's target of 95% is not reached yet (94.9%)", strict=False)
 def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None:
     right, stated = _eval_accuracy(empty_dir)
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "eval"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "eval"])
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
     bad = 0
     for _, result in _parsed(split, empty_dir):

@@ -141,7 +141,7 @@ _CODE = (
 )
 _CODE_FWD = rf"(?:{_CODE})(?![\w])"
 _CODE_PAIR = re.compile(
-    rf"(?<![\w/])(?P<a>{_CODE})\s*(?:and|和|与|及|&|,|，|、|/)\s*(?P<b>{_CODE})(?![\w])"
+    rf"(?<![\w/])(?P<a>{_CODE})\s*(?:and|和|与|及|&|\+|,|，|、|/)\s*(?P<b>{_CODE})(?![\w])"
     rf"(?!\s*(?:,|，|、|/)\s*(?:{_CODE})(?![\w]))",  # not "B1, B2, C1"
 )
 # the headline ('title'), 问题（q）: one name in brackets right after what it holds
@@ -178,6 +178,16 @@ _NAME_BRACKET_ROLE = re.compile(
 _BACKTICKED = re.compile(r"`(?P<ab>[A-Za-z_][\w.-]{0,40})`")
 _BRACKET_PAIR = re.compile(
     rf"[（(]\s*(?P<a>{_IDENT})\s*(?:和|与|及|and|,|，|、|&)\s*(?P<b>{_IDENT})\s*[)）]", re.I
+)
+# "FILE: passage, grade_level." / "… (SICK): sentence_A, sentence_B, relatedness_score." — a
+# clause that is nothing but two or three names, one of them snake_case: the columns, texts
+# first and what to predict last (a guess from their order, so weakly held)
+_BARE_ITEM = r"(?!FILE\b)[A-Za-z_][A-Za-z0-9_]*"
+_BARE_LIST = re.compile(
+    rf"(?:^|(?:(?<=[.;?!。；？！—–→])|(?<=[)）][:：]))\s*|FILE\s*(?:[,;:：—–]\s*|\s(?:with|has)\s+)"
+    rf"|(?:列|字段)名?(?:为|是|有)\s*[:：]?\s*)"
+    rf"(?P<names>{_BARE_ITEM}(?:\s*(?:,|/|;|\+|\band\b)\s*{_BARE_ITEM}){{1,2}})"
+    rf"\s*(?=[.;。；]|$|\s+in\s+FILE\b)"
 )
 
 # ---------------------------------------------------------------- Chinese mentions
@@ -291,7 +301,14 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         if not plural and ":" in link and re.match(r"\s*,\s*[^,;.:]{1,30},", text[m.end() :]):
             continue  # "the genre column: comedy, true crime, news": its values
         names = names if plural else names[:1]
-        col_cues.add(m.start("cue"))
+        if not (
+            plural
+            and re.fullmatch(r"\s*,\s*", link)
+            and re.search(
+                rf"(?<![\w-]){_IDENT}\s+(?:and|&|\+)\s+{_IDENT}\s+$", text[: m.start("cue")]
+            )  # fmt: skip
+        ):  # "question and answer columns, is_correct label": names before the cue too
+            col_cues.add(m.start("cue"))
         role = _role_en(_left(text, m.start())) or _role_en(_right(text, m.end()))
         called = _CALLED.match(text, m.end())
         if called and not plural:  # "column B, which is called 'response'"
@@ -351,6 +368,7 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
     for m in _E_ELLIPSIS.finditer(text):
         if _ROLE_STATED.search(text[max(0, m.start() - 60) : m.start()]):
             add(_names(m, "a"), m, _role_en(m["role"].lower()), 0.85)
+    arrow_guesses: set[str] = set()
     for m in _ARROW.finditer(text):
         a, b = _group(m, "a"), _group(m, "b")
         if a and b:
@@ -361,6 +379,7 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
                                (("a", a), ("b", b))) else 0.6  # fmt: skip
             found.append(Mention([a], m.start(), m.start("b_"), "text", sure, m[0]))
             found.append(Mention([b], m.start("b_"), m.end(), "label", sure, m[0]))
+            arrow_guesses.add(m[0])
     for m in _CODE_PAIR.finditer(text):
         if re.search(rf"(?:{_CODE})\s*(?:,|，|、|/)\s*$", text[: m.start()]):
             continue  # "B2, C1, C2": the end of a list of labels
@@ -414,15 +433,38 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
             found.append(Mention([a, b], m.start(), m.end(), "text", 0.8, m[0]))  # "(a, b) row"
         elif re.search(r"\bFILE\s*$", text[: m.start()]):
             found.append(Mention([a, b], m.start(), m.end(), None, 0.8, m[0]))  # "x.csv (a, b)"
+        elif re.search(r"regression|classif|float|binary|multi|回归|分类", f"{a} {b}", re.I):
+            continue  # "(float, regression)": the task, not two columns
         elif not (re.fullmatch(_CODE, a) and re.fullmatch(_CODE, b)):
             sure = 0.75 if pair_hint else 0.6  # two plain words: columns if two texts are compared
             found.append(Mention([a, b], m.start(), m.end(), None, sure, m[0], pair_only=True))
+    bare = False
+    for m in _BARE_LIST.finditer(text):
+        names = re.split(r"\s*(?:,|/|;|\+|\band\b)\s*", m["names"])
+        if not any("_" in n.strip("_") or re.search(r"[a-z]\d", n) for n in names):
+            continue  # "helpful / unhelpful": plain words, more likely classes
+        if any(re.fullmatch(rf"{_STOP}|FILE", n, re.I) for n in names):
+            continue
+        found.append(Mention(names, m.start("names"), m.end("names"), None, 0.7, m["names"]))
+        bare = True
+    if bare:  # the names themselves beat plain words around an arrow ("bios → similarity")
+        found[:] = [m for m in found if not (m.evidence in arrow_guesses and m.strength < 0.7)]
     _chinese(text, found)
     for m in found:  # "column B, which is called 'response'": the name it is called by
         called = _CALLED.match(text, m.end)
         if called and len(m.names) == 1 and _names(called, "a"):
             m.names = _names(called, "a")
-    return _named_roles(_merge(found))
+    out = _named_roles(_merge(found))
+    for a, b in zip(out, out[1:], strict=False):
+        # "question 列和 answer 列是输入": the inputs named after the second are both texts
+        if (
+            a.role is None
+            and b.role == "text"
+            and len(a.names) == len(b.names) == 1
+            and re.fullmatch(r"\s*(?:和|与|及|、|,|，|\band\b)\s*", text[a.end : b.start])
+        ):
+            a.role = "text"
+    return out
 
 
 #: a column named like a role holds it: "text", "label"
@@ -704,9 +746,13 @@ def _pair_texts(out: ColumnWords, rest: list[Mention], label: str | None) -> Non
         names = multi.names[:2]
         out.text = names
         out.evidence["text"], out.confidence["text"] = multi.evidence, multi.strength
-        if out.label is None and label is None and len(multi.names) >= 3:
-            out.label = multi.names[2]
-            out.evidence["label"], out.confidence["label"] = multi.evidence, multi.strength
+        if out.label is None and label is None:
+            # "(question, answer) pair. question / answer / helpful_score": a longer list of
+            # the same two texts ends in what to predict
+            longer = _first(m for m in rest if len(m.names) == 3 and m.names[:2] == names)
+            if longer is not None:
+                out.label = longer.names[2]
+                out.evidence["label"], out.confidence["label"] = longer.evidence, longer.strength
         return
     singles = [m for m in rest if m.role in ("text", None)]
     names = list(dict.fromkeys(m.names[0] for m in singles))

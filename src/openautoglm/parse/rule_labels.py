@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from openautoglm.parse.clauses import clause_start, states_a_constraint, word_bounds, zh_words
 from openautoglm.parse.lexicon import RANGE
+from openautoglm.parse.numbers import cn_number
 
 # separators between labels: punctuation (maybe with a conjunction after it) or a conjunction
 _CONJ = r"以及|或者|还是|和|或|与|及|\b(?:and|or|versus)\b|\bvs\b\.?"
@@ -182,7 +183,37 @@ def best_label_list(
     ]
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (c.confidence, -c.start))
+    best = max(candidates, key=lambda c: (c.confidence, -c.start))
+    best.items = _tidy(best.items)
+    return best
+
+
+_LIST_NOUN = re.compile(r"标签|类别|类型|分类|labels?|class(?:es)?|categories", re.I)
+_TASK_LEAD = re.compile(r"^(?:binary|multi-?class|二分类|多分类)\s+(?=\S)", re.I)
+_VALUES_TAIL = re.compile(r"(?<=\S)\s+(?:values|classes|labels|categories)$", re.I)
+_COUNT_ITEM = re.compile(
+    r"^(?P<n>\d+|[一二两三四五六七八九十]{1,3})\s*个\s*[\u4e00-\u9fff]{1,3}$"
+    r"|^(?P<w>two|three|four|five|six|seven|eight|nine|ten)\s+\w+$",
+    re.I,
+)
+_EN_COUNT = {w: i for i, w in enumerate("two three four five six seven eight nine ten".split(), 2)}
+
+
+def _tidy(items: list[str]) -> list[str]:
+    """The words around a list that are no classes: the list's noun before it ("标签 好评 差评"),
+    the task before the first class ("binary clickbait"), "values" after the last ("yes/no
+    values") and a count naming the classes before it ("低危、中危、高危、严重 四个等级")."""
+    out = list(items)
+    if len(out) > 2 and _LIST_NOUN.fullmatch(out[0]):
+        out = out[1:]
+    count = _COUNT_ITEM.match(out[-1]) if len(out) > 2 else None
+    if count:
+        n = cn_number(count["n"]) if count["n"] else _EN_COUNT.get(count["w"].lower())
+        if n is not None and n == len(out) - 1:
+            out = out[:-1]
+    out[0] = _TASK_LEAD.sub("", out[0])
+    out[-1] = _VALUES_TAIL.sub("", out[-1])
+    return out
 
 
 def split_list(text: str) -> list[str]:
@@ -654,7 +685,8 @@ _EN_NEVER_FIRST = frozenset(
 _UNITS = frozenset(
     "元 千元 万元 百元 块 美元 人民币 平米 平方米 米 公里 千米 千克 公斤 克 斤 吨 小时 分钟 秒 "
     "天 年 月 周 次 个 人 % "
-    "usd eur rmb cny km kg g m h min s ms mb gb kb".split()
+    "usd eur rmb cny km kg g m h min s ms mb gb kb "
+    "annual yearly monthly weekly daily hourly".split()
 )
 _ZH_NEVER_IN = re.compile(
     r"属于|判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"

@@ -80,6 +80,10 @@ _TRIALS = [
                rf"hyper-?parameter (?:sets?|settings?|combinations?))\b", re.I),
     re.compile(rf"\b(?:max(?:imum)?|at most|up to)\s*(?:of\s*)?(?P<n>{NUMBER})\s*trials?\b", re.I),
     re.compile(r"\bmax_trials\s*[=:]\s*(?P<n>\d+)", re.I),
+    # "max trials 60", "trial 数上限 100", "trial 不超过 80", "trials 最多 150"
+    re.compile(r"\bmax(?:imum)?\s+(?:number of\s+)?trials?\s*(?:[=:：]|of|is)?\s*(?P<n>\d+)", re.I),
+    re.compile(r"\btrials?\s*(?:数|数量|次数|个数)?\s*(?:上限|最多|至多|不超过|不多于|限制|最大)\s*"
+               r"(?:为|是|[:：])?\s*(?P<n>\d+)(?!\s*(?:分|秒|小时|%))", re.I),
     re.compile(rf"(?:尝试|试验|试|跑|搜索|实验)\s*(?P<n>{NUMBER})\s*(?:组|次|个|轮)"
                rf"(?!\s*(?:半|小时|钟头|月|星期|礼拜))"),  # not 跑一个半小时
     re.compile(r"(?:试验|尝试|实验|搜索|训练)次数\s*(?:上限|最多|至多|不超过|限制)?\s*(?:为|是|[:：])?\s*"
@@ -135,6 +139,12 @@ _TARGET_GENERIC = re.compile(
 _OR_BETTER = re.compile(
     rf"[^.;。；\n\d]{{0,30}}?{_NUM}\s*(?:\+|or (?:better|higher|above|more)|及以上|以上)", re.I
 )
+# a list item that names the task, not a class: "当回归做", "continuous", "句对分类"
+_TASK_ITEM = re.compile(
+    r"回归|连续值|连续数值|分类|\bregression\b|\bclassification\b|\bcontinuous\b|\bfloat\b|"
+    r"\breal[- ]valued\b|\blog scale\b",
+    re.I,
+)
 _METRIC_ANY = "|".join(f"(?:{p})" for p, _, _ in METRICS) + r"|\bac\w{4,9}\b|宏\s*平均\s*f1"
 
 
@@ -169,6 +179,9 @@ class RuleParser:
             label_ends += [m.end() for m in re.finditer(pattern, masked)]
         weak = [n for m in mentions for n in m.names]
         found = best_label_list(masked, names, label_ends, weak)
+        if found is not None and any(_TASK_ITEM.search(i) for i in found.items):
+            # "（1-5分，当成连续值做回归）", "（数据对齐，句对分类）": the task's words, no classes
+            found = None
         if found is not None:
             mentions = [m for m in mentions if m.strength >= _SURE_MENTION
                         or not set(m.names) & set(found.items)]  # fmt: skip
