@@ -13,7 +13,7 @@ import pandas as pd
 
 from openautoglm.data.columns import check_column
 from openautoglm.data.errors import DataError
-from openautoglm.data.task_detection import TaskDetection, detect_task
+from openautoglm.data.task_detection import TaskDetection, detect_task, holds_lists
 from openautoglm.spec import TaskSpec, is_pair_task, task_output
 
 #: below this share of numeric label values, a regression target is text, not bad rows
@@ -51,12 +51,16 @@ def choose_task(
     messages; only a contradiction of the task is raised here.
     """
     given = spec.task_type
+    if given == "auto" and (spec.labels or spec.label_map) and label_sep is None:
+        given = "text_classification"  # named classes: a classifier, whatever the values look like
     try:
         found = detect_task(frame, spec.text_column, spec.label_column, label_sep)
     except DataError:
         if given in ("auto", "text_classification"):  # the single-label path says what is wrong
             return TaskChoice("text_classification", [], spec.label_column)
         raise
+    if given == "text_classification" and label_sep is None:
+        return _single_label(spec, frame, found)
     single = given == "text_classification"
     for column in [] if single else found.text_columns:
         check_column(frame, column, "text_column", source)
@@ -78,6 +82,24 @@ def choose_task(
     if task_output(given) == "multilabel" and sep is not None:
         notes.append(f"multilabel labels split on {sep!r}: " + "; ".join(found.reasons))
     return TaskChoice(given, found.text_columns, found.label_column, sep, notes)
+
+
+def _single_label(spec: TaskSpec, frame: pd.DataFrame, found: TaskDetection) -> TaskChoice:
+    """A single-label task given explicitly: kept, the single-label path checks its columns.
+
+    Only label cells that are real lists contradict it; labels with commas ("Home, Garden"),
+    numbers or pair-like column names are what earlier releases trained, so they get a note.
+    """
+    label = spec.label_column or found.label_column
+    if label in frame.columns and holds_lists(frame[label]):
+        raise TaskMismatch("text_classification", "multilabel_classification",
+                           f"label column {label!r} holds lists of labels",
+                           f", or check label_column= (it is {label!r})")  # fmt: skip
+    notes = [] if found.task_type == "text_classification" else [
+        f"the data also reads as {found.task_type} ({'; '.join(found.reasons)}); trained as "
+        f"text_classification as asked (task={found.task_type!r} for the other)"
+    ]  # fmt: skip
+    return TaskChoice("text_classification", [], spec.label_column, None, notes)
 
 
 def _check_texts(given: str, found: TaskDetection) -> None:

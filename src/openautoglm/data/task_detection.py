@@ -31,6 +31,8 @@ LABEL_SEPARATORS: tuple[str, ...] = (",", ";", "|", "、")
 MIN_LIST_SHARE = 0.05
 #: numeric labels with more distinct values than this are a quantity, not classes
 MAX_CLASS_VALUES = 30
+#: whole-number labels are a quantity only with more distinct values than this share of rows
+MIN_QUANTITY_SHARE = 0.05
 
 
 @dataclass
@@ -140,7 +142,10 @@ def is_quantity(values: pd.Series) -> tuple[bool, str]:
         return False, "not numeric"
     distinct = numbers.nunique()
     fractional = bool((numbers != numbers.round()).any())
-    if distinct > MAX_CLASS_VALUES or (fractional and distinct > 10):
+    # whole numbers are class ids (0-76 for 77 intents) unless most values are near-unique:
+    # a quantity has few rows a value, a class many
+    many = distinct > max(MAX_CLASS_VALUES, MIN_QUANTITY_SHARE * len(numbers))
+    if (fractional and distinct > 10) or (not fractional and many):
         kind = "fractional values" if fractional else "integers"
         return True, f"numeric with {distinct} distinct {kind}"
     return False, f"numeric with only {distinct} distinct values: read as classes"
