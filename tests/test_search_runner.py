@@ -1,5 +1,7 @@
 import json
 
+import numpy as np
+import pandas as pd
 from conftest import make_texts
 
 from openautoglm import AutoTask
@@ -69,3 +71,28 @@ def test_ensemble_pool_keeps_each_familys_best() -> None:
     pool = ensemble_pool(ranked)
     assert len(pool) == ENSEMBLE_POOL and pool[-1].family == "tfidf_lr"
     assert [r.number for r in pool[:3]] == [0, 1, 2]
+
+
+def test_a_target_on_an_error_metric_stops_the_search_when_the_error_is_below_it(tmp_path) -> None:
+    # errors are maximised negated; a target of RMSE 0.9 on a 0-4 score is met at once
+    rng = np.random.default_rng(0)
+    good = rng.integers(0, 5, 120)
+    frame = pd.DataFrame({
+        "text": [" ".join(["good"] * g + ["film", f"w{i}"]) for i, g in enumerate(good)],
+        "score": good + rng.random(120) / 10,
+    })  # fmt: skip
+    path = tmp_path / "scores.csv"
+    frame.to_csv(path, index=False)
+    task = AutoTask(
+        dataset_path=path,
+        run_dir=tmp_path / "run",
+        task="text_regression",
+        metric="rmse",
+        target_score=0.9,
+        families=["tfidf_ridge"],
+        n_jobs=1,
+    )
+    result = task.run(max_trials=6)
+    assert len(result.leaderboard) < 6
+    events = [json.loads(line) for line in (tmp_path / "run" / "search_log.jsonl").open()]
+    assert any("target score 0.9 met" in e.get("reason", "") for e in events)

@@ -82,6 +82,16 @@ def regression_metrics(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:
     }
 
 
+def target_on_search_scale(metric: str, target: float) -> float:
+    """A target score as the search compares it: negated for losses and errors.
+
+    Example:
+        >>> target_on_search_scale("rmse", 0.3), target_on_search_scale("accuracy", 0.9)
+        (-0.3, 0.9)
+    """
+    return -target if metric in LOWER_IS_BETTER else target
+
+
 def higher_is_better(metric: str, value: float) -> float:
     """The value as a search maximises it: losses and errors negated.
 

@@ -19,6 +19,7 @@ from openautoglm.engine.executor_base import Executor
 from openautoglm.engine.local import Task, TaskResult
 from openautoglm.engine.state import RunState
 from openautoglm.engine.steps import Interrupted
+from openautoglm.evaluate.task_metrics import target_on_search_scale
 from openautoglm.models.catalog import family_class
 from openautoglm.plan.dag import RetryPolicy
 from openautoglm.search.clock import RunClock
@@ -193,8 +194,10 @@ class SearchRunner:
 
     def _stop_reason(self) -> str | None:
         best, target = self._best(), self.settings.target_score
-        if target is not None and best is not None and best >= target:
-            return f"target score {target} met ({best:.4f})"
+        # scores are maximised (errors and losses negated), a target is stated as the metric is
+        goal = None if target is None else target_on_search_scale(self.settings.metric, target)
+        if goal is not None and best is not None and best >= goal:
+            return f"target score {target} met ({abs(best):.4f} {self.settings.metric})"
         if self._budget_left() <= 0:
             return "time budget reached (the rest is kept for ensembling, refit and evaluation)"
         cap = self.settings.max_trials
