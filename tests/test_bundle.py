@@ -148,7 +148,7 @@ def test_format_1_bundle_loads_with_a_warning(classifier, tmp_path) -> None:
     with pytest.warns(BundleWarning, match="format 1.*re-save"):
         loaded = load_bundle(path)
     again = loaded.save(tmp_path / "upgraded")
-    assert json.loads((again / "manifest.json").read_text())["format_version"] == FORMAT_VERSION
+    assert json.loads((again / "manifest.json").read_text())["format_version"] == 2
     with pytest.raises(BundleError, match="format-1 bundle.*signing key"):
         load_bundle(path, key="secret")
 

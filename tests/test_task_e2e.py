@@ -48,6 +48,8 @@ def test_multilabel_run_predicts_label_lists_and_reloads(tmp_path: Path) -> None
     saved = json.loads((tmp_path / "run" / "metrics.json").read_text())["metrics"]
     assert saved["f1_micro"] == pytest.approx(m["f1_micro"])
     assert (tmp_path / "run" / "model" / "thresholds.json").is_file()
+    manifest = json.loads((tmp_path / "run" / "model" / "manifest.json").read_text())
+    assert manifest["format_version"] == 3  # releases from before the tasks refuse it
     loaded = openautoglm.load(tmp_path / "run")
     assert loaded.task_type == "multilabel_classification"
     assert loaded.predict(texts) == predicted

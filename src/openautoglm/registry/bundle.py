@@ -42,7 +42,11 @@ from openautoglm.versions import library_versions
 
 MANIFEST = "manifest.json"
 #: the bundle format this library writes; 2 added the manifest digest and optional signature
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+#: single-label bundles are still written as format 2, which releases from before the other
+#: tasks read; a multilabel, pair or regression bundle is format 3, which they refuse (they
+#: would read a pair model's joined input or a threshold file as a single-label model)
+SINGLE_LABEL_FORMAT = 2
 #: the oldest format still read (1: file hashes only, so manifest edits go unnoticed)
 OLDEST_FORMAT = 1
 #: where a run folder keeps its bundle
@@ -342,7 +346,9 @@ def _manifest(clf: TextClassifier, members: list[dict], staging: Path) -> dict[s
         spec = _valid_spec(extra[SPEC_FIELD], "info['spec']", "pass a TaskSpec or its JSON dump")
         extra[SPEC_FIELD] = spec.model_dump(mode="json")
     manifest = {
-        "format_version": FORMAT_VERSION,
+        "format_version": (
+            SINGLE_LABEL_FORMAT if clf.task_type == "text_classification" else FORMAT_VERSION
+        ),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "labels": clf.labels,
         "ensemble": members,
