@@ -56,6 +56,9 @@ def test_multilabel_run_predicts_label_lists_and_reloads(tmp_path: Path) -> None
     assert np.array_equal(loaded.predict_proba(texts), proba)
     with pytest.raises(ValueError, match="for classifiers"):
         loaded.predict_set(texts)
+    page = result.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "micro F1" in page and "Label sets" in page and "labels seen together most" in page
+    assert "neutral" in page.split('id="per-class"')[1]  # per-label figures fill the table
 
 
 @pytest.mark.parametrize(("name", "floor"), [("msrp", 0.62), ("bustm", 0.55)])
@@ -77,6 +80,8 @@ def test_pair_run_takes_tuples_or_a_frame(tmp_path: Path, name: str, floor: floa
     assert loaded.predict(frame) == by_tuples  # the two text columns picked by name
     with pytest.raises(TypeError, match="text pairs"):
         loaded.predict(["one text alone"])
+    page = result.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Text pairs (characters" in page and "Confusion matrix" in page
 
 
 def test_regression_run_predicts_numbers(tmp_path: Path) -> None:
@@ -96,6 +101,8 @@ def test_regression_run_predicts_numbers(tmp_path: Path) -> None:
     assert openautoglm.load(tmp_path / "run").predict(["What a lovely, happy day!"]) == [
         pytest.approx(values[0])
     ]
+    page = result.report(tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Pearson r" in page and "RMSE" in page and "Target (training split)" in page
 
 
 def _pair_scores(n: int = 120, seed: int = 0) -> pd.DataFrame:

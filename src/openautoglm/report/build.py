@@ -123,17 +123,22 @@ def _number(value: Any, digits: int = 4) -> str:
 
 def _headline(run: RunFiles) -> list[tuple[str, Any, int]]:
     """(title, value, digits) of the test figures shown at the top."""
-    m = run.metrics
-    keys = [("accuracy", "accuracy", 4), ("f1_macro", "macro F1", 4),
-            ("f1_weighted", "weighted F1", 4), ("log_loss", "log loss", 4),
-            ("n_test", "test texts", 0), ("predict_rows_per_s", "rows/s", 0),
+    m = run.metrics  # each task has its own figures; those it lacks are not shown
+    keys = [("accuracy", "accuracy", 4), ("f1_micro", "micro F1", 4), ("f1_macro", "macro F1", 4),
+            ("f1_weighted", "weighted F1", 4), ("f1_samples", "samples F1", 4),
+            ("subset_accuracy", "subset accuracy", 4), ("hamming_loss", "Hamming loss", 4),
+            ("log_loss", "log loss", 4), ("pearson", "Pearson r", 4),
+            ("spearman", "Spearman rho", 4), ("r2", "R²", 4), ("rmse", "RMSE", 4),
+            ("mae", "MAE", 4), ("n_test", "test texts", 0), ("predict_rows_per_s", "rows/s", 0),
             ("latency_ms_p50", "latency p50 ms", 2)]  # fmt: skip
     return [(title, m[key], digits) for key, title, digits in keys if key in m]
 
 
 def _profile(run: RunFiles, split: analysis.TestSplit | str) -> dict[str, Any]:
     p = run.profile
-    counts: dict[str, int] = p.get("class_counts", {})
+    counts: dict[str, int] = p.get("class_counts") or p.get("labels_profile", {}).get(
+        "label_counts", {}
+    )
     total, largest = sum(counts.values()) or 1, max(counts.values(), default=1) or 1
     classes = [{"label": label, "count": n, "share": n / total, "width": 100 * n / largest}
                for label, n in counts.items()]  # fmt: skip
@@ -214,7 +219,8 @@ def _confusion(metrics: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _per_class(metrics: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"label": label, **values} for label, values in metrics.get("per_class", {}).items()]
+    found = metrics.get("per_class") or metrics.get("per_label") or {}  # multilabel: per label
+    return [{"label": label, **values} for label, values in found.items()]
 
 
 def _calibration(run: RunFiles, split: analysis.TestSplit | str) -> dict[str, Any]:
