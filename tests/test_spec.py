@@ -27,3 +27,13 @@ def test_spec_round_trips_json(tmp_path) -> None:
 def test_spec_rejects_duplicate_labels() -> None:
     with pytest.raises(ValidationError, match="duplicates"):
         TaskSpec(dataset_path="x.csv", labels=["a", "a"])
+
+
+def test_a_target_above_one_is_refused_unless_the_metric_is_an_error() -> None:
+    assert TaskSpec(dataset_path="x.csv", metric="rmse", target_score=2.5).target_score == 2.5
+    assert TaskSpec(dataset_path="x.csv", metric="mae", target_score=40).target_score == 40
+    for metric in ("accuracy", "pearson", "f1_micro"):
+        with pytest.raises(ValidationError, match="give it as a fraction"):
+            TaskSpec(dataset_path="x.csv", metric=metric, target_score=90)
+    with pytest.raises(ValidationError):
+        TaskSpec(dataset_path="x.csv", metric="rmse", target_score=0)

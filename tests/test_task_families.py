@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from openautoglm.data.pairs import join_pair, split_pair
+from openautoglm.evaluate import thresholds
 from openautoglm.evaluate.task_scoring import task_score
 from openautoglm.evaluate.thresholds import LabelThresholds, tune_thresholds
 from openautoglm.models.catalog import build_candidate, families_for, family_class, torch_available
@@ -102,6 +103,19 @@ def test_thresholds_are_tuned_per_label_and_round_trip(tmp_path: Path) -> None:
     assert np.array_equal(LabelThresholds.read(tmp_path).apply(proba), y)
     never = tune_thresholds(np.zeros((4, 1)), proba[:, :1])  # a label no row has never fires
     assert never.apply(np.ones((1, 1))).sum() == 0
+
+
+def test_thresholds_counted_in_label_chunks_match_one_pass(monkeypatch) -> None:
+    rng = np.random.default_rng(0)
+    y = rng.random((500, 30)) < 0.15
+    boost = rng.uniform(0.05, 0.6, y.shape[1])  # labels unlike each other in separability
+    proba = np.clip(boost * y + (1 - boost) * rng.random(y.shape) ** 2, 0, 1)
+    whole = tune_thresholds(y, proba)
+    monkeypatch.setattr(thresholds, "CHUNK_CELLS", 500 * 47 * 4)  # 4 labels a chunk
+    chunked = tune_thresholds(y, proba)
+    assert np.array_equal(whole.thresholds, chunked.thresholds)
+    assert whole.at_least_one == chunked.at_least_one
+    assert len(set(whole.thresholds)) > 3  # tuned per label, not one value for all
 
 
 def test_scores_rank_models_for_every_task() -> None:

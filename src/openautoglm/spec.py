@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 TaskType = Literal[
     "auto",  # detected from the data when it is read (see data/task_choice.py)
@@ -77,7 +77,7 @@ class TaskSpec(BaseModel):
     budget: Budget = Field(default_factory=Budget)
     # next to the budget: reaching it ends the search early. The parser's flat field list and
     # the LLM's answer schema follow this declaration order (parse/fields.py)
-    target_score: float | None = Field(default=None, gt=0, le=1)
+    target_score: float | None = Field(default=None, gt=0)  # ≤ 1 unless an error (_target_in_range)
     constraints: Constraints = Field(default_factory=Constraints)
     test_size: float = Field(default=0.2, gt=0, lt=1)
     seed: int = 0
@@ -94,6 +94,17 @@ class TaskSpec(BaseModel):
         if len(set(labels)) != len(labels):
             raise ValueError(f"labels contain duplicates: {labels}")
         return labels or None
+
+    @model_validator(mode="after")
+    def _target_in_range(self) -> TaskSpec:
+        # scores and correlations end at 1; errors and losses (RMSE of prices) do not
+        unbounded = ("rmse", "mae", "log_loss")
+        if self.target_score is not None and self.metric not in unbounded and self.target_score > 1:
+            raise ValueError(
+                f"target_score {self.target_score} is above 1, the best {self.metric} there is; "
+                "give it as a fraction (0.9 for 90%)"
+            )
+        return self
 
     @field_validator("text_column")
     @classmethod

@@ -15,6 +15,8 @@ from openautoglm.evaluate.task_metrics import multilabel_score
 GRID = np.round(np.arange(0.02, 0.96, 0.02), 2)
 #: never fires: the threshold of a label no training row has
 NEVER = 1.01
+#: booleans tested at once when counting (about 50 MB)
+CHUNK_CELLS = 50_000_000
 #: the file a bundle keeps the thresholds in
 THRESHOLDS_FILE = "thresholds.json"
 #: metrics counted per label (thresholds maximise each label's F1 for the others)
@@ -70,11 +72,7 @@ def tune_thresholds(
         array([0.12])
     """
     y, proba = np.asarray(y, dtype=bool), np.asarray(proba, dtype=np.float64)
-    fires = proba[:, :, None] >= GRID  # rows × labels × thresholds
-    truth = y[:, :, None]
-    tp = (fires & truth).sum(axis=0)
-    fp = (fires & ~truth).sum(axis=0)
-    fn = (~fires & truth).sum(axis=0)
+    tp, fp, fn = _counts(y, proba)
     if metric in _PER_LABEL_ACCURACY:
         gain = -(fp + fn).astype(np.float64)
     else:
@@ -89,3 +87,22 @@ def tune_thresholds(
         metric, y, plain.apply(proba)
     )
     return forced if better else plain
+
+
+def _counts(y: np.ndarray, proba: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """True/false positives and false negatives, labels × thresholds.
+
+    Labels go in chunks so the rows × labels × thresholds test stays near CHUNK_CELLS
+    booleans however many rows and labels there are.
+    """
+    n_rows, n_labels = y.shape
+    step = max(1, CHUNK_CELLS // max(1, n_rows * GRID.size))
+    counts = np.zeros((3, n_labels, GRID.size), dtype=np.int64)
+    for start in range(0, n_labels, step):
+        part = slice(start, start + step)
+        fires = proba[:, part, None] >= GRID
+        truth = y[:, part, None]
+        counts[0, part] = (fires & truth).sum(axis=0)
+        counts[1, part] = (fires & ~truth).sum(axis=0)
+        counts[2, part] = (~fires & truth).sum(axis=0)
+    return counts[0], counts[1], counts[2]
