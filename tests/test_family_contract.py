@@ -108,6 +108,14 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         name: {"encoder": "all-MiniLM-L6-v2", "C": 1.0, "seed": 0}
         for name in ("encoder_ridge", "biencoder_lr", "biencoder_ridge")
     },
+    "encoder_gbr": {
+        "encoder": "all-MiniLM-L6-v2",
+        "learning_rate": 0.08,
+        "max_leaf_nodes": 31,
+        "l2_regularization": 1.0,
+        "max_iter": 400,
+        "seed": 0,
+    },
     "finetune": {
         "encoder": "all-MiniLM-L6-v2",
         "epochs": 3,

@@ -43,7 +43,8 @@ def _cases() -> list[tuple[str, str]]:
               ("tfidf_svr", "reg"), ("pair_lr", "pair"), ("pair_ridge", "pair_reg"),
               ("tfidf_lr", "pair")]  # fmt: skip
     neural = [("frozen_encoder", "multilabel"), ("encoder_ridge", "reg"),
-              ("biencoder_lr", "pair"), ("biencoder_ridge", "pair_reg")]  # fmt: skip
+              ("biencoder_lr", "pair"), ("biencoder_ridge", "pair_reg"),
+              ("encoder_gbr", "reg"), ("encoder_gbr", "pair_reg")]  # fmt: skip
     return sparse + (neural if torch_available() else [])
 
 

@@ -24,6 +24,7 @@ _FAMILIES: dict[str, str] = {
     "encoder_ridge": "openautoglm.models.encoder_heads:EncoderRidgeCandidate",
     "biencoder_lr": "openautoglm.models.encoder_heads:BiEncoderLogRegCandidate",
     "biencoder_ridge": "openautoglm.models.encoder_heads:BiEncoderRidgeCandidate",
+    "encoder_gbr": "openautoglm.models.encoder_heads:EncoderBoostedCandidate",
 }
 NEURAL_FAMILIES = frozenset(
     {"fasttext", "frozen_encoder", "finetune", "encoder_ridge", "biencoder_lr", "biencoder_ridge"}

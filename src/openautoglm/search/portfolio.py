@@ -39,8 +39,8 @@ ENGLISH_ORDER = ["tfidf_lr", "frozen_encoder", "nbsvm", "complement_nb", "tfidf_
 TASK_ORDER: dict[str, list[str]] = {
     "multilabel_classification": ["tfidf_lr", "frozen_encoder", "tfidf_svm"],
     "text_pair_classification": ["pair_lr", "biencoder_lr", "tfidf_lr", "complement_nb"],
-    "text_regression": ["tfidf_ridge", "encoder_ridge", "tfidf_svr"],
-    "text_pair_regression": ["pair_ridge", "biencoder_ridge", "tfidf_ridge"],
+    "text_regression": ["tfidf_ridge", "encoder_ridge", "tfidf_svr", "encoder_gbr"],
+    "text_pair_regression": ["pair_ridge", "biencoder_ridge", "tfidf_ridge", "encoder_gbr"],
 }
 
 

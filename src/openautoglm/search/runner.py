@@ -50,7 +50,7 @@ TRIAL_SHARE = 0.25
 #: finished trial, so that it always ends with a model
 FALLBACK_ORDER = ["complement_nb", "tfidf_lr", "tfidf_ridge", "pair_lr", "pair_ridge", "nbsvm",
                   "tfidf_svm", "tfidf_svr", "fasttext", "frozen_encoder", "encoder_ridge",
-                  "biencoder_lr", "biencoder_ridge"]  # fmt: skip
+                  "biencoder_lr", "biencoder_ridge", "encoder_gbr"]  # fmt: skip
 #: how long a last-resort step (fallback trial, fallback refit) may take, whatever the budget
 FALLBACK_TIMEOUT_S = 600.0
 
