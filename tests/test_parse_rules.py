@@ -300,3 +300,26 @@ def test_rule_parser_reads_the_general_phrasings_of_the_second_round(
 ) -> None:
     flat = RuleParser().parse(text).flat()
     assert {k: flat.get(k) for k in expect} == expect
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("Predict the star rating in reviews.csv; optimise RMSE, 20 minutes.", "rmse"),
+        ("预测房价，数据 house.csv，文本列 desc，价格列 price，用皮尔逊相关系数评估", "pearson"),
+        ("Tag posts in posts.csv with every topic that applies; use micro-F1", "f1_micro"),
+        ("多标签分类，数据 a.csv，评估用汉明损失", "hamming_loss"),
+        ("Score the sentence pairs in sts.csv by similarity, Spearman's rho", "spearman"),
+        ("regress valence in eb.csv; metric: mean absolute error", "mae"),
+        ("fit the scores in data.csv and report R-squared", "r2"),
+        ("multilabel tags in tags.csv, judged by exact match ratio", "subset_accuracy"),
+        ("多标签，数据 t.csv，指标用样本平均F1", "f1_samples"),
+    ],
+)
+def test_metrics_of_the_other_tasks(text: str, metric: str) -> None:
+    assert RuleParser().parse(text).flat()["metric"] == metric
+
+
+def test_a_label_named_like_a_metric_stays_a_label() -> None:
+    flat = RuleParser().parse("判断风险等级 R1、R2、R3，数据 wealth.xlsx").flat()
+    assert flat["labels"] == ["R1", "R2", "R3"] and flat.get("metric") is None

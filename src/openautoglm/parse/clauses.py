@@ -13,8 +13,26 @@ from functools import lru_cache
 
 from openautoglm.parse.numbers import find_durations
 
-#: metric phrases: (pattern, metric, confidence); the rule parser reads the metric from these
+#: metric phrases: (pattern, metric, confidence); the rule parser reads the metric from these.
+#: Order matters where phrases overlap: "subset accuracy" before "accuracy", named F1s before F1.
 METRICS: list[tuple[str, str, float]] = [
+    (r"micro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*micro|"
+     r"微\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:micro|微平均|微)\s*[)）]", "f1_micro", 0.95),
+    (r"samples?[\s_-]*(?:avg|average|averaged|based)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*samples?|"
+     r"example[\s_-]*based[\s_-]*f1|样本\s*(?:平均)?\s*f1(?:值|分数)?", "f1_samples", 0.95),
+    (r"subset[\s_-]*accuracy|exact[\s_-]*match(?:[\s_-]*(?:ratio|accuracy|rate))?|子集准确率|"
+     r"完全匹配率?|精确匹配率?", "subset_accuracy", 0.95),
+    (r"hamming(?:[\s_-]*loss)?|汉明损失|海明损失", "hamming_loss", 0.95),
+    (r"pearson(?:'s)?(?:[\s_-]*(?:r\b|correlation|corr\b|coefficient))?|皮尔[逊森](?:相关(?:系数)?)?",
+     "pearson", 0.95),
+    (r"spearman(?:'s)?(?:[\s_-]*(?:rho\b|ρ|r\b|correlation|corr\b|coefficient))?|"
+     r"斯皮尔曼(?:相关(?:系数)?)?|秩相关(?:系数)?", "spearman", 0.95),
+    (r"\bR\s*(?:\^\s*2|²)|\bR[\s_-]?squared\b|\br2[\s_-]*score\b|"
+     r"coefficient of determination|决定系数|拟合优度", "r2", 0.95),
+    (r"\brmse\b|root[\s_-]*mean[\s_-]*squared?[\s_-]*error|均方根误差", "rmse", 0.95),
+    (r"\bmae\b|mean[\s_-]*absolute[\s_-]*error|平均绝对误差", "mae", 0.95),
+    # the same ranking as RMSE (a target in MSE units would differ, hence the lower confidence)
+    (r"\bmse\b|mean[\s_-]*squared?[\s_-]*error|均方误差", "rmse", 0.75),
     (r"macro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*macro|"
      r"宏\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:macro|宏平均|宏)\s*[)）]", "f1_macro", 0.95),
     (r"weighted[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*weighted|"
