@@ -27,7 +27,10 @@ METRICS: list[tuple[str, str, float]] = [
      "pearson", 0.95),
     (r"spearman(?:'s)?(?:[\s_-]*(?:rho\b|ρ|r\b|correlation|corr\b|coefficient))?|"
      r"斯皮尔曼(?:相关(?:系数)?)?|秩相关(?:系数)?", "spearman", 0.95),
+    # a bare "R2" only with a target or metric word next to it ("R1、R2、R3" are classes)
     (r"\bR\s*(?:\^\s*2|²)|\bR[\s_-]?squared\b|\br2[\s_-]*score\b|"
+     r"\br2\b(?=\s*(?:target|要|达到|目标|>=|≥|of at least|at least|above|不低于|作为|为准))|"
+     r"(?<=metric[:：=\s])\s*r2\b|(?<=用)\s*r2\b|"
      r"coefficient of determination|决定系数|拟合优度", "r2", 0.95),
     (r"\brmse\b|root[\s_-]*mean[\s_-]*squared?[\s_-]*error|均方根误差", "rmse", 0.95),
     (r"\bmae\b|mean[\s_-]*absolute[\s_-]*error|平均绝对误差", "mae", 0.95),

@@ -53,7 +53,9 @@ PAIR_CUES = [
     r"每对", r"一对", r"句子对", r"文本对", r"句对", r"问题对", r"两句", r"两个句子",
     r"两段", r"两条", r"两个问题", r"两篇", r"两个文本", r"意思相同", r"是否相同",
     r"是否一致", r"是否等价", r"蕴含", r"是否相似", r"语义相似", r"是否重复", r"复述",
-    r"同一(?:个|件|种)?", r"配对", r"匹配", r"对题", r"是否相关", r"相关性",
+    r"同一(?:个|件|种)?", r"配对",
+    r"两(?:个|份|套|段|篇|条|句|则|组)[^，。；;]{0,10}?(?:之间|相似|相同|一致|匹配|相关|是否|是不是)",
+    r"匹配", r"对题", r"是否相关", r"相关性",
     r"原文[^，。；]{0,12}译文", r"\bsource\b[^.;]{0,30}\btranslation\b",
 ]  # fmt: skip
 #: several labels a row: multilabel
@@ -66,7 +68,8 @@ MULTILABEL_CUES = [
     r"\ball (?:the )?applicable\b", r"\bzero or more\b", r"\bany number of\b",
     r"\bsets? of (?:labels|tags|categories|topics)\b", r"\b(?:all|every) (?:labels|tags) that\b",
     r"多标签", r"多个", r"多种", r"所有(?:相关|适用|涉及|符合|命中|提到|出现)",
-    r"同时(?:属于|有|涉及|打)", r"全部", r"所有适用", r"多选", r"不止一个", r"不只一个",
+    r"同时(?:属于|有|涉及|打|是|违反|命中|包含|具有|表达|提到|出现)", r"中的(?:几|多)个",
+    r"多条规则", r"全部", r"所有适用", r"多选", r"不止一个", r"不只一个",
     r"一个或多个", r"一个以上", r"若干",
 ]  # fmt: skip
 #: a number to predict: regression (with no label list)
@@ -80,7 +83,7 @@ REGRESSION_CUES = [
     r"hours|minutes|seconds|time|length|age|value|bmi|effort|expectation|revenue|cost|sales|"
     r"views|likes|votes|stars|citations|delay|distance|weight|height|temperature|probability|"
     r"income|return|returns|volume|size)\b",
-    r"回归", r"连续值", r"小数", r"打分", r"评分", r"多少",
+    r"回归", r"连续值", r"小数", r"打分", r"评分", r"多少", r"估价",
     r"(?:预测|估计|估算|预估|估一下|估个)[^，。；;？?]{0,20}?(?:量|数|价|薪|工资|收入|租金|费用|"
     r"成本|时长|时间|得分|分数|分值|收益|比例|比率|概率|强度|程度|年龄|金额|销量|天数|温度|"
     r"距离|重量|高度|票房|评分)",

@@ -265,6 +265,7 @@ class Mention:
     strength: float  # how surely these words make the names columns (0-1)
     evidence: str
     pair_only: bool = False  # two plain names in brackets: columns only in a pair task
+    side: str | None = None  # the side of a pair the words before it name ("query column q")
 
 
 @dataclass
@@ -713,10 +714,41 @@ def resolve_columns(
     return out
 
 
+#: words before a column that name one side of a pair ("query column q", "问题列 q")
+_SIDE_EN = (
+    r"query|question|answer|reply|response|document|doc|passage|premise|hypothesis|claim|title|"
+    r"first(?:\s+\w+)?|second(?:\s+\w+)?|left|right|source|candidate|context|policy|"
+    r"sentence\s*[12ab]|text\s*[12ab]"
+)
+_SIDE_ZH = (
+    r"问题|答案|回答|回复|查询|文档|前提|假设|标题|原文|译文|第一|第二|"
+    r"[^\s，,。；;：:]{1,6}?[12一二ab]"  # 描述1, 句子a
+)
+_SIDE_BEFORE = re.compile(
+    rf"(?:\b(?P<en>{_SIDE_EN})\s+(?:(?:column|field|col)s?\s+|(?:is\s+)?in\s+|[:：=]\s*|→\s*)?"
+    rf"|(?P<zh>{_SIDE_ZH})\s*(?:列|字段)?\s*(?:[:：是为在]\s*)?)[`'\"“‘「]?$",
+    re.I,
+)
+
+
+def side_roles(text: str, mentions: list[Mention]) -> None:
+    """Mark single names the words before them call one side of a pair ("query column q")."""
+    for m in mentions:
+        if len(m.names) != 1 or m.role == "label":
+            continue
+        at = text.find(m.names[0], m.start)
+        found = _SIDE_BEFORE.search(text[max(0, at - 24) : at]) if at >= 0 else None
+        if found:
+            m.side = (found["en"] or found["zh"]).lower()
+
+
 def pair_evidence(mentions: list[Mention]) -> tuple[bool, str | None]:
     """Whether the columns themselves say the task reads two texts, and the words that do."""
     label = _first(m for m in mentions if m.role == "label")
     label_name = label.names[-1] if label else None
+    sides = [m for m in mentions if m.side and m.names[0] != label_name]
+    if len({m.side for m in sides}) >= 2 and len({m.names[0] for m in sides}) >= 2:
+        return True, " / ".join(m.evidence for m in sides[:2])  # "query column q, doc column d"
     for m in mentions:
         names = [n for n in m.names if n != label_name and n.lower() not in _ID_NAMES]
         # two names read together are two texts when the label is named apart or they are

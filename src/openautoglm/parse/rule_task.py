@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from openautoglm.evaluate.task_metrics import REGRESSION_METRICS
 from openautoglm.parse.lexicon import (
     CLASS_NOUNS,
     CLASSIFY,
@@ -21,6 +22,8 @@ from openautoglm.parse.lexicon import (
     REGRESSION_CUES,
 )
 
+#: metrics only label sets have (macro and micro F1 are also those of single labels)
+_MULTILABEL_ONLY = ("f1_samples", "subset_accuracy", "hamming_loss")
 _EXPLICIT_REGRESSION = re.compile(r"\bregression\b|\bregressors?\b|回归", re.I)
 _EXPLICIT_MULTILABEL = re.compile(r"multi[- ]?label|多标签", re.I)
 _EXPLICIT_CLASSIFICATION = re.compile(
@@ -68,7 +71,10 @@ def task_type(
     metrics: list[tuple[int, int, str, float]] | None = None,
 ) -> TaskWords:
     """The task type the words, the labels and the columns state (task None when unstated)."""
-    multi = first_cue(MULTILABEL_CUES, text)
+    named = {metric: text[start:end] for start, end, metric, _ in reversed(metrics or [])}
+    multi = first_cue(MULTILABEL_CUES, text) or next(
+        (named[m] for m in _MULTILABEL_ONLY if m in named), None
+    )
     explicit_reg = _EXPLICIT_REGRESSION.search(text)
     if multi and not explicit_reg:
         sure = 0.9 if _EXPLICIT_MULTILABEL.search(text) else 0.85
@@ -77,6 +83,9 @@ def task_type(
     pair = pair_columns or pair_cue is not None
     reg = explicit_reg.group(0) if explicit_reg else None
     weak_reg = False
+    if reg is None and not has_labels:
+        # an error or a correlation is measured on numbers: "RMSE", "皮尔逊"
+        reg = next((named[m] for m in REGRESSION_METRICS if m in named), None)
     if reg is None and not has_labels:
         reg = regression_words(text)
         if reg and _EXPLICIT_CLASSIFICATION.search(text):
@@ -105,4 +114,6 @@ def task_type(
     if metrics:  # accuracy, F1, log loss: metrics of classes
         start, end, _, _ = metrics[0]
         return TaskWords("text_classification", 0.7, text[start:end])
-    return TaskWords(None, 0.0, None)
+    # no task words at all ("posts.csv, flair in `flair`"): most such requests want classes,
+    # said with a confidence low enough to be a guess, not a reading
+    return TaskWords("text_classification", 0.55, "no task words: the usual task")

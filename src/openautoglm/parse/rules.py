@@ -30,6 +30,7 @@ from openautoglm.parse.rule_columns import (
     find_mentions,
     pair_evidence,
     resolve_columns,
+    side_roles,
     verb_roles,
 )
 from openautoglm.parse.rule_labels import best_label_list
@@ -76,10 +77,11 @@ _TRAIN_CUE = re.compile(
 )
 
 _TRIALS = [
-    re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:trials?|configurations?|configs?|runs?|"
+    re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:trials?|trails?|configurations?|configs?|runs?|"
                rf"hyper-?parameter (?:sets?|settings?|combinations?))\b", re.I),
     re.compile(rf"\b(?:max(?:imum)?|at most|up to)\s*(?:of\s*)?(?P<n>{NUMBER})\s*trials?\b", re.I),
     re.compile(r"\bmax_trials\s*[=:]\s*(?P<n>\d+)", re.I),
+    re.compile(r"\btrials?\s*[=:：]\s*(?P<n>\d+)\b(?!\s*(?:min|h|s\b|秒|分|小时|%))", re.I),
     # "max trials 60", "trial 数上限 100", "trial 不超过 80", "trials 最多 150"
     re.compile(r"\bmax(?:imum)?\s+(?:number of\s+)?trials?\s*(?:[=:：]|of|is)?\s*(?P<n>\d+)", re.I),
     re.compile(r"\btrials?\s*(?:数|数量|次数|个数)?\s*(?:上限|最多|至多|不超过|不多于|限制|最大)\s*"
@@ -88,7 +90,9 @@ _TRIALS = [
                rf"(?!\s*(?:半|小时|钟头|月|星期|礼拜))"),  # not 跑一个半小时
     re.compile(r"(?:试验|尝试|实验|搜索|训练)次数\s*(?:上限|最多|至多|不超过|限制)?\s*(?:为|是|[:：])?\s*"
                r"(?P<n>\d+)(?!\s*(?:分|秒|小时|%))"),
-    re.compile(r"(?:最多|至多|不超过)\s*(?P<n>\d+)\s*(?:组|次|轮)(?!\s*(?:类|种|分))"),
+    re.compile(rf"(?:最多|至多|不超过|别超过|不要超过|不能超过|上限)\s*(?P<n>{NUMBER})\s*(?:组|次|轮)"
+               r"(?!\s*(?:类|种|分))"),
+    re.compile(rf"(?<![\d一二两三四五六七八九十百])(?P<n>{NUMBER})\s*(?:次|轮)\s*(?:以内|之内)"),
     re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:iterations?|rounds?|experiments?|attempts?|"
                rf"evaluations?|search(?:es)? steps?)\b", re.I),
     re.compile(rf"(?P<n>{NUMBER})\s*(?:组参数|组超参数?|次试验|个试验|次尝试|组配置|个配置|轮试验|次实验|组实验|"
@@ -128,7 +132,7 @@ _TARGET_LINK = (
     # a few words between the metric and its number: "needs to hit", "最好能到", "要在"
     r"(?:[A-Za-z\u4e00-\u9fff'(（][A-Za-z\u4e00-\u9fff' (（]{0,16}?\s*)?"
 )
-_NUM = r"(?P<n>\d+(?:\.\d+)?)\s*(?P<pct>%|percent\b|个百分点)?"
+_NUM = r"(?<![A-Za-z0-9_.])(?P<n>\d+(?:\.\d+)?|\.\d+)\s*(?P<pct>%|percent\b|个百分点)?"
 _TARGET_GENERIC = re.compile(
     rf"(?:target(?:\s+score)?|目标(?:分数)?|score of at least|at least|(?:score|得分|分数)\s*"
     rf"(?:达到|at least|of at least|>=|≥|不低于|不少于)|达到|不低于|不少于)"
@@ -167,6 +171,7 @@ class RuleParser:
         masked = self._paths(text, result)
         mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
         verb_roles(masked, mentions)
+        side_roles(masked, mentions)
         # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
         names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
         # values right after a column that is not the text: "same_place column has True/False"
@@ -226,7 +231,7 @@ class RuleParser:
             p
             for p, s, e in found
             if (_TEST_CUE.search(text[max(0, s - 30) : s]) and not _TRAIN_CUE.search(text[:s]))
-            or _TEST_AFTER.match(text[e : e + 12])
+            or _test_after(text, e, [s for _, s, _ in found])
         ]
         tests = tests or [p for p, _, _ in found[1:] if re.search(r"test|dev|valid|测试", p, re.I)]
         trains = [p for p, _, _ in found if p not in tests]
@@ -400,6 +405,12 @@ def _metric_of(phrase: str) -> str | None:
     ):
         return "accuracy"
     return None
+
+
+def _test_after(text: str, end: int, starts: list[int]) -> bool:
+    """ "b.csv 做测试": a test word after a path, unless it opens the next ("a.csv 测试集 b.csv")."""
+    cue = _TEST_AFTER.match(text[end : end + 12])
+    return cue is not None and not any(end < s <= end + cue.end() + 6 for s in starts)
 
 
 def _score(match: re.Match[str], after: str) -> float | None:
