@@ -408,7 +408,7 @@ def _metric_of(phrase: str) -> str | None:
 
 
 def _test_after(text: str, end: int, starts: list[int]) -> bool:
-    """ "b.csv 做测试": a test word after a path, unless it opens the next ("a.csv 测试集 b.csv")."""
+    """ "b.csv 做测试": a test word after a path, unless it opens another ("a.csv 测试集 b.csv")."""
     cue = _TEST_AFTER.match(text[end : end + 12])
     return cue is not None and not any(end < s <= end + cue.end() + 6 for s in starts)
 
