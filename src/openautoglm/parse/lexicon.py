@@ -34,12 +34,17 @@ NOT_NAMES = frozenset(
     "when how i we you "
     "they me my our your their please should must will would can could may might do does did "
     "under over into onto about after before within up down out there here also only just "
-    "train training test testing use using used predict classify label_the".split()
+    "train training test testing use using used predict classify label_the "
+    # units and currencies ("cost in dollars") and metric names are never columns
+    "dollars usd eur euros yuan rmb cents percent kwh km kg ms mb gb "
+    "rmse mae mse pearson spearman r2 hamming f1_samples f1_micro f1_macro f1_weighted "
+    "log_loss subset_accuracy".split()
 )
 #: English words in Chinese descriptions that are metrics, units or jargon, never a column
 NOT_NAMES_IN_ZH = frozenset(
     "f1 acc accuracy auc loss log logloss mb gb kb ms trial trials baseline model app bug "
-    "latency epoch epochs gpu cpu todo api json csv tsv".split()
+    "latency epoch epochs gpu cpu todo api json csv tsv kwh rmse mae mse pearson spearman r2 "
+    "hamming f1_samples f1_micro f1_macro f1_weighted log_loss subset_accuracy".split()
 )
 
 # ----------------------------------------------------------------------- task words

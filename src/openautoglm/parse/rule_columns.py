@@ -714,6 +714,88 @@ def resolve_columns(
     return out
 
 
+#: role words a "role: name" line or an arrow uses ("text: body", "`msg` → text", "标签：tag")
+_ROLE_WORDS = {
+    **dict.fromkeys(
+        "text texts input content sentence body 文本 内容 正文 输入 句子".split(), "text"
+    ),
+    **dict.fromkeys(
+        "label labels target class category tag tags y output 标签 类别 目标 分数 得分 "
+        "输出".split(),
+        "label",
+    ),
+}
+_ROLE_ALT = "|".join(sorted(_ROLE_WORDS, key=len, reverse=True))
+_NAME_OR_ZH = rf"[A-Za-z_][\w-]{{0,40}}(?:\.[\w-]+)*|[{_CJK}]{{1,8}}"
+# "text: report_text | target: cost", "标签：issue_type" on its own line: a name alone after it
+_ROLE_COLON = re.compile(
+    rf"(?:^|(?<=[\s|;；,，。(（]))(?P<role>{_ROLE_ALT})\s*(?:col(?:umn)?s?|fields?|列|字段)?\s*"
+    # the name ends its field: a line end, or a separator before the next "key:" field
+    # ("类别:a|b|c" is a list of classes, "text: body | target: y" two fields)
+    rf"[:：=]\s*[`'\"“‘「]?(?P<name>{_NAME_OR_ZH})[`'\"”’」]?"
+    rf"(?=\s*(?:$|\n|。|[|;；,，]\s*[^|;；,，:：.。\n]{{1,24}}[:：]))",
+    re.I | re.M,
+)
+_ARROW_PAIR = re.compile(
+    rf"(?P<qa>[`'\"“‘])?(?P<a>{_NAME_OR_ZH})[`'\"”’]?\s*(?:→|->|=>|⇒)\s*(?P<qb>[`'\"“‘])?"
+    rf"(?P<b>{_NAME_OR_ZH})"
+)
+# "工单内容 列是文本": a Chinese name set apart by spaces before 列
+_Z_SPACED_NAME_ROLE = re.compile(
+    rf"(?:^|(?<=[\s的：:]))(?P<name>[{_CJK}]{{2,8}})\s+(?:列|字段)\s*(?:是|为|存|放)?\s*"
+    rf"(?P<role>{_ROLE_ALT})"
+)
+
+
+def stated_roles(text: str, mentions: list[Mention]) -> None:
+    """Roles said next to a name: "text: body" lines, arrows, "工单内容 列是文本".
+
+    An arrow from a name to a role word gives the name that role ("`msg` → text"); one from a
+    side word to a column-like name makes it a side of a pair ("query → user_query"). Other
+    arrows ("text → emotion": input to output) are the column reader's.
+    Mentions of a bare role word ("columns, label is_x": "label") are dropped when the words
+    name the column they mean.
+    """
+    for m in list(_ROLE_COLON.finditer(text)) + list(_Z_SPACED_NAME_ROLE.finditer(text)):
+        _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)
+    for m in _ARROW_PAIR.finditer(text):
+        a, b = m["a"], m["b"]
+        if b.lower() in _ROLE_WORDS:
+            _give_role(mentions, a, _ROLE_WORDS[b.lower()], m)
+            _drop_name(mentions, b)
+        elif re.fullmatch(_SIDE_EN, a, re.I) and (m["qb"] or re.search(r"[_\d]", b)):
+            _give_role(mentions, b, None, m)
+            _drop_name(mentions, a)
+            for found in mentions:
+                if found.names == [b]:
+                    found.side = a.lower()
+    for m in list(mentions):
+        word = m.names[0].lower() if len(m.names) == 1 else ""
+        if word in _ROLE_WORDS and any(
+            o is not m and re.match(rf"{word}\s+[`'\"“‘]?{re.escape(o.names[0])}", o.evidence, re.I)
+            for o in mentions
+        ):
+            mentions.remove(m)  # "sent_1 / sent_2 columns, label is_paraphrase"
+
+
+def _give_role(mentions: list[Mention], name: str, role: str | None, match: re.Match[str]) -> None:
+    if name.lower() in _ROLE_WORDS or name in ("FILE",) or name.lower() in NOT_NAMES:
+        return
+    for m in mentions:
+        if m.names == [name]:
+            m.role = role or m.role
+            m.strength = max(m.strength, 0.85)
+            return
+    for m in mentions:  # a list that holds it ("query, doc → a, b") keeps it
+        if name in m.names and len(m.names) > 1:
+            return
+    mentions.append(Mention([name], match.start(), match.end(), role, 0.85, match[0]))
+
+
+def _drop_name(mentions: list[Mention], name: str) -> None:
+    mentions[:] = [m for m in mentions if m.names != [name]]
+
+
 #: words before a column that name one side of a pair ("query column q", "问题列 q")
 _SIDE_EN = (
     r"query|question|answer|reply|response|document|doc|passage|premise|hypothesis|claim|title|"

@@ -85,15 +85,16 @@ _TAIL_EN = re.compile(
     r"\s+(?:in|on|from|using|with|for|based|by|within|under|and then|based on|according)\b.*$",
     re.IGNORECASE,
 )
-_QUOTES = " \"'“”‘’「」『』`"
+_QUOTES = " \"'“”‘’「」『』《》`"
 _QUOTED = re.compile(
-    r"(?:(?<![A-Za-z])['‘]|[\"“「『`])(?P<item>[^\"'“”‘’「」『』`\n]{1,40}?)"
-    r"(?:['’](?![A-Za-z])|[\"”」』`])"
+    r"(?:(?<![A-Za-z])['‘]|[\"“「『《`])(?P<item>[^\"'“”‘’「」『』《》`\n]{1,40}?)"
+    r"(?:['’](?![A-Za-z])|[\"”」』》`])"
 )
 _QUOTE_RUN = re.compile(
     rf"{_QUOTED.pattern}(?:\s*(?:[{_PUNCT}/／]|\bor\b|\band\b|\bvs\.?|和|或|还是|与)?\s*"
     r"(?:\bor\b|\band\b)?\s*"
-    r"(?:(?:(?<![A-Za-z])['‘]|[\"“「『`])[^\"'“”‘’「」『』`\n]{1,40}?(?:['’](?![A-Za-z])|[\"”」』`])))+",
+    r"(?:(?:(?<![A-Za-z])['‘]|[\"“「『《`])[^\"'“”‘’「」『』《》`\n]{1,40}?"
+    r"(?:['’](?![A-Za-z])|[\"”」』》`])))+",
 )
 # a list that is only an example or is left open is not the label set
 _EXAMPLE_BEFORE = re.compile(
@@ -635,6 +636,10 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
         return False
     if all(item.casefold() in _UNITS for item in found.items):
         return False  # "（元/平米）": how a number is measured
+    if len(found.items) == 2 and found.items[-1].casefold() == "not":
+        return False  # "same applicant or not?": a yes/no question, not two classes
+    if len(found.items) == 2 and re.search(r"\bbetween\s+(?:the\s+|a\s+|an\s+)?$", before + lead):
+        return False  # "between the user query and the page title": the two sides of a pair
     numeric = all(re.fullmatch(r"-?\d+(?:\.\d+)?", item) for item in found.items)
     if numeric and re.match(r"between|from|to\b|从|在", found.evidence.strip(), re.I):
         return False  # "between 0 and 1": a range of values, not classes

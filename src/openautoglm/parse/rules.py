@@ -31,6 +31,7 @@ from openautoglm.parse.rule_columns import (
     pair_evidence,
     resolve_columns,
     side_roles,
+    stated_roles,
     verb_roles,
 )
 from openautoglm.parse.rule_labels import best_label_list
@@ -172,6 +173,7 @@ class RuleParser:
         mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
         verb_roles(masked, mentions)
         side_roles(masked, mentions)
+        stated_roles(masked, mentions)
         # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
         names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
         # values right after a column that is not the text: "same_place column has True/False"
