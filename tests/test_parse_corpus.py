@@ -7,7 +7,8 @@ and was then developed on too: its known misses are listed below, each with why 
 no other field may go wrong nor an unstated one be set. A third development set (dev3.jsonl:
 chat messages, tickets, e-mails, notes) measured the rules again (91.2%) and was then developed
 on with general rules only; it is held to the same standard, with its own list of known misses.
-The evaluation half
+A fourth (dev4.jsonl: 200 descriptions over fifteen domains, every task type) measured them again
+(92.9%) and was developed on the same way. The evaluation half
 (eval.jsonl) is never read case by case while the rules are changed; here only its aggregate
 accuracy is checked, so that a regression shows without pointing at a case to tune on.
 """
@@ -186,10 +187,36 @@ def test_every_development_case_parses_with_its_stated_fields_and_nothing_else(
     assert wrong == {} and spurious == {}
 
 
+#: dev4's share of right stated fields when the rules were last changed (1149/1167 = 98.5%)
+DEV4_FLOOR = 0.984
+#: dev4's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
+DEV4_KNOWN_MISSES = {
+    "zh4-004:labels": "a 、 list after 比如 (an example) read with the words around it",
+    "zh4-034:labels": "'给定问题和候选答案' read as two classes, not （相关/不相关）",
+    "zh4-080:text_column": "'描述1 desc_1 描述2 desc_2': names after numbered nouns with no 列",
+    "zh4-094:task_type": "'岗位匹配分数': 匹配 read as comparing two texts",
+    "zh4-094:text_column": "as above (asked)",
+    "en4-018:labels": "'Which of A, B or Needs Review should …': the last class cut by the verb",
+    "en4-022:text_column": "a plain-word arrow ('transcripts -> reason') beats backticked names",
+    "en4-022:label_column": "as above",
+    "en4-025:task_type": "'answer in a': a one-letter column read as an article",
+    "en4-025:text_column": "as above",
+    "en4-025:labels": "as above: '(relevant / irrelevant)' after the label column stays unread",
+    "en4-040:task_type": "snake_case classes (book_flight, book_hotel) read as two columns",
+    "en4-040:text_column": "as above",
+    "en4-040:labels": "as above",
+    "en4-041:labels": "'…, several of them at a time, or none' ends the list with words",
+    "en4-062:label_column": "\"labels 'hazards'\": a plural role word before a quoted name",
+    "en4-064:text_column": "'score → grade': a role word left of an arrow read as a text",
+    "en4-084:labels": "a bare list sentence after the question, with no trigger word",
+}
+
+
 @pytest.mark.parametrize(
     ("split", "known_misses", "floor"),
-    [("dev2", DEV2_KNOWN_MISSES, DEV2_FLOOR), ("dev3", DEV3_KNOWN_MISSES, DEV3_FLOOR)],
-)
+    [("dev2", DEV2_KNOWN_MISSES, DEV2_FLOOR), ("dev3", DEV3_KNOWN_MISSES, DEV3_FLOOR),
+     ("dev4", DEV4_KNOWN_MISSES, DEV4_FLOOR)],
+)  # fmt: skip
 def test_a_later_development_set_misses_only_its_known_fields(
     empty_dir: str, split: str, known_misses: Collection[str], floor: float
 ) -> None:
@@ -231,7 +258,7 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "eval"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "eval"])
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
     bad = 0
     for _, result in _parsed(split, empty_dir):

@@ -323,3 +323,46 @@ def test_metrics_of_the_other_tasks(text: str, metric: str) -> None:
 def test_a_label_named_like_a_metric_stays_a_label() -> None:
     flat = RuleParser().parse("判断风险等级 R1、R2、R3，数据 wealth.xlsx").flat()
     assert flat["labels"] == ["R1", "R2", "R3"] and flat.get("metric") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Costs. file: r.csv | text: report_text | target: cost_usd | metric: mae",
+         {"text_column": "report_text", "label_column": "cost_usd"}),
+        ("银行评论归类：登录、转账。\n数据：b.csv\n文本：comment\n标签：issue_type",
+         {"text_column": "comment", "label_column": "issue_type", "labels": ["登录", "转账"]}),
+        ("Intent: buy, rent. File: i.parquet. Column `message` → text, column `intent` → label.",
+         {"text_column": "message", "label_column": "intent"}),
+        ("能源工单分类。文件 e.csv 里的 工单内容 列是文本，urgency 列是标签。",
+         {"text_column": "工单内容", "label_column": "urgency"}),
+        ("Same violation? comment / mod_note -> same_violation. /mod/p.csv.",
+         {"task_type": "text_pair_classification", "text_column": ["comment", "mod_note"],
+          "label_column": "same_violation"}),
+        ("Do they match? policy_text vs employee_question, label matches, data p.csv.",
+         {"task_type": "text_pair_classification",
+          "text_column": ["policy_text", "employee_question"]}),
+        ("Legal search: query column legal_query, document column doc_snippet, label rel. l.jsonl",
+         {"task_type": "text_pair_classification", "text_column": ["legal_query", "doc_snippet"],
+          "label_column": "rel"}),
+        ("Stance of the reply? Columns source_text and reply_text, stance column stance. s.jsonl",
+         {"task_type": "text_pair_classification", "text_column": ["source_text", "reply_text"],
+          "label_column": "stance"}),
+        ("Two texts: same applicant or not? text columns desc_1 and desc_2. k.csv",
+         {"labels": None}),
+        ("保险咨询分类，险种有：\n1. 寿险\n2. 重疾险\n3. 车险\n数据 f.csv",
+         {"labels": ["寿险", "重疾险", "车险"]}),
+        ("Train a fraud/not-fraud classifier on c.parquet", {"labels": ["fraud", "not-fraud"]}),
+        ("合同条款按风险分为《高风险》《低风险》，数据 c.xlsx", {"labels": ["高风险", "低风险"]}),
+        ("数据 ./a.csv 测试集 ./a_test.csv，标签 y", {"dataset_path": "./a.csv",
+                                                  "test_path": "./a_test.csv"}),
+        ("客服对话打分，Spearman 相关性，数据 c.csv，对话在 dialogue 列，得分在 csat 列",
+         {"task_type": "text_regression", "metric": "spearman"}),
+        ("flair in `flair`, text in `text`, posts.csv", {"task_type": "text_classification"}),
+        ("三十次以内，数据 a.csv", {"max_trials": 30}),
+        ("data a.csv, accuracy, target .75", {"target_score": 0.75}),
+    ],
+)  # fmt: skip
+def test_phrasings_of_the_fourth_development_round(text: str, expected: dict) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected

@@ -23,10 +23,11 @@ METRICS: list[tuple[str, str, float]] = [
     (r"subset[\s_-]*accuracy|exact[\s_-]*match(?:[\s_-]*(?:ratio|accuracy|rate))?|子集准确率|"
      r"完全匹配率?|精确匹配率?", "subset_accuracy", 0.95),
     (r"hamming(?:[\s_-]*loss)?|汉明损失|海明损失", "hamming_loss", 0.95),
-    (r"pearson(?:'s)?(?:[\s_-]*(?:r\b|correlation|corr\b|coefficient))?|皮尔[逊森](?:相关(?:系数)?)?",
-     "pearson", 0.95),
-    (r"spearman(?:'s)?(?:[\s_-]*(?:rho\b|ρ|r\b|correlation|corr\b|coefficient))?|"
-     r"斯皮尔曼(?:相关(?:系数)?)?|秩相关(?:系数)?", "spearman", 0.95),
+    (r"pearson(?:'s)?(?:[\s_-]*(?:r\b|correlation|corr\b|coefficient)|\s*相关(?:性|系数)?)?|"
+     r"皮尔[逊森](?:相关(?:性|系数)?)?", "pearson", 0.95),
+    (r"spearman(?:'s)?(?:[\s_-]*(?:rho\b|ρ|r\b|correlation|corr\b|coefficient)|"
+     r"\s*(?:秩)?相关(?:性|系数)?)?|斯皮尔曼(?:秩?相关(?:性|系数)?)?|秩相关(?:性|系数)?",
+     "spearman", 0.95),
     # a bare "R2" only with a target or metric word next to it ("R1、R2、R3" are classes)
     (r"\bR\s*(?:\^\s*2|²)|\bR[\s_-]?squared\b|\br2[\s_-]*score\b|"
      r"\br2\b(?=\s*(?:target|要|达到|目标|>=|≥|of at least|at least|above|不低于|作为|为准))|"

@@ -747,6 +747,28 @@ _Z_SPACED_NAME_ROLE = re.compile(
 )
 
 
+# "match_score is the target", "body is the text"
+_NAME_IS_ROLE = re.compile(
+    r"(?<![\w`'\"])[`'\"“‘]?(?P<name>[A-Za-z_][\w-]{0,40})[`'\"”’]?\s+(?:is|are)\s+"
+    r"(?:the\s+)?(?P<role>text|input|target|label|output)\b(?!\s+(?:col|column|field)s?\b)",
+    re.I,
+)
+
+
+_CODE_NAME = r"[`'\"“‘]?(?P<{g}>[A-Za-z_][\w-]*(?:_|\d)[\w-]*)[`'\"”’]?"
+# "comment / mod_note -> same_violation": two texts and what they map to
+_PAIR_ARROW = re.compile(
+    rf"{_CODE_NAME.format(g='a')}\s*(?:/|,|&|\+|\band\b)\s*{_CODE_NAME.format(g='b')}\s*"
+    rf"(?:→|->|=>|⇒)\s*{_CODE_NAME.format(g='c')}"
+)
+_PAIR_ARROW_LOOSE = re.compile(
+    r"(?<![\w`'\"])(?P<a>[a-z][a-z_]*)\s*(?:/|&|\+)\s*(?P<b>[a-z][a-z0-9_]*)\s*(?:→|->|=>|⇒)\s*"
+    r"(?P<c>[a-z][a-z0-9_]*)(?![\w])"
+)
+# "policy_text vs employee_question": two columns set against each other
+_VS = re.compile(rf"{_CODE_NAME.format(g='a')}\s+(?:vs\.?|versus)\s+{_CODE_NAME.format(g='b')}")
+
+
 def stated_roles(text: str, mentions: list[Mention]) -> None:
     """Roles said next to a name: "text: body" lines, arrows, "工单内容 列是文本".
 
@@ -756,7 +778,9 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     Mentions of a bare role word ("columns, label is_x": "label") are dropped when the words
     name the column they mean.
     """
-    for m in list(_ROLE_COLON.finditer(text)) + list(_Z_SPACED_NAME_ROLE.finditer(text)):
+    named = (m for m in _NAME_IS_ROLE.finditer(text) if re.search(r"[_\d`'\"]", m[0]))
+    stated = [*_ROLE_COLON.finditer(text), *_Z_SPACED_NAME_ROLE.finditer(text), *named]
+    for m in stated:
         _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)
     for m in _ARROW_PAIR.finditer(text):
         a, b = m["a"], m["b"]
@@ -769,6 +793,16 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
             for found in mentions:
                 if found.names == [b]:
                     found.side = a.lower()
+    for m in [*_PAIR_ARROW.finditer(text), *_PAIR_ARROW_LOOSE.finditer(text)]:
+        if any(n.lower() in NOT_NAMES for n in (m["a"], m["b"], m["c"])):
+            continue
+        for name in (m["a"], m["b"], m["c"]):
+            _drop_name(mentions, name)
+        mentions.append(Mention([m["a"], m["b"]], m.start(), m.end("b"), "text", 0.85, m[0]))
+        mentions.append(Mention([m["c"]], m.start("c"), m.end(), "label", 0.85, m[0]))
+    for m in _VS.finditer(text):
+        if not any(m["a"] in o.names and m["b"] in o.names for o in mentions):
+            mentions.append(Mention([m["a"], m["b"]], m.start(), m.end(), "text", 0.85, m[0]))
     for m in list(mentions):
         word = m.names[0].lower() if len(m.names) == 1 else ""
         if word in _ROLE_WORDS and any(
@@ -840,6 +874,12 @@ def pair_evidence(mentions: list[Mention]) -> tuple[bool, str | None]:
             return True, m.evidence
         if len(names) == 3 and not m.pair_only and label is None:
             return True, m.evidence  # "columns: a, b, score": two texts and what to predict
+        later = [o for o in mentions if o.start > m.end and len(o.names) == 1
+                 and o.strength >= 0.85 and o.names[0] not in names
+                 and o.role != "text"]  # fmt: skip
+        sure = m.role is None and m.strength >= 0.85 and not m.pair_only
+        if len(names) == 2 and sure and later:
+            return True, m.evidence  # "columns a and b, stance column stance"
     singles = [m for m in mentions if m.role in (None, "text") and len(m.names) == 1]
     distinct = {m.names[0] for m in singles if m.names[0] != label_name}
     explicit_text = [m for m in singles if m.role == "text"]

@@ -433,6 +433,62 @@ def _enumerated(text: str, names: set[str]) -> list[LabelList]:
     return out
 
 
+# a numbered item on its own line: "1. 寿险", "2) mortgage", "3、医疗险", "- refund"
+_LINE_ITEM = re.compile(
+    r"^[ \t]*(?:(?P<n>\d{1,2})\s*[.)）、:：]|[-*•·])[ \t]*(?P<item>[^\n]{1,40}?)[ \t]*$", re.M
+)
+
+
+def _item_lines(text: str, names: set[str]) -> list[LabelList]:
+    """Items one a line, numbered in order or bulleted, after a line that introduces them."""
+    out: list[LabelList] = []
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        items = [_clean(m["item"].rstrip(" ,，、;；。.")) for m in run]
+        if len(items) >= 2 and all(_is_label(i, names) for i in items):
+            phrase = text[run[0].start() : run[-1].end()]
+            out.append(LabelList(items, phrase, 0.85, run[0].start(), "lines"))
+
+    for match in _LINE_ITEM.finditer(text):
+        prev = run[-1] if run else None
+        adjacent = prev is not None and text[prev.end() : match.start()].strip() == ""
+        numbered = match["n"] is not None
+        in_order = adjacent and (
+            (numbered and prev["n"] is not None and int(match["n"]) == int(prev["n"]) + 1)
+            or (not numbered and prev["n"] is None)
+        )
+        if not in_order:
+            close()
+            run = [match] if (not numbered or match["n"] == "1") else []
+        else:
+            run.append(match)
+    close()
+    return out
+
+
+# "a fraud/not-fraud classifier", "标签 是/否": classes joined by slashes beside a task noun
+_SLASH_ITEM = r"[^\s/／，,。;；:：()（）]{1,16}"
+_SLASH_CLASSES = re.compile(
+    rf"(?:(?<=\s)|^)(?P<list>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)\s+"
+    r"(?:classifier|classification|detector|detection|model|分类器|分类|判别)\b"
+    rf"|(?:标签|类别|labels?|classes)\s+(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)"
+    r"(?=\s*(?:[，,。;；]|$))",
+    re.I,
+)
+
+
+def _slash_classes(text: str, names: set[str]) -> list[LabelList]:
+    """Classes joined by slashes right before a task noun or right after a label noun."""
+    out = []
+    for match in _SLASH_CLASSES.finditer(text):
+        group = "list" if match["list"] else "after"
+        items = [_clean(i) for i in re.split(r"\s?[/／]\s?", match[group])]
+        if len(items) >= 2 and all(i and _is_label(i, names) for i in items):
+            out.append(LabelList(items, match[0], 0.8, match.start(group), "slash"))
+    return out
+
+
 def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[LabelList]:
     out = []
     for end in after:
@@ -452,7 +508,7 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
 
 _FINDERS = (
     _triggers, _plural_are, _quote_runs, _colons, _brackets, _dashes, _sentence_starts, _either_zh,
-    _either_en, _ideographic_commas, _enumerated,
+    _either_en, _ideographic_commas, _enumerated, _item_lines, _slash_classes,
 )  # fmt: skip
 
 

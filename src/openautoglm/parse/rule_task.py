@@ -79,7 +79,11 @@ def task_type(
     if multi and not explicit_reg:
         sure = 0.9 if _EXPLICIT_MULTILABEL.search(text) else 0.85
         return TaskWords("multilabel_classification", sure, multi)
-    pair_cue = pair_words(text)
+    # "Spearman 相关性" names a metric, not two texts that relate
+    plain = text
+    for start, end, _, _ in metrics or []:
+        plain = plain[:start] + " " * (end - start) + plain[end:]
+    pair_cue = pair_words(plain)
     pair = pair_columns or pair_cue is not None
     reg = explicit_reg.group(0) if explicit_reg else None
     weak_reg = False

@@ -306,7 +306,7 @@ class RuleParser:
         candidates: list[tuple[int, float, str]] = []
         metric = re.compile(rf"(?:{_METRIC_ANY})", re.I)
         for match in metric.finditer(text):
-            if _metric_of(match.group(0)) is None:
+            if _metric_of(match.group(0), text[match.end() :]) is None:
                 continue
             after = re.match(_TARGET_LINK + _NUM, text[match.end() :], re.I)
             if after:
@@ -396,9 +396,12 @@ def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
     return [h for h in hits if not _NOT_WANTED.match(text[h[1] :])]
 
 
-def _metric_of(phrase: str) -> str | None:
+def _metric_of(phrase: str, after: str = "") -> str | None:
+    """The metric a phrase names; ``after``: the words that follow (a bare "R2" needs them)."""
     for pattern, metric, _ in METRICS:
         if re.fullmatch(pattern, phrase, re.I) or re.search(pattern, phrase, re.I):
+            return metric
+        if after and re.match(rf"(?:{pattern})(?<=^.{{{len(phrase)}}})", phrase + after, re.I):
             return metric
     word = phrase.lower()
     if (
