@@ -8,9 +8,10 @@ no other field may go wrong nor an unstated one be set. A third development set 
 chat messages, tickets, e-mails, notes) measured the rules again (91.2%) and was then developed
 on with general rules only; it is held to the same standard, with its own list of known misses.
 A fourth (dev4.jsonl: 200 descriptions over fifteen domains, every task type) measured them again
-(92.9%) and was developed on the same way. The evaluation half
-(eval.jsonl) is never read case by case while the rules are changed; here only its aggregate
-accuracy is checked, so that a regression shows without pointing at a case to tune on.
+(92.9%) and was developed on the same way. The evaluation sets (eval.jsonl, and eval2.jsonl
+written after the dev4 round) are never read case by case while the rules are changed; here only
+their aggregate accuracy is checked, so that a regression shows without pointing at a case to
+tune on.
 """
 
 import json
@@ -32,9 +33,11 @@ FIELDS = (
     "task_type", "dataset_path", "test_path", "text_column", "label_column", "labels", "metric",
     "time_budget_s", "max_trials", "target_score", "max_latency_ms", "max_model_mb",
 )  # fmt: skip
-#: the share of stated fields the evaluation half must keep: the measured level (1104/1160 =
-#: 95.2% when the rules were last changed, after the dev3 round), so that a regression fails
-EVAL_FLOOR = 0.951
+#: the share of stated fields the evaluation half must keep: the measured level (1109/1160 =
+#: 95.6% when the rules were last changed, after the dev4 round), so that a regression fails
+EVAL_FLOOR = 0.955
+#: the second evaluation set's share, measured once after the dev4 round (1116/1198 = 93.2%)
+EVAL2_FLOOR = 0.931
 #: dev2's share of right stated fields when the rules were last changed (1343/1379 = 97.4%)
 DEV2_FLOOR = 0.973
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -237,11 +240,11 @@ def test_a_later_development_set_misses_only_its_known_fields(
     assert right / stated >= floor, f"{right}/{stated} stated fields"
 
 
-def _eval_accuracy(empty_dir: str) -> tuple[int, int]:
-    """Right and stated fields over the evaluation half (the aggregate only: the evaluation
-    half is not to be tuned on case by case)."""
+def _eval_accuracy(empty_dir: str, split: str = "eval") -> tuple[int, int]:
+    """Right and stated fields over an evaluation set (the aggregate only: an evaluation set
+    is not to be tuned on case by case)."""
     right = stated = 0
-    for case, result in _parsed("eval", empty_dir):
+    for case, result in _parsed(split, empty_dir):
         for name, expected in case["expect"].items():
             stated += 1
             right += _same(expected, _read(result, name))
@@ -253,12 +256,17 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
     assert stated > 1000 and right / stated >= EVAL_FLOOR, f"{right}/{stated} stated fields"
 
 
+def test_the_second_evaluation_set_keeps_its_accuracy(empty_dir: str) -> None:
+    right, stated = _eval_accuracy(empty_dir, "eval2")
+    assert stated > 1000 and right / stated >= EVAL2_FLOOR, f"{right}/{stated} stated fields"
+
+
 def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None:
     right, stated = _eval_accuracy(empty_dir)
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "eval"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "eval", "eval2"])
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
     bad = 0
     for _, result in _parsed(split, empty_dir):
