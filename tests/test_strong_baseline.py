@@ -50,3 +50,58 @@ def test_single_label_datasets_skip_other_task_types() -> None:
     for name in names:
         header = pd.read_csv(DATASETS / name / "train.csv", nrows=0).columns.tolist()
         assert header == ["text", "label"]
+
+
+def _task_frames(kind: str, n: int = 80) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Synthetic data whose target follows the words: label sets, pairs or a number."""
+    import random
+
+    rng = random.Random(0)
+    words = "cat dog sun moon tree road star fish".split()
+    rows = []
+    for _ in range(n):
+        picked = rng.sample(words, 3)
+        text = " ".join(picked)
+        if kind == "multilabel":
+            rows.append(
+                {"text": text, "labels": ",".join(w for w in picked if w in ("cat", "sun"))}
+            )
+        elif kind == "pair":
+            same = rng.random() < 0.5
+            other = text if same else " ".join(rng.sample(words, 3))
+            rows.append({"a": text, "b": other, "label": str(int(same or other == text))})
+        else:
+            rows.append({"text": text, "y": str(text.count("cat") * 2 + text.count("sun"))})
+    frame = pd.DataFrame(rows)
+    return frame[: n * 3 // 4], frame[n * 3 // 4 :]
+
+
+def test_task_baselines_use_the_yardstick_features_and_learn_their_task() -> None:
+    import task_baselines
+
+    assert task_baselines.C_GRID is strong_baseline.C_GRID
+    assert task_baselines.MAX_ITER == strong_baseline.MAX_ITER
+    train, test = _task_frames("multilabel")
+    multi = task_baselines.multilabel_baseline(train, test, "text", "labels", ",", n_jobs=1)
+    assert multi["f1_micro"] > 0.9 and multi["threshold"] in task_baselines.THRESHOLDS
+    train, test = _task_frames("pair")
+    pair = task_baselines.pair_baseline(train, test, ["a", "b"], "label", n_jobs=1)
+    assert pair["accuracy"] > 0.8 and pair["C"] in strong_baseline.C_GRID
+    train, test = _task_frames("regression")
+    reg = task_baselines.regression_baseline(train, test, "text", "y", n_jobs=1)
+    assert reg["pearson"] > 0.9 and reg["alpha"] in task_baselines.RIDGE_ALPHAS
+    assert {multi["version"], pair["version"], reg["version"]} == {task_baselines.TASK_VERSION}
+
+
+def test_the_accuracy_benchmark_finds_every_task_and_its_metrics() -> None:
+    if not DATASETS.is_dir():
+        pytest.skip("shared datasets are not available")
+    import accuracy
+
+    other = accuracy.datasets(DATASETS, "other")
+    assert {"goemotions", "msrp", "bustm", "emobank"} <= set(other)
+    assert not set(other) & set(accuracy.datasets(DATASETS, "single"))
+    assert accuracy.task_of(DATASETS / "goemotions")["label_sep"] == ","
+    assert accuracy.task_of(DATASETS / "tnews")["task_type"] == "text_classification"
+    for name in other:
+        assert accuracy.task_of(DATASETS / name)["task_type"] in accuracy.TASK_METRICS
