@@ -21,9 +21,9 @@ Scores over the 12 parse fields of each case:
 * confident-but-wrong: wrong fields (stated-but-wrong or spurious) set with confidence ≥ 0.8,
   over all fields set with confidence ≥ 0.8.
 
-The evaluation sets (``eval``, and ``eval2`` written after the dev4 round) are scored in
-aggregate only: ``--show-errors`` is refused for them and ``--out`` writes only the figures, so
-that they stay data the parser was never tuned on.
+The evaluation sets (``eval``; ``eval2`` and ``eval3``, written after the dev4 and dev5 rounds)
+are scored in aggregate only: ``--show-errors`` is refused for them and ``--out`` writes only the
+figures, so that they stay data the parser was never tuned on.
 """
 
 from __future__ import annotations
@@ -47,12 +47,14 @@ SPLITS = {
     "dev2": ROOT / "tests" / "parser_corpus" / "dev2.jsonl",
     "dev3": ROOT / "tests" / "parser_corpus" / "dev3.jsonl",
     "dev4": ROOT / "tests" / "parser_corpus" / "dev4.jsonl",
+    "dev5": ROOT / "tests" / "parser_corpus" / "dev5.jsonl",
     "eval": ROOT / "tests" / "parser_corpus" / "eval.jsonl",
     "eval2": ROOT / "tests" / "parser_corpus" / "eval2.jsonl",
+    "eval3": ROOT / "tests" / "parser_corpus" / "eval3.jsonl",
     "cases": ROOT.parent / "shared" / "parser" / "cases.jsonl",
 }
 #: evaluation sets: scored in aggregate only, never read case by case
-HELD_OUT = frozenset({"eval", "eval2"})
+HELD_OUT = frozenset({"eval", "eval2", "eval3"})
 #: the parse fields every case is scored on (expect lists the stated ones)
 FIELDS = (
     "task_type", "dataset_path", "test_path", "text_column", "label_column", "labels", "metric",

@@ -366,3 +366,39 @@ def test_a_label_named_like_a_metric_stays_a_label() -> None:
 def test_phrasings_of_the_fourth_development_round(text: str, expected: dict) -> None:
     flat = RuleParser().parse(text).flat()
     assert {k: flat.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("预测外卖菜品的卡路里。menu_calories.csv，dish_desc，kcal。",
+         {"text_column": "dish_desc", "label_column": "kcal"}),
+        ("两篇新闻稿的相似度 0-1。press_sim.tsv，press_a，press_b，sim。",
+         {"task_type": "text_pair_regression", "text_column": ["press_a", "press_b"],
+          "label_column": "sim"}),
+        ("how similar are two delay reasons, 1-5. pairs.csv (reason_1, reason_2, score).",
+         {"task_type": "text_pair_regression", "label_column": "score"}),
+        ("Predict minutes. recipes.parquet, instructions field, total_minutes target.",
+         {"text_column": "instructions", "label_column": "total_minutes"}),
+        ("Estimate calories. menu.csv, dish_desc is the text, kcal is the number.",
+         {"text_column": "dish_desc", "label_column": "kcal"}),
+        ("Same intent? utterance_a, utterance_b, label same/different. pairs.csv",
+         {"task_type": "text_pair_classification", "labels": ["same", "different"]}),
+        ("STS: columns section_a and section_b, a score in [0,1]. f.jsonl",
+         {"task_type": "text_pair_regression", "labels": None}),
+        ("Two and a half hours, up to 25 search rounds, data a.csv",
+         {"time_budget_s": 9000.0, "max_trials": 25}),
+        ("广告审核：ad.csv，三刻钟内完成，两小时以后再说", {"time_budget_s": 2700.0}),
+        ("消息分类，chat.csv，message 列，label 列。两小时，五十次。", {"max_trials": 50}),
+        ("Peer review comments -> recommendation. File r.csv, column comment_text. Labels live "
+         "in `recommendation`: accept, reject.",
+         {"text_column": "comment_text", "label_column": "recommendation"}),
+        ("Fields of abstracts. reports.parquet, abstract, fields.",
+         {"text_column": "abstract", "label_column": "fields"}),
+        ("Charity reports: predict the score. r.csv, report_text, eval_score. 45 minutes, r2.",
+         {"metric": "r2"}),
+    ],
+)  # fmt: skip
+def test_phrasings_of_the_fifth_development_round(text: str, expected: dict) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected

@@ -32,6 +32,7 @@ METRICS: list[tuple[str, str, float]] = [
     (r"\bR\s*(?:\^\s*2|²)|\bR[\s_-]?squared\b|\br2[\s_-]*score\b|"
      r"\br2\b(?=\s*(?:target|要|达到|目标|>=|≥|of at least|at least|above|不低于|作为|为准))|"
      r"(?<=metric[:：=\s])\s*r2\b|(?<=用)\s*r2\b|"
+     r"(?:(?<=[,，;；])|(?<=[,，;；]\s))r2\b(?=\s*[。.]?\s*$)|"  # "…, 45 minutes, r2." at the end
      r"coefficient of determination|决定系数|拟合优度", "r2", 0.95),
     (r"\brmse\b|root[\s_-]*mean[\s_-]*squared?[\s_-]*error|均方根误差", "rmse", 0.95),
     (r"\bmae\b|mean[\s_-]*absolute[\s_-]*error|平均绝对误差", "mae", 0.95),

@@ -38,7 +38,7 @@ NOT_NAMES = frozenset(
     # units and currencies ("cost in dollars") and metric names are never columns
     "dollars usd eur euros yuan rmb cents percent kwh km kg ms mb gb "
     "rmse mae mse pearson spearman r2 hamming f1_samples f1_micro f1_macro f1_weighted "
-    "log_loss subset_accuracy".split()
+    "log_loss subset_accuracy sts nli mnli applicable possible appropriate".split()
 )
 #: English words in Chinese descriptions that are metrics, units or jargon, never a column
 NOT_NAMES_IN_ZH = frozenset(
@@ -51,7 +51,8 @@ NOT_NAMES_IN_ZH = frozenset(
 #: a text-pair task: two texts compared or joined
 PAIR_CUES = [
     r"\bpairs?\b", r"\bduplicates?\b", r"\bparaphrases?\b", r"\bentail", r"\bpremise\b",
-    r"\bhypothesis\b", r"\bnli\b", r"\bmnli\b", r"\bsame (?:thing|item|place|person|event|"
+    r"\bhypothesis\b", r"\bnli\b", r"\bmnli\b", r"\bsts\b",
+    r"\bsame (?:thing|item|place|person|event|"
     r"meaning|question|product|entity)\b", r"\btwo (?:sentences|texts|questions|documents|"
     r"addresses|titles|passages|descriptions|reviews|records)\b", r"\bsimilarity between\b",
     r"\bfollows? (?:logically )?from\b", r"\bmatch(?:es)?\b(?! ?/)",
@@ -98,7 +99,8 @@ REGRESSION_CUES = [
 #: a numeric range as a regression target is described: (0-100), 0 到 1, from 1 to 5, 1~5
 RANGE = re.compile(
     r"(?<![A-Za-z\d.])-?\d+(?:\.\d+)?\s*(?:-|–|—|~|～|到|至|to)\s*-?\d+(?:\.\d+)?(?!\s*(?:ms|毫秒|MB|秒|分钟|"
-    r"小时|min|trials|组|次|个|%))",
+    r"小时|min|trials|组|次|个|%))"
+    r"|[\[(（]\s*-?\d+(?:\.\d+)?\s*[,，]\s*-?\d+(?:\.\d+)?\s*[\])）]",  # "in [0,1]"
     re.I,
 )
 #: "predict the X" where X names classes, not a quantity

@@ -23,6 +23,7 @@ NUMBER = (
 #: seconds per unit (no bare 分: 五分类 is five classes, not five minutes)
 _UNIT_SECONDS = {
     "小时": 3600, "个小时": 3600, "钟头": 3600, "个钟头": 3600, "分钟": 60, "秒钟": 1,
+    "刻钟": 900, "个刻钟": 900,
     "秒": 1, "hours": 3600, "hour": 3600, "hrs": 3600, "hr": 3600, "h": 3600, "minutes": 60,
     "minute": 60, "mins": 60, "min": 60, "m": 60, "seconds": 1, "second": 1, "secs": 1,
     "sec": 1, "s": 1,
@@ -32,6 +33,7 @@ _UNIT = "|".join(sorted(map(re.escape, _UNIT_SECONDS), key=len, reverse=True))
 DURATION = re.compile(
     rf"(?P<quarter>(?:a\s+)?quarter\s+(?:of\s+an?\s+)?hour|一刻钟)"
     rf"|(?P<half_en>half an? hour)|(?P<half_cn>半(?:个)?(?:小时|钟头))"
+    rf"|(?P<num_half>{NUMBER})\s+and\s+a\s+half\s+(?P<unit_half>hours?|minutes?)(?![A-Za-z])"
     rf"|(?P<num>{NUMBER})\s*(?:个)?(?P<cn_half>半)?\s*(?P<unit>{_UNIT})(?![A-Za-z])"
     rf"(?P<and_half>\s*and a half)?",
     re.IGNORECASE,
@@ -110,6 +112,10 @@ def _seconds(match: re.Match[str]) -> float | None:
         return 900.0
     if match.group("half_en") or match.group("half_cn"):
         return 1800.0
+    if match.group("num_half"):  # "two and a half hours"
+        value = to_number(match.group("num_half"))
+        unit = match.group("unit_half").lower()
+        return None if value is None else (value + 0.5) * _UNIT_SECONDS[unit]
     value = to_number(match.group("num"))
     unit = match.group("unit")
     if value is None or unit is None:

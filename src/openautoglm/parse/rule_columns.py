@@ -15,6 +15,7 @@ file's header is known, only names it holds count, spelled as it spells them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -86,7 +87,7 @@ _E_LIST_THEN_COLS = re.compile(
 )
 _E_IN = re.compile(
     rf"(?<![A-Za-z])(?:in|under)\s+(?:the\s+)?(?:(?:col|column|field)\s+)?(?P<names>{_name('a')})"
-    rf"(?=\s*(?:{_COL_EN}\b|[,;.)），；。(（]|$|\s+and\b))",
+    rf"(?=\s*(?:{_COL_EN}\b|[,;.)），；。(（:：]|$|\s+and\b))",
     re.I,
 )
 _E_ROLE_THEN_NAME = re.compile(
@@ -726,6 +727,12 @@ _ROLE_WORDS = {
     ),
 }
 _ROLE_ALT = "|".join(sorted(_ROLE_WORDS, key=len, reverse=True))
+#: column words that are also plain nouns a column may be called ("abstract, fields")
+_PLAIN_NOUNS = frozenset("fields field names name values".split())
+#: role words that are rarely a column's own name (a column may be called text or label)
+_ROLE_WORDS_ONLY = frozenset(
+    "texts input content sentence labels class category tags output".split()
+)
 _NAME_OR_ZH = rf"[A-Za-z_][\w-]{{0,40}}(?:\.[\w-]+)*|[{_CJK}]{{1,8}}"
 # "text: report_text | target: cost", "标签：issue_type" on its own line: a name alone after it
 _ROLE_COLON = re.compile(
@@ -753,6 +760,24 @@ _NAME_IS_ROLE = re.compile(
     r"(?:the\s+)?(?P<role>text|input|target|label|output)\b(?!\s+(?:col|column|field)s?\b)",
     re.I,
 )
+# "total_minutes target", "review_body text": a column-like name, then its role
+_NAME_THEN_ROLE = re.compile(
+    r"(?<![\w`'\"])[`'\"“‘]?(?P<name>[A-Za-z_][\w-]*(?:_|\d)[\w-]*)[`'\"”’]?\s+"
+    r"(?P<role>target|label|text|input)\b(?=\s*(?:[,.;，。；]|$))",
+    re.I,
+)
+# "kcal is the number": a name said to be the value to predict
+_NAME_IS_VALUE = re.compile(
+    r"(?<![\w`'\"])[`'\"“‘]?(?P<name>[A-Za-z_][\w-]{0,40})[`'\"”’]?\s+(?:is|are)\s+the\s+"
+    r"(?:number|value|score|rating|quantity)\b",
+    re.I,
+)
+# "body has the message, is_spam has the label"
+_NAME_HAS_ROLE = re.compile(
+    r"(?<![\w`'\"])[`'\"“‘]?(?P<name>[A-Za-z_][\w-]{0,40})[`'\"”’]?\s+(?:has|holds|contains)\s+"
+    r"the\s+(?P<role>label|target|text|message|texts|messages)\b",
+    re.I,
+)
 
 
 _CODE_NAME = r"[`'\"“‘]?(?P<{g}>[A-Za-z_][\w-]*(?:_|\d)[\w-]*)[`'\"”’]?"
@@ -769,6 +794,30 @@ _PAIR_ARROW_LOOSE = re.compile(
 _VS = re.compile(rf"{_CODE_NAME.format(g='a')}\s+(?:vs\.?|versus)\s+{_CODE_NAME.format(g='b')}")
 
 
+# "menu.csv，dish_desc，kcal。", "ctr.csv: headline, ctr": bare names right after the data file
+# (the rule parser has masked it to FILE), text first and what to predict last
+_BARE_AFTER_FILE = re.compile(
+    r"\bFILE\s*[,，:：;；]?\s*[(（]?\s*(?P<names>[A-Za-z_][A-Za-z0-9_]*(?:\s*[,，、]\s*[A-Za-z_][A-Za-z0-9_]*){1,2})"
+    r"(?=\s*[)）]?\s*(?:[。.;；!！?？\n]|$|[,，]\s*(?:[^\sA-Za-z_]|[A-Za-z]+\s)))"
+)
+
+
+def file_columns(text: str, mentions: list[Mention]) -> None:
+    """Two or three bare names right after the data file are its columns (when nothing else
+    names them): "a.csv，text，label", "pairs.tsv, q1, q2, score"."""
+    for m in _BARE_AFTER_FILE.finditer(text):
+        names = [n for n in re.split(r"\s*[,，、]\s*", m["names"]) if n]
+        if any((n.lower() in NOT_NAMES and n.lower() not in _PLAIN_NOUNS)
+               or n.lower() in _ROLE_WORDS_ONLY for n in names):  # fmt: skip
+            continue
+        # a shorter reading of the same names ("press_a，press_b" of "…，press_b，sim") gives way
+        shorter = [o for o in mentions if set(o.names) < set(names)]
+        if any(n in o.names for n in names for o in mentions if o not in shorter):
+            continue
+        mentions[:] = [o for o in mentions if o not in shorter]
+        mentions.append(Mention(names, m.start("names"), m.end("names"), None, 0.8, m["names"]))
+
+
 def stated_roles(text: str, mentions: list[Mention]) -> None:
     """Roles said next to a name: "text: body" lines, arrows, "工单内容 列是文本".
 
@@ -782,6 +831,13 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     stated = [*_ROLE_COLON.finditer(text), *_Z_SPACED_NAME_ROLE.finditer(text), *named]
     for m in stated:
         _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)
+    for m in _NAME_THEN_ROLE.finditer(text):
+        _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)
+    for m in _NAME_IS_VALUE.finditer(text):
+        _give_role(mentions, m["name"], "label", m)
+    for m in _NAME_HAS_ROLE.finditer(text):
+        _give_role(mentions, m["name"], "label" if m["role"].lower() in _ROLE_WORDS
+                   and _ROLE_WORDS[m["role"].lower()] == "label" else "text", m)  # fmt: skip
     for m in _ARROW_PAIR.finditer(text):
         a, b = m["a"], m["b"]
         if b.lower() in _ROLE_WORDS:
@@ -803,6 +859,11 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     for m in _VS.finditer(text):
         if not any(m["a"] in o.names and m["b"] in o.names for o in mentions):
             mentions.append(Mention([m["a"], m["b"]], m.start(), m.end(), "text", 0.85, m[0]))
+    if any(m.strength >= 0.85 for m in mentions):
+        # plain words around an arrow ("Invoice memos -> VAT rate bucket") describe the task;
+        # once the words name columns outright, such guesses give way
+        arrow = re.compile(r"→|->|=>|⇒")
+        mentions[:] = [m for m in mentions if not (m.strength < 0.7 and arrow.search(m.evidence))]
     for m in list(mentions):
         word = m.names[0].lower() if len(m.names) == 1 else ""
         if word in _ROLE_WORDS and any(
@@ -847,6 +908,9 @@ _SIDE_BEFORE = re.compile(
 )
 
 
+_SIDE_SUFFIX = re.compile(r"(?P<stem>[A-Za-z][\w-]*?)[_-]?(?P<side>[12ab]|left|right)", re.I)
+
+
 def side_roles(text: str, mentions: list[Mention]) -> None:
     """Mark single names the words before them call one side of a pair ("query column q")."""
     for m in mentions:
@@ -862,6 +926,12 @@ def pair_evidence(mentions: list[Mention]) -> tuple[bool, str | None]:
     """Whether the columns themselves say the task reads two texts, and the words that do."""
     label = _first(m for m in mentions if m.role == "label")
     label_name = label.names[-1] if label else None
+    # "utterance_a, utterance_b", "reason_1 / reason_2": one stem, two numbered sides
+    names_all = [n for m in mentions for n in m.names if n != label_name]
+    for a, b in itertools.combinations(dict.fromkeys(names_all), 2):
+        sa, sb = _SIDE_SUFFIX.fullmatch(a), _SIDE_SUFFIX.fullmatch(b)
+        if sa and sb and sa["stem"] == sb["stem"] and sa["side"].lower() != sb["side"].lower():
+            return True, f"{a} / {b}"
     sides = [m for m in mentions if m.side and m.names[0] != label_name]
     if len({m.side for m in sides}) >= 2 and len({m.names[0] for m in sides}) >= 2:
         return True, " / ".join(m.evidence for m in sides[:2])  # "query column q, doc column d"

@@ -472,8 +472,8 @@ _SLASH_ITEM = r"[^\s/／，,。;；:：()（）]{1,16}"
 _SLASH_CLASSES = re.compile(
     rf"(?:(?<=\s)|^)(?P<list>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)\s+"
     r"(?:classifier|classification|detector|detection|model|分类器|分类|判别)\b"
-    rf"|(?:标签|类别|labels?|classes)\s+(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)"
-    r"(?=\s*(?:[，,。;；]|$))",
+    rf"|(?:标签|类别|labels?|classes)\s*(?:是|为|[:：])?\s*"
+    rf"(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)(?=\s*(?:[，,。;；]|\.(?:\s|$)|$))",
     re.I,
 )
 
@@ -699,6 +699,8 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     numeric = all(re.fullmatch(r"-?\d+(?:\.\d+)?", item) for item in found.items)
     if numeric and re.match(r"between|from|to\b|从|在", found.evidence.strip(), re.I):
         return False  # "between 0 and 1": a range of values, not classes
+    if numeric and len(found.items) == 2 and re.search(r"[\[(（]\s*-?\d", found.evidence):
+        return False  # "a score in [0,1]": an interval
     inner = found.items[1:-1]  # "en, de, it, other": a short code inside a list
     return all(_is_label(item, names, found.opener in ("after_column",)) or _value_trigger(found)
                or (item in inner and re.fullmatch(r"[a-z]{2,3}", item) is not None)

@@ -27,6 +27,7 @@ from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.numbers import NUMBER, cn_number, find_durations, to_number
 from openautoglm.parse.result import ParseResult
 from openautoglm.parse.rule_columns import (
+    file_columns,
     find_mentions,
     pair_evidence,
     resolve_columns,
@@ -94,8 +95,10 @@ _TRIALS = [
     re.compile(rf"(?:最多|至多|不超过|别超过|不要超过|不能超过|上限)\s*(?P<n>{NUMBER})\s*(?:组|次|轮)"
                r"(?!\s*(?:类|种|分))"),
     re.compile(rf"(?<![\d一二两三四五六七八九十百])(?P<n>{NUMBER})\s*(?:次|轮)\s*(?:以内|之内)"),
-    re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:iterations?|rounds?|experiments?|attempts?|"
-               rf"evaluations?|search(?:es)? steps?)\b", re.I),
+    # "两小时，五十次。": a count alone in its own clause of the settings
+    re.compile(rf"(?:(?<=[，,；;])|(?<=[，,；;]\s))(?P<n>{NUMBER})\s*次(?=\s*(?:[。.，,；;]|$))"),
+    re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:iterations?|(?:search\s+)?rounds?|experiments?|"
+               rf"attempts?|evaluations?|search(?:es)? steps?)\b", re.I),
     re.compile(rf"(?P<n>{NUMBER})\s*(?:组参数|组超参数?|次试验|个试验|次尝试|组配置|个配置|轮试验|次实验|组实验|"
                rf"个\s*trials?|次\s*trials?|组\s*trials?)", re.I),
 ]  # fmt: skip
@@ -174,6 +177,7 @@ class RuleParser:
         verb_roles(masked, mentions)
         side_roles(masked, mentions)
         stated_roles(masked, mentions)
+        file_columns(masked, mentions)
         # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
         names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
         # values right after a column that is not the text: "same_place column has True/False"
