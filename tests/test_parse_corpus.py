@@ -33,11 +33,14 @@ FIELDS = (
     "task_type", "dataset_path", "test_path", "text_column", "label_column", "labels", "metric",
     "time_budget_s", "max_trials", "target_score", "max_latency_ms", "max_model_mb",
 )  # fmt: skip
-#: the share of stated fields the evaluation half must keep: the measured level (1109/1160 =
-#: 95.6% when the rules were last changed, after the dev4 round), so that a regression fails
-EVAL_FLOOR = 0.955
-#: the second evaluation set's share, measured once after the dev4 round (1116/1198 = 93.2%)
-EVAL2_FLOOR = 0.931
+#: the share of stated fields the evaluation half must keep: the measured level (1113/1160 =
+#: 95.9% when the rules were last changed, after the dev5 round), so that a regression fails
+EVAL_FLOOR = 0.958
+#: the second evaluation set's share (first scored at 93.2% after the dev4 round; 1129/1198 =
+#: 94.2% after the dev5 round)
+EVAL2_FLOOR = 0.941
+#: the third evaluation set's share, scored once after the dev5 round (1075/1177 = 91.3%)
+EVAL3_FLOOR = 0.913
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -321,9 +324,12 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
     assert stated > 1000 and right / stated >= EVAL_FLOOR, f"{right}/{stated} stated fields"
 
 
-def test_the_second_evaluation_set_keeps_its_accuracy(empty_dir: str) -> None:
-    right, stated = _eval_accuracy(empty_dir, "eval2")
-    assert stated > 1000 and right / stated >= EVAL2_FLOOR, f"{right}/{stated} stated fields"
+@pytest.mark.parametrize(("split", "floor"), [("eval2", EVAL2_FLOOR), ("eval3", EVAL3_FLOOR)])
+def test_the_later_evaluation_sets_keep_their_accuracy(
+    empty_dir: str, split: str, floor: float
+) -> None:
+    right, stated = _eval_accuracy(empty_dir, split)
+    assert stated > 1000 and right / stated >= floor, f"{right}/{stated} stated fields"
 
 
 def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None:
@@ -331,7 +337,7 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "eval", "eval2"])
+@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "eval", "eval2", "eval3"])
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
     bad = 0
     for _, result in _parsed(split, empty_dir):
