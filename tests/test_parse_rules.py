@@ -397,6 +397,13 @@ def test_phrasings_of_the_fourth_development_round(text: str, expected: dict) ->
          {"text_column": "abstract", "label_column": "fields"}),
         ("Charity reports: predict the score. r.csv, report_text, eval_score. 45 minutes, r2.",
          {"metric": "r2"}),
+        ("判断故障类型：1. 网络断开 2. 固件错误 3. 传感器异常。logs.txt",
+         {"labels": ["网络断开", "固件错误", "传感器异常"]}),
+        ("No file yet, but the text column will be advisory and the label column category.",
+         {"text_column": "advisory", "label_column": "category"}),
+        ("Input ae.parquet, the narrative column holds the text and severity_score is what we "
+         "want to predict.", {"label_column": "severity_score"}),
+        ("accuracy 0.9 on a.csv, 2. try harder", {"labels": None, "target_score": 0.9}),
     ],
 )  # fmt: skip
 def test_phrasings_of_the_fifth_development_round(text: str, expected: dict) -> None:

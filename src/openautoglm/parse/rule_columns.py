@@ -101,6 +101,7 @@ _PRED_WORD = r"(?!(?:and|or)\b)[\w-]+"
 _E_NAME_IS_ROLE = re.compile(
     rf"(?P<names>{_name('a')})\s+(?:is|are|holds?|has|contains?|for|as|represents?)\s+"
     rf"(?P<pred>(?:the|our|my|a|an)\s+(?:{_PRED_WORD}\s+){{0,2}}{_PRED_WORD}|what to predict|"
+    rf"what (?:we|you|i) (?:want|need|would like|wish|hope) to (?:predict|estimate|forecast)|"
     rf"(?:{_PRED_WORD}\s+)?(?:text|label|labels|target|input|output)\b)",
     re.I,
 )
@@ -760,6 +761,12 @@ _NAME_IS_ROLE = re.compile(
     r"(?:the\s+)?(?P<role>text|input|target|label|output)\b(?!\s+(?:col|column|field)s?\b)",
     re.I,
 )
+# "the text column will be advisory", "the label column is going to be called sev"
+_FUTURE_ROLE = re.compile(
+    r"\b(?P<role>text|label|target)\s+(?:col(?:umn)?|field)\s+(?:will be|would be|is going to be)"
+    r"\s+(?:called\s+|named\s+)?[`'\"“‘]?(?P<name>[A-Za-z_][\w-]{0,40})",
+    re.I,
+)
 # "total_minutes target", "review_body text": a column-like name, then its role
 _NAME_THEN_ROLE = re.compile(
     r"(?<![\w`'\"])[`'\"“‘]?(?P<name>[A-Za-z_][\w-]*(?:_|\d)[\w-]*)[`'\"”’]?\s+"
@@ -828,7 +835,8 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     name the column they mean.
     """
     named = (m for m in _NAME_IS_ROLE.finditer(text) if re.search(r"[_\d`'\"]", m[0]))
-    stated = [*_ROLE_COLON.finditer(text), *_Z_SPACED_NAME_ROLE.finditer(text), *named]
+    stated = [*_ROLE_COLON.finditer(text), *_Z_SPACED_NAME_ROLE.finditer(text), *named,
+              *_FUTURE_ROLE.finditer(text)]  # fmt: skip
     for m in stated:
         _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)
     for m in _NAME_THEN_ROLE.finditer(text):

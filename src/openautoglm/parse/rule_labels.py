@@ -395,8 +395,9 @@ def _ideographic_commas(text: str, names: set[str]) -> list[LabelList]:
     return out
 
 
-_MARK = r"[(（]\s*(?P<m>\d{1,2}|[A-Za-z])\s*[)）]"
-_NEXT_MARK = r"[(（]\s*(?:\d{1,2}|[A-Za-z])\s*[)）]"
+# "(1) 投诉", "(a) Liability", and inline "1. 网络断开 2. 固件错误" (a digit and a dot or 、)
+_MARK = r"(?:[(（]\s*(?P<m>\d{1,2}|[A-Za-z])\s*[)）]|(?<![\w.])(?P<m2>\d)\s*[.、](?![\d.]))"
+_NEXT_MARK = r"(?:[(（]\s*(?:\d{1,2}|[A-Za-z])\s*[)）]|\s\d\s*[.、](?![\d.]))"
 _ENUMERATED = re.compile(
     rf"{_MARK}\s*(?P<item>[^()（）\n]+?)\s*(?={_NEXT_MARK}|[。；！？\n]|[.;!?](?:\s|$)|$)"
 )
@@ -413,9 +414,12 @@ def _enumerated(text: str, names: set[str]) -> list[LabelList]:
             phrase = text[run[0].start() : run[-1].end()]
             out.append(LabelList(items, phrase, 0.85, run[0].start(), "enumerated"))
 
+    def mark_of(match: re.Match[str]) -> str:
+        return (match["m"] or match["m2"]).lower()
+
     for match in _ENUMERATED.finditer(text):
-        mark = match["m"].lower()
-        prev = run[-1]["m"].lower() if run else None
+        mark = mark_of(match)
+        prev = mark_of(run[-1]) if run else None
         follows = (
             prev is not None
             and run[-1].end() >= match.start() - 1
