@@ -21,9 +21,9 @@ Scores over the 12 parse fields of each case:
 * confident-but-wrong: wrong fields (stated-but-wrong or spurious) set with confidence ≥ 0.8,
   over all fields set with confidence ≥ 0.8.
 
-The evaluation sets (``eval``; ``eval2`` and ``eval3``, written after the dev4 and dev5 rounds)
-are scored in aggregate only: ``--show-errors`` is refused for them and ``--out`` writes only the
-figures, so that they stay data the parser was never tuned on.
+The evaluation sets (``eval``; ``eval2``, ``eval3`` and ``eval4``, written after the dev4 and dev5
+rounds) are scored in aggregate only: ``--show-errors`` is refused for them and ``--out`` writes
+only the figures, so that they stay data the parser was never tuned on.
 """
 
 from __future__ import annotations
@@ -51,10 +51,11 @@ SPLITS = {
     "eval": ROOT / "tests" / "parser_corpus" / "eval.jsonl",
     "eval2": ROOT / "tests" / "parser_corpus" / "eval2.jsonl",
     "eval3": ROOT / "tests" / "parser_corpus" / "eval3.jsonl",
+    "eval4": ROOT / "tests" / "parser_corpus" / "eval4.jsonl",
     "cases": ROOT.parent / "shared" / "parser" / "cases.jsonl",
 }
 #: evaluation sets: scored in aggregate only, never read case by case
-HELD_OUT = frozenset({"eval", "eval2", "eval3"})
+HELD_OUT = frozenset({"eval", "eval2", "eval3", "eval4"})
 #: the parse fields every case is scored on (expect lists the stated ones)
 FIELDS = (
     "task_type", "dataset_path", "test_path", "text_column", "label_column", "labels", "metric",

@@ -9,9 +9,9 @@ chat messages, tickets, e-mails, notes) measured the rules again (91.2%) and was
 on with general rules only; it is held to the same standard, with its own list of known misses.
 A fourth (dev4.jsonl: 200 descriptions over fifteen domains, every task type) measured them again
 (92.9%) and was developed on the same way, as was a fifth (dev5.jsonl, 90.7% at first). The
-evaluation sets (eval.jsonl; eval2.jsonl and eval3.jsonl, written after the dev4 and dev5 rounds)
-are never read case by case while the rules are changed; here only their aggregate accuracy is
-checked, so that a regression shows without pointing at a case to tune on.
+evaluation sets (eval.jsonl; eval2.jsonl, eval3.jsonl and eval4.jsonl, written after the dev4 and
+dev5 rounds) are never read case by case while the rules are changed; here only their aggregate
+accuracy is checked, so that a regression shows without pointing at a case to tune on.
 """
 
 import json
@@ -41,6 +41,8 @@ EVAL_FLOOR = 0.958
 EVAL2_FLOOR = 0.941
 #: the third evaluation set's share, scored once after the dev5 round (1075/1177 = 91.3%)
 EVAL3_FLOOR = 0.913
+#: the fourth (written line by line, no templates), scored once at the end (1018/1140 = 89.3%)
+EVAL4_FLOOR = 0.893
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -321,7 +323,9 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
     assert stated > 1000 and right / stated >= EVAL_FLOOR, f"{right}/{stated} stated fields"
 
 
-@pytest.mark.parametrize(("split", "floor"), [("eval2", EVAL2_FLOOR), ("eval3", EVAL3_FLOOR)])
+@pytest.mark.parametrize(
+    ("split", "floor"), [("eval2", EVAL2_FLOOR), ("eval3", EVAL3_FLOOR), ("eval4", EVAL4_FLOOR)]
+)
 def test_the_later_evaluation_sets_keep_their_accuracy(
     empty_dir: str, split: str, floor: float
 ) -> None:
