@@ -42,7 +42,7 @@ EVAL2_FLOOR = 0.941
 #: the third evaluation set's share, scored once after the dev5 round (1075/1177 = 91.3%)
 EVAL3_FLOOR = 0.913
 #: the fourth (written line by line, no templates), scored once at the end (1018/1140 = 89.3%)
-EVAL4_FLOOR = 0.893
+EVAL4_FLOOR = 0.892
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
