@@ -39,10 +39,12 @@ EVAL_FLOOR = 0.958
 #: the second evaluation set's share (first scored at 93.2% after the dev4 round; 1129/1198 =
 #: 94.2% after the dev5 round)
 EVAL2_FLOOR = 0.941
-#: the third evaluation set's share, scored once after the dev5 round (1075/1177 = 91.3%)
-EVAL3_FLOOR = 0.913
-#: the fourth (written line by line, no templates), scored once at the end (1018/1140 = 89.3%)
-EVAL4_FLOOR = 0.892
+#: the third evaluation set's share, scored once after the dev5 round (1075/1177 = 91.3%);
+#: 1070/1177 = 90.9% once a description with no task words left the task to the data
+EVAL3_FLOOR = 0.909
+#: the fourth (written line by line, no templates), first scored at 1018/1140 = 89.3%, then
+#: 1015/1140 = 89.0% once a description with no task words left the task to the data
+EVAL4_FLOOR = 0.890
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -84,7 +86,7 @@ DEV2_KNOWN_MISSES = {
     "en2-107:text_column": "'utterances in swda.csv column 'utt'': the file between role and name",
     "en2-107:label_column": "as above",
 }
-#: dev3's share of right stated fields when the rules were last changed (1080/1119 = 96.5%)
+#: dev3's share of right stated fields when the rules were last changed (1079/1119 = 96.4%)
 DEV3_FLOOR = 0.964
 #: dev3's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
 DEV3_KNOWN_MISSES = {
@@ -195,7 +197,7 @@ def test_every_development_case_parses_with_its_stated_fields_and_nothing_else(
     assert wrong == {} and spurious == {}
 
 
-#: dev4's share of right stated fields when the rules were last changed (1151/1167 = 98.6%)
+#: dev4's share of right stated fields when the rules were last changed (1150/1167 = 98.5%)
 DEV4_FLOOR = 0.985
 #: dev4's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
 DEV4_KNOWN_MISSES = {
@@ -205,6 +207,7 @@ DEV4_KNOWN_MISSES = {
     "zh4-094:task_type": "'岗位匹配分数': 匹配 read as comparing two texts",
     "zh4-094:text_column": "as above (asked)",
     "en4-018:labels": "'Which of A, B or Needs Review should …': the last class cut by the verb",
+    "en4-022:task_type": "no task words at all: the parse leaves the task to the data (task auto)",
     "en4-022:text_column": "a plain-word arrow ('transcripts -> reason') beats backticked names",
     "en4-022:label_column": "as above",
     "en4-025:task_type": "'answer in a': a one-letter column read as an article",
@@ -221,8 +224,8 @@ DEV4_KNOWN_MISSES = {
 }
 
 
-#: dev5's share of right stated fields when the rules were last changed (1081/1134 = 95.3%)
-DEV5_FLOOR = 0.953
+#: dev5's share of right stated fields when the rules were last changed (1075/1134 = 94.8%)
+DEV5_FLOOR = 0.947
 _AS_ABOVE = "as above"
 #: dev5's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
 DEV5_KNOWN_MISSES = {
@@ -231,6 +234,12 @@ DEV5_KNOWN_MISSES = {
     "zh6-021:labels": "'之间是蕴含、矛盾还是中立': the first class glued to 之间是",
     "zh6-022:labels": "'过滤 spam/ham，': a slash pair after a verb, no label noun",
     "zh6-024:text_column": "'cc_text 是主诉，dept 是科室': roles given as plain nouns",
+    "zh6-028:task_type": "no task words at all: the parse leaves the task to the data (task auto)",
+    "zh6-058:task_type": "no task words at all: the parse leaves the task to the data (task auto)",
+    "en6-028:task_type": "no task words at all: the parse leaves the task to the data (task auto)",
+    "en6-057:task_type": "no task words at all: the parse leaves the task to the data (task auto)",
+    "en6-078:task_type": "no task words at all: the parse leaves the task to the data (task auto)",
+    "en6-096:task_type": "no task words at all: the parse leaves the task to the data (task auto)",
     "zh6-033:task_type": "English words in Chinese ('classifier', 'column') read as two columns",
     "zh6-033:text_column": _AS_ABOVE,
     "zh6-034:task_type": "'涉及的所有设备': 所有 + a noun, not a multilabel cue the gazetteer has",

@@ -358,7 +358,9 @@ def test_a_label_named_like_a_metric_stays_a_label() -> None:
                                                   "test_path": "./a_test.csv"}),
         ("客服对话打分，Spearman 相关性，数据 c.csv，对话在 dialogue 列，得分在 csat 列",
          {"task_type": "text_regression", "metric": "spearman"}),
-        ("flair in `flair`, text in `text`, posts.csv", {"task_type": "text_classification"}),
+        ("flair in `flair`, text in `text`, posts.csv", {"task_type": None}),  # the data decides
+        ("Triaging posts by flair. posts.csv", {"task_type": "text_classification"}),
+        ("车辆故障描述分到对应的汽车系统。auto/faults.csv", {"task_type": "text_classification"}),
         ("三十次以内，数据 a.csv", {"max_trials": 30}),
         ("data a.csv, accuracy, target .75", {"target_score": 0.75}),
     ],

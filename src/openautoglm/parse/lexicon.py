@@ -118,6 +118,7 @@ PREDICT = re.compile(r"\b(?:predict|estimate|forecast)\b|预测|估计|估算|�
 CLASSIFY = re.compile(
     r"classif|categori[sz]|\blabel (?:each|every|the)\b|\bsort\b|\btag\b|\bdetect|\bintent\b|"
     r"\bspam\b|\bsentiment\b|\bflag\b|\brecogni[sz]e\b|\bidentif|\bdecide\b|\bwhich\b|"
-    r"\bwhether\b|\bstance\b|分类|分成|分为|归类|识别|判断|打标签|情感分析|区分|辨别|属于|哪",
+    r"\bwhether\b|\bstance\b|\brout(?:e|es|ed|ing)\b|\btriag\w*|\bwhat (?:kind|type|sort) of\b|"
+    r"分类|分成|分为|分到|分派|分流|归类|识别|判断|打标签|情感分析|区分|辨别|属于|哪",
     re.I,
 )

@@ -118,6 +118,5 @@ def task_type(
     if metrics:  # accuracy, F1, log loss: metrics of classes
         start, end, _, _ = metrics[0]
         return TaskWords("text_classification", 0.7, text[start:end])
-    # no task words at all ("posts.csv, flair in `flair`"): most such requests want classes,
-    # said with a confidence low enough to be a guess, not a reading
-    return TaskWords("text_classification", 0.55, "no task words: the usual task")
+    # no task words at all ("posts.csv, flair in `flair`"): the data decides (task "auto")
+    return TaskWords(None, 0.0, None)
