@@ -21,6 +21,7 @@ import json
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,12 +88,15 @@ def evaluate(train: pd.DataFrame, test: pd.DataFrame, n_jobs: int = 2) -> dict[s
     }
 
 
-def single_text_latency_ms(model: GridSearchCV, texts: list[str], n: int = 200) -> float:
-    """Median milliseconds of one ``predict`` call on one text."""
+def single_text_latency_ms(
+    model: Any, texts: list[Any], n: int = 200, method: str = "predict"
+) -> float:
+    """Median milliseconds of one ``predict`` (or ``method``) call on one text."""
+    call = getattr(model, method)
     times = []
     for text in texts[:n]:
         start = time.perf_counter()
-        model.predict([text])
+        call([text])
         times.append(time.perf_counter() - start)
     return float(np.median(times) * 1000)
 

@@ -27,7 +27,7 @@ from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, cross_
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MultiLabelBinarizer, normalize
-from strong_baseline import C_GRID, CV_FOLDS, MAX_ITER, features
+from strong_baseline import C_GRID, CV_FOLDS, MAX_ITER, features, single_text_latency_ms
 
 from openautoglm.data.language import detect_language
 from openautoglm.evaluate.task_metrics import multilabel_metrics, regression_metrics
@@ -65,16 +65,11 @@ def _timed_fit(model: Any, x: Any, y: Any) -> float:
 
 def _speed(model: Any, x: list[Any], predict: str = "predict") -> dict[str, float]:
     """Batch rows/s and single-row p50 latency of ``model.<predict>``."""
-    call = getattr(model, predict)
     start = time.perf_counter()
-    call(x)
+    getattr(model, predict)(x)
     rows_per_s = len(x) / (time.perf_counter() - start)
-    times = []
-    for row in x[:50]:
-        start = time.perf_counter()
-        call([row])
-        times.append(time.perf_counter() - start)
-    return {"predict_rows_per_s": rows_per_s, "latency_ms_p50": 1000 * float(np.median(times))}
+    latency = single_text_latency_ms(model, x, n=50, method=predict)
+    return {"predict_rows_per_s": rows_per_s, "latency_ms_p50": latency}
 
 
 def label_lists(column: pd.Series, sep: str) -> list[list[str]]:

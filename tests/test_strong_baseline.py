@@ -1,5 +1,6 @@
 """The benchmarks' yardstick stays the strong baseline: a weaker one would flatter AutoTask."""
 
+import random
 import sys
 from pathlib import Path
 
@@ -54,8 +55,6 @@ def test_single_label_datasets_skip_other_task_types() -> None:
 
 def _task_frames(kind: str, n: int = 80) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Synthetic data whose target follows the words: label sets, pairs or a number."""
-    import random
-
     rng = random.Random(0)
     words = "cat dog sun moon tree road star fish".split()
     rows = []

@@ -836,16 +836,13 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     """
     named = (m for m in _NAME_IS_ROLE.finditer(text) if re.search(r"[_\d`'\"]", m[0]))
     stated = [*_ROLE_COLON.finditer(text), *_Z_SPACED_NAME_ROLE.finditer(text), *named,
-              *_FUTURE_ROLE.finditer(text)]  # fmt: skip
+              *_FUTURE_ROLE.finditer(text), *_NAME_THEN_ROLE.finditer(text)]  # fmt: skip
     for m in stated:
-        _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)
-    for m in _NAME_THEN_ROLE.finditer(text):
         _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)
     for m in _NAME_IS_VALUE.finditer(text):
         _give_role(mentions, m["name"], "label", m)
-    for m in _NAME_HAS_ROLE.finditer(text):
-        _give_role(mentions, m["name"], "label" if m["role"].lower() in _ROLE_WORDS
-                   and _ROLE_WORDS[m["role"].lower()] == "label" else "text", m)  # fmt: skip
+    for m in _NAME_HAS_ROLE.finditer(text):  # "has the message": a text
+        _give_role(mentions, m["name"], _ROLE_WORDS.get(m["role"].lower(), "text"), m)
     for m in _ARROW_PAIR.finditer(text):
         a, b = m["a"], m["b"]
         if b.lower() in _ROLE_WORDS:

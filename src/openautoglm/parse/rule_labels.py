@@ -403,16 +403,24 @@ _ENUMERATED = re.compile(
 )
 
 
+def _numbered_run(
+    text: str, run: list[re.Match[str]], names: set[str], strip: str, opener: str
+) -> list[LabelList]:
+    """The list a run of numbered items makes (none unless two or more are all classes)."""
+    items = [_clean(m["item"].rstrip(strip)) for m in run]
+    if len(items) < 2 or not all(_is_label(i, names) for i in items):
+        return []
+    phrase = text[run[0].start() : run[-1].end()]
+    return [LabelList(items, phrase, 0.85, run[0].start(), opener)]
+
+
 def _enumerated(text: str, names: set[str]) -> list[LabelList]:
     """(1) 投诉 (2) 咨询 (3) 建议 / (a) Payment Terms (b) Liability: numbered items in a row."""
     out: list[LabelList] = []
     run: list[re.Match[str]] = []
 
     def close() -> None:
-        items = [_clean(m["item"].rstrip(" ,，、;；")) for m in run]
-        if len(items) >= 2 and all(_is_label(i, names) for i in items):
-            phrase = text[run[0].start() : run[-1].end()]
-            out.append(LabelList(items, phrase, 0.85, run[0].start(), "enumerated"))
+        out.extend(_numbered_run(text, run, names, " ,，、;；", "enumerated"))
 
     def mark_of(match: re.Match[str]) -> str:
         return (match["m"] or match["m2"]).lower()
@@ -449,10 +457,7 @@ def _item_lines(text: str, names: set[str]) -> list[LabelList]:
     run: list[re.Match[str]] = []
 
     def close() -> None:
-        items = [_clean(m["item"].rstrip(" ,，、;；。.")) for m in run]
-        if len(items) >= 2 and all(_is_label(i, names) for i in items):
-            phrase = text[run[0].start() : run[-1].end()]
-            out.append(LabelList(items, phrase, 0.85, run[0].start(), "lines"))
+        out.extend(_numbered_run(text, run, names, " ,，、;；。.", "lines"))
 
     for match in _LINE_ITEM.finditer(text):
         prev = run[-1] if run else None
