@@ -29,6 +29,7 @@ import torch
 
 from openautoglm import AutoTask
 from openautoglm.distill.distiller import Distiller, TrainingData, bundle_mb, distill
+from openautoglm.distill.students import STUDENT_C
 from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.registry.bundle import TextClassifier, load_bundle
 from openautoglm.uncertainty.calibration import expected_calibration_error
@@ -135,6 +136,7 @@ def run_dataset(name: str, budget: float, work: Path, reuse: bool = False) -> li
                     {
                         "T": student.temperature,
                         "alpha": student.alpha,
+                        "C": student.lineage.get("C"),
                         "agreement": student.metrics["agreement_with_teacher"],
                         "distill_s": round(time.perf_counter() - start, 1),
                     },
@@ -142,9 +144,14 @@ def run_dataset(name: str, budget: float, work: Path, reuse: bool = False) -> li
             )
         except Exception as error:  # noqa: BLE001 - e.g. a single linear teacher: say so
             rows.append({"model": f"student {target}", "error": str(error)})
-        hard = distiller.fit(target, 1.0, 0.0, np.arange(len(data.train_texts)), hard_labels=True)
+        # the hard-label twin gets its C chosen on the same validation split
+        tuned = {}
+        if target == "linear":
+            tuned = distiller.search(target, [(1.0, 0.0)], hard_labels=True)[0]
+        every_train_row = np.arange(len(data.train_texts))
+        hard = distiller.fit(target, 1.0, 0.0, every_train_row, True, tuned.get("C", STUDENT_C))
         clf = TextClassifier(WeightedEnsemble([hard], [1.0]), data.labels)
-        rows.append(row(f"hard-label {target}", clf, data))
+        rows.append(row(f"hard-label {target}", clf, data, extra={"C": tuned.get("C")}))
     return [{"dataset": name, "budget_s": budget, **r} for r in rows]
 
 

@@ -108,6 +108,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         name: {"encoder": "all-MiniLM-L6-v2", "C": 1.0, "seed": 0}
         for name in ("encoder_ridge", "biencoder_lr", "biencoder_ridge")
     },
+    "hashed_lr": {"language": "en", "C": 8.0, "max_features": 100_000, "min_df": 2},
     "encoder_gbr": {
         "encoder": "all-MiniLM-L6-v2",
         "learning_rate": 0.08,

@@ -390,7 +390,7 @@ def plan(
 ) -> None:
     """Print the run's plan as a DAG (steps, inputs, resources, levels) without running it."""
     from openautoglm.engine.settings import EngineSettings, default_jobs
-    from openautoglm.models.catalog import all_families, family_class
+    from openautoglm.models.catalog import family_class, searched_families
     from openautoglm.workflow import RunWorkflow
 
     try:
@@ -406,7 +406,7 @@ def plan(
     jobs = n_jobs or default_jobs()
     workflow = RunWorkflow(spec, Path("."), jobs, engine=EngineSettings(jobs, strategy=strategy))
     the_plan = workflow.plan()
-    trial_families = _split(families) or all_families()
+    trial_families = _split(families) or searched_families()
     trials = [{"family": f, **asdict(family_class(f).resources)} for f in trial_families]
     if as_json:
         payload = {"steps": the_plan.describe(), "levels": the_plan.levels(), "trials": trials,

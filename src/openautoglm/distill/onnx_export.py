@@ -1,12 +1,9 @@
 """ONNX export of both students, checked by onnxruntime against the student's own predictions.
 
-- Linear student: skl2onnx converts the whole scikit-learn pipeline (TF-IDF + logistic
-  regression, input: raw strings) when the featuriser is plain scikit-learn and onnxruntime
-  reproduces its predictions. A word view that tokenises with our own code (jieba for Chinese,
-  a regex for English) cannot be expressed in ONNX, and onnxruntime's string normaliser needs
-  an installed locale; then the linear model alone is exported, on the vectorised input
-  (input ``features``: float32 TF-IDF rows, computed in Python by the saved vectorisers), and
-  the export record says so (``mode`` "features", with the reason).
+- Linear student: its hashed n-gram featuriser is array code over Unicode code points, which
+  ONNX's string operators cannot express, so the graph starts from the features: input
+  ``features`` (float32 rows, computed in Python by the saved vectoriser), then
+  ``softmax(features @ W^T + b)`` as Gemm and Softmax; output ``probabilities``.
 - fastText student: torch.onnx exports the embedding mean and the linear layer; the input is
   the hashed feature ids padded to a rectangle (``ids`` int64) with a 0/1 ``mask`` (float32),
   since the crc32 hashing of words and n-grams is string code ONNX has no operator for.
@@ -25,8 +22,7 @@ import torch
 from torch import nn
 
 from openautoglm.models.fasttext import FastTextCandidate
-from openautoglm.models.linear import TfidfLogRegCandidate
-from openautoglm.models.sparse_features import fitted_views
+from openautoglm.models.hashed_linear import HashedLogRegCandidate
 
 #: ONNX opset of both exports (onnxruntime 1.17+ runs it)
 OPSET = 17
@@ -41,53 +37,41 @@ def _session(model_bytes: bytes) -> Any:
     return ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
 
 
-def export_linear(student: TfidfLogRegCandidate, path: Path, sample: Sequence[str]) -> dict:
-    """Write ``path`` (.onnx) and return how it was exported and how it matched on ``sample``."""
-    from skl2onnx import convert_sklearn
-    from skl2onnx.common.data_types import FloatTensorType, StringTensorType
-    from sklearn.pipeline import Pipeline
+def linear_graph(student: HashedLogRegCandidate) -> bytes:
+    """The linear student as an ONNX model: features -> Gemm -> Softmax."""
+    from onnx import TensorProto, helper, numpy_helper
 
-    sample = list(sample)
-    expected = student.predict_proba(sample)
-    clf = student.classifier_
-    options = {id(clf): {"zipmap": False}}  # plain probability tensor, not a list of dicts
-    word, char = fitted_views(student.featurizer_)
-    reason = "the word view tokenises with our own code (jieba / regex), which ONNX cannot express"
-    if word is None and char is not None:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                onx = convert_sklearn(
-                    Pipeline([("tfidf", char), ("clf", clf)]),
-                    initial_types=[("text", StringTensorType([None, 1]))],
-                    options=options,
-                    target_opset=OPSET,
-                )
-                data = onx.SerializeToString()
-                got = _session(data).run(None, {"text": np.array(sample).reshape(-1, 1)})[1]
-            record = _compare(expected, got)
-            if record["prediction_agreement"] == 1.0:
-                path.write_bytes(data)
-                return {"mode": "pipeline", "input": "text", "file": path.name, **record}
-            reason = f"onnxruntime's tokenisation differs on the sample ({record})"
-        except Exception as error:  # noqa: BLE001 - any converter/runtime failure: fall back
-            reason = f"skl2onnx/onnxruntime could not run the TF-IDF step ({error!s:.200})"
-    onx = convert_sklearn(
-        clf,
-        initial_types=[("features", FloatTensorType([None, clf.coef_.shape[1]]))],
-        options=options,
-        target_opset=OPSET,
+    coef = np.ascontiguousarray(student.coef_, dtype=np.float32)
+    width = coef.shape[1]
+    graph = helper.make_graph(
+        [
+            helper.make_node("Gemm", ["features", "coef", "intercept"], ["logits"], transB=1),
+            helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1),
+        ],
+        "linear_student",
+        [helper.make_tensor_value_info("features", TensorProto.FLOAT, [None, width])],
+        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [None, len(coef)])],
+        initializer=[
+            numpy_helper.from_array(coef, "coef"),
+            numpy_helper.from_array(student.intercept_.astype(np.float32), "intercept"),
+        ],
     )
-    data = onx.SerializeToString()
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    return model.SerializeToString()
+
+
+def export_linear(student: HashedLogRegCandidate, path: Path, sample: Sequence[str]) -> dict:
+    """Write ``path`` (.onnx) and return how it matched the student on ``sample``."""
+    sample = list(sample)
+    data = linear_graph(student)
     features = student.featurizer_.transform(sample).toarray().astype(np.float32)
-    got = _session(data).run(None, {"features": features})[1]
+    got = _session(data).run(None, {"features": features})[0]
     path.write_bytes(data)
     return {
         "mode": "features",
-        "input": "features",
-        "why": reason,
+        "input": "features (float32 hashed TF-IDF rows, the saved vectoriser's output)",
         "file": path.name,
-        **_compare(expected, got),
+        **_compare(student.predict_proba(sample), got),
     }
 
 

@@ -45,6 +45,8 @@ class Candidate(ClassifierMixin, BaseEstimator, ABC):
     shared_features: ClassVar[frozenset[str]] = frozenset()
     #: the task types the family trains (the search samples it only for those)
     tasks: ClassVar[frozenset[str]] = frozenset({"text_classification", "text_pair_classification"})
+    #: False for a family the search samples only when the user names it (a serving family)
+    searched: ClassVar[bool] = True
 
     @classmethod
     def reads_shared(cls, params: dict[str, Any]) -> frozenset[str]:

@@ -25,6 +25,7 @@ _FAMILIES: dict[str, str] = {
     "biencoder_lr": "openautoglm.models.encoder_heads:BiEncoderLogRegCandidate",
     "biencoder_ridge": "openautoglm.models.encoder_heads:BiEncoderRidgeCandidate",
     "encoder_gbr": "openautoglm.models.encoder_heads:EncoderBoostedCandidate",
+    "hashed_lr": "openautoglm.models.hashed_linear:HashedLogRegCandidate",
 }
 NEURAL_FAMILIES = frozenset(
     {"fasttext", "frozen_encoder", "finetune", "encoder_ridge", "biencoder_lr", "biencoder_ridge"}
@@ -34,6 +35,11 @@ NEURAL_FAMILIES = frozenset(
 def all_families() -> list[str]:
     """Every family name, in catalogue order."""
     return list(_FAMILIES)
+
+
+def searched_families() -> list[str]:
+    """The families the search samples when the user names none (not the serving-only ones)."""
+    return [name for name in _FAMILIES if family_class(name).searched]
 
 
 def family_class(name: str) -> type[Candidate]:
@@ -57,7 +63,7 @@ def families_for(
 ) -> list[str]:
     """Families suited to ``language``, ``n_classes`` and the task that can run here (within
     ``include``)."""
-    names = include or all_families()
+    names = include or searched_families()
     usable = []
     for name in names:
         if name in NEURAL_FAMILIES and not torch_available():
