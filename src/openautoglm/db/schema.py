@@ -100,8 +100,10 @@ class PredictionRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     input_hash: Mapped[str] = mapped_column(String(64), index=True)
     text: Mapped[str] = mapped_column(Text)
+    #: the predicted label; multilabel: a JSON list of labels; regression: the number
     label: Mapped[str] = mapped_column(Text)
-    confidence: Mapped[float] = mapped_column(Float)
+    #: the predicted label's probability (None for regression, which has none)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

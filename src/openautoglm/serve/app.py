@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import uuid
@@ -16,10 +17,12 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
+from openautoglm.data.pairs import join_pair
 from openautoglm.explain.result import ExplainError, Explanation
 from openautoglm.feedback.store import Correction, FeedbackStore, text_hash
 from openautoglm.registry.bundle import TextClassifier
 from openautoglm.registry.model_registry import Registry, RegistryError
+from openautoglm.registry.task_io import label_lists
 from openautoglm.serve.api_keys import ApiKey, find_key, read_keys
 from openautoglm.serve.body_limit import BodyLimit
 from openautoglm.serve.json_body import JsonBody
@@ -41,6 +44,7 @@ from openautoglm.serve.schemas import (
 )
 from openautoglm.serve.settings import ServeSettings
 from openautoglm.serve.validation_errors import describe_validation_error
+from openautoglm.spec import is_pair_task, task_output
 from openautoglm.uncertainty.predict import UncertainPrediction
 
 _log = logging.getLogger(__name__)
@@ -131,38 +135,33 @@ def _add_routes(app: FastAPI, service: Service) -> None:
     async def predict(
         body: PredictRequest, _key: Annotated[ApiKey, Depends(_require("predict"))]
     ) -> PredictResponse:
-        """Labels and probabilities for a batch of texts, with an id per prediction; on request
-        each also carries its uncertainty (and a conformal set) and an explanation."""
-        _check_texts(body.texts, settings)
-        _check_options(body)
+        """Predictions for a batch of texts (or pairs), with an id per prediction: a label and
+        probabilities, a label list (multilabel) or a number (regression); on request a
+        classification also carries its uncertainty (and a conformal set) and an explanation."""
+        _check_inputs(body, settings)
         served = _served(service, body.version)
+        _check_task(body, served)
+        _check_options(body)
         if body.uncertainty:
             _check_calibrated(served)
-        if len(body.texts) <= INLINE_TEXTS:  # a millisecond: a thread hop would cost as much
+        inputs = body.inputs
+        if len(inputs) <= INLINE_TEXTS:  # a millisecond: a thread hop would cost as much
             scored = _score(served.classifier, body)
         else:  # a large batch must not hold the event loop (health checks, other requests)
             scored = await run_in_threadpool(_score, served.classifier, body)
-        explanations: list[Explanation | None] = [None] * len(body.texts)
+        explanations: list[Explanation | None] = [None] * len(inputs)
         if body.explain:  # LIME takes up to seconds a text: never on the event loop
             explanations = await run_in_threadpool(
-                _explain, served.classifier, body.texts, body.explain_features
+                _explain, served.classifier, body.texts or [], body.explain_features
             )
-        labels = served.classifier.labels
-        service.metrics.batch_size.observe(len(body.texts))
+        service.metrics.batch_size.observe(len(inputs))
         predictions, logged = [], []
-        for i, (text_, row) in enumerate(zip(body.texts, scored.raw, strict=True)):
-            best = int(row.argmax())
-            prediction = Prediction(
-                id=str(uuid.uuid4()),
-                label=labels[best],
-                confidence=float(row[best]),
-                probabilities={label: float(p) for label, p in zip(labels, row, strict=True)},
-                uncertainty=scored.uncertainty(i),
-                explanation=explanations[i],
-            )
+        for i, item in enumerate(inputs):
+            prediction = scored.prediction(i, served.classifier.labels, explanations[i])
             predictions.append(prediction)
+            shown = item if isinstance(item, str) else join_pair(*item)
             logged.append(LoggedPrediction(prediction.id, served.name, served.version,
-                                           text_hash(text_), text_, prediction.label,
+                                           text_hash(shown), shown, scored.logged_label(prediction),
                                            prediction.confidence))  # fmt: skip
         service.predictions.log(logged)
         return PredictResponse(model=served.name, version=served.version, predictions=predictions)
@@ -217,15 +216,41 @@ def _add_routes(app: FastAPI, service: Service) -> None:
         return Response(service.metrics.exposition(), media_type=service.metrics.content_type)
 
 
-def _check_texts(texts: list[str], settings: ServeSettings) -> None:
-    if len(texts) > settings.max_batch:
-        raise HTTPException(422, f"texts: {len(texts):,} texts in one request; the limit is "
+def _check_inputs(body: PredictRequest, settings: ServeSettings) -> None:
+    """The batch size, and each text's (or each side's) length and storability."""
+    inputs = body.inputs
+    field = "texts" if body.texts is not None else "pairs"
+    if len(inputs) > settings.max_batch:
+        raise HTTPException(422, f"{field}: {len(inputs):,} in one request; the limit is "
                                  f"{settings.max_batch:,} (split the batch)")  # fmt: skip
-    for i, item in enumerate(texts):
-        if len(item) > settings.max_text_chars:
-            raise HTTPException(422, f"texts[{i}]: {len(item):,} characters; the limit is "
-                                     f"{settings.max_text_chars:,}")  # fmt: skip
-        _check_storable(item, f"texts[{i}]")
+    for i, item in enumerate(inputs):
+        sides = [(f"{field}[{i}]", item)] if isinstance(item, str) else [
+            (f"{field}[{i}][{j}]", side) for j, side in enumerate(item)
+        ]  # fmt: skip
+        for name, value in sides:
+            if len(value) > settings.max_text_chars:
+                raise HTTPException(422, f"{name}: {len(value):,} characters; the limit is "
+                                         f"{settings.max_text_chars:,}")  # fmt: skip
+            _check_storable(value, name)
+
+
+def _check_task(body: PredictRequest, served: ServedModel) -> None:
+    """Pairs for a pair model, texts for the others; uncertainty and explanations only where
+    the task has them."""
+    task = served.classifier.task_type
+    name = f"{served.name} v{served.version}"
+    if is_pair_task(task) and body.texts is not None:
+        raise HTTPException(422, f"texts: {name} is a {task} model: it reads text pairs; "
+                                 'send "pairs": [["first", "second"], ...]')  # fmt: skip
+    if not is_pair_task(task) and body.pairs is not None:
+        raise HTTPException(422, f"pairs: {name} is a {task} model: it reads single texts; "
+                                 'send "texts": ["..."]')  # fmt: skip
+    if body.uncertainty and task_output(task) != "classes":
+        raise HTTPException(422, f"uncertainty: is for single-label and pair classification; "
+                                 f"{name} is a {task} model")  # fmt: skip
+    if body.explain and task != "text_classification":
+        raise HTTPException(422, f"explain: explanations are for single-text classification; "
+                                 f"{name} is a {task} model")  # fmt: skip
 
 
 def _check_options(body: PredictRequest) -> None:
@@ -234,11 +259,12 @@ def _check_options(body: PredictRequest) -> None:
                                  'send "uncertainty": true')  # fmt: skip
     if not body.explain:
         return
-    if len(body.texts) > MAX_EXPLAIN_TEXTS:
-        raise HTTPException(422, f"texts: {len(body.texts):,} texts with explain=true; the limit "
+    texts = body.texts or []
+    if len(texts) > MAX_EXPLAIN_TEXTS:
+        raise HTTPException(422, f"texts: {len(texts):,} texts with explain=true; the limit "
                                  f"is {MAX_EXPLAIN_TEXTS} texts per request with explanations "
                                  "(split the batch)")  # fmt: skip
-    for i, item in enumerate(body.texts):
+    for i, item in enumerate(texts):
         if not item.strip():
             raise HTTPException(422, f"texts[{i}]: is empty (or only whitespace): nothing "
                                      "to explain; drop it or leave explain out")  # fmt: skip
@@ -258,11 +284,40 @@ def _check_calibrated(served: ServedModel) -> None:
 
 @dataclass
 class _Scored:
-    """A batch's raw probabilities, plus its uncertainty and sets when they were asked for."""
+    """A batch's raw outputs (probabilities, or numbers for regression), plus the multilabel
+    label lists, and the uncertainty and sets when they were asked for."""
 
     raw: np.ndarray
     uncertain: UncertainPrediction | None = None
     sets: list[list[str]] | None = None
+    label_lists: list[list[str]] | None = None
+    regression: bool = False
+
+    def prediction(self, i: int, labels: list[str], explanation: Explanation | None) -> Prediction:
+        """Row ``i`` as the response's prediction."""
+        if self.regression:
+            return Prediction(id=str(uuid.uuid4()), value=float(self.raw[i]))
+        row = self.raw[i]
+        best = int(row.argmax())
+        return Prediction(
+            id=str(uuid.uuid4()),
+            label=labels[best],
+            confidence=float(row[best]),
+            probabilities={label: float(p) for label, p in zip(labels, row, strict=True)},
+            labels=None if self.label_lists is None else self.label_lists[i],
+            uncertainty=self.uncertainty(i),
+            explanation=explanation,
+        )
+
+    @staticmethod
+    def logged_label(prediction: Prediction) -> str:
+        """What the prediction log keeps as a prediction's label: the label, the JSON list of
+        labels (multilabel) or the number (regression)."""
+        if prediction.value is not None:
+            return repr(prediction.value)
+        if prediction.labels is not None:
+            return json.dumps(prediction.labels, ensure_ascii=False)
+        return str(prediction.label)
 
     def uncertainty(self, i: int) -> PredictionUncertainty | None:
         if self.uncertain is None:
@@ -278,14 +333,22 @@ class _Scored:
 
 
 def _score(classifier: TextClassifier, body: PredictRequest) -> _Scored:
+    inputs = body.inputs
+    output = task_output(classifier.task_type)
+    if output == "regression":
+        return _Scored(np.asarray(classifier.predict(inputs), dtype=np.float64), regression=True)
+    if output == "multilabel":
+        proba = classifier.predict_proba(inputs)
+        return _Scored(proba, label_lists=label_lists(proba, classifier.labels,
+                                                       classifier.thresholds))  # fmt: skip
     if not body.uncertainty:
-        return _Scored(classifier.predict_proba(body.texts))
+        return _Scored(classifier.predict_proba(inputs))
     # raw_proba is bit-identical to predict_proba(texts): label, confidence and probabilities
     # stay the raw ones; no MC dropout (passes of a neural member per text: too slow to serve)
-    uncertain = classifier.predict_proba(body.texts, uncertainty=True, mc_passes=0)
+    uncertain = classifier.predict_proba(inputs, uncertainty=True, mc_passes=0)
     sets = None
     if body.set_alpha is not None:
-        sets = classifier.predict_set(body.texts, alpha=body.set_alpha, method=None)
+        sets = classifier.predict_set(inputs, alpha=body.set_alpha, method=None)
     return _Scored(uncertain.raw_proba, uncertain, sets)
 
 
@@ -318,7 +381,16 @@ def _served(service: Service, version: int | None) -> ServedModel:
 
 
 def _correction(service: Service, body: FeedbackRequest) -> Correction:
-    labels = service.holder.current.classifier.labels
+    current = service.holder.current
+    labels, task = current.classifier.labels, current.classifier.task_type
+    if task_output(task) != "classes":
+        raise HTTPException(422, f"label: corrections are taken for single-label and pair "
+                                 f"classification models; {current.name} is a {task} "
+                                 "model (add the right answers to its training data and "
+                                 "retrain)")  # fmt: skip
+    if is_pair_task(task) and body.prediction_id is None:
+        raise HTTPException(422, "prediction_id: a text-pair model's corrections name the "
+                                 "prediction_id /v1/predict gave the pair")  # fmt: skip
     _check_storable(body.label, "label")
     if body.text is not None:
         _check_storable(body.text, "text")

@@ -97,10 +97,4 @@ class ModelHolder:
 
     def _load(self, version: int) -> ServedModel:
         classifier = self.registry.load(self.name, version)
-        if classifier.task_type != "text_classification":  # requests carry single texts
-            raise RegistryError(
-                f"{self.name} v{version} is a {classifier.task_type} model; the service answers "
-                "single-label text classification only (use the model from Python: "
-                "openautoglm.load)"
-            )
         return ServedModel(self.name, version, classifier)

@@ -33,7 +33,7 @@ class LoggedPrediction:
     input_hash: str
     text: str
     label: str
-    confidence: float
+    confidence: float | None
 
 
 class PredictionLog:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from openautoglm.explain.result import Explanation
 
@@ -17,11 +24,26 @@ MAX_EXPLAIN_FEATURES = 50
 
 
 class PredictRequest(BaseModel):
-    """Texts to classify; optionally a registered version other than production."""
+    """Texts (or, for a text-pair model, pairs) to predict; optionally a registered version
+    other than production."""
 
-    model_config = ConfigDict(extra="forbid")
+    # exactly one of texts and pairs, said in the schema too (the validator below enforces it)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["texts"]}, {"required": ["pairs"]}]},
+    )
 
-    texts: list[str] = Field(min_length=1, description="One or more texts (a batch).")
+    texts: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="One or more texts (a batch); for every model except text-pair ones.",
+    )
+    pairs: list[tuple[str, str]] | None = Field(
+        None,
+        min_length=1,
+        description="For a text-pair model (paraphrase, entailment, pair regression): one or "
+        'more [first, second] pairs, e.g. [["Is it raining?", "Does it rain?"]].',
+    )
     version: int | None = Field(
         None, ge=1, le=MAX_VERSION, description="A registered version (default: production)."
     )
@@ -49,6 +71,20 @@ class PredictRequest(BaseModel):
         le=MAX_EXPLAIN_FEATURES,
         description="With explain=true: features listed per side and label.",
     )
+
+    @model_validator(mode="after")
+    def _texts_or_pairs(self) -> PredictRequest:
+        if (self.texts is None) == (self.pairs is None):
+            raise ValueError(
+                "send either texts (a list of strings) or, for a text-pair model, pairs "
+                '([["first", "second"], ...]), not both and not neither'
+            )
+        return self
+
+    @property
+    def inputs(self) -> list[str] | list[tuple[str, str]]:
+        """The texts or pairs sent."""
+        return self.texts if self.texts is not None else list(self.pairs or [])
 
 
 class PredictionUncertainty(BaseModel):
@@ -81,16 +117,23 @@ class PredictionUncertainty(BaseModel):
 
 
 class Prediction(BaseModel):
-    """One text's prediction; quote ``id`` when sending a correction.
+    """One input's prediction; quote ``id`` when sending a correction.
 
-    ``label``, ``confidence`` and ``probabilities`` are the model's raw probabilities;
+    Classification (single texts or pairs): ``label``, ``confidence`` and ``probabilities``,
+    the model's raw probabilities. Multilabel: ``labels`` (each label whose probability reaches
+    its tuned threshold; may be empty), ``probabilities`` per label (they need not sum to 1),
+    and ``label``/``confidence`` for the most probable one. Regression: ``value`` alone.
     ``uncertainty`` and ``explanation`` are present only when the request asks for them.
     """
 
     id: str
-    label: str
-    confidence: float
-    probabilities: dict[str, float]
+    label: str | None = Field(None, description="The predicted label (absent: regression).")
+    confidence: float | None = Field(None, description="The predicted label's probability.")
+    probabilities: dict[str, float] | None = Field(
+        None, description="Each label's probability (absent: regression)."
+    )
+    labels: list[str] | None = Field(None, description="Multilabel only: the predicted labels.")
+    value: float | None = Field(None, description="Regression only: the predicted number.")
     uncertainty: PredictionUncertainty | None = Field(
         None, description="Only with uncertainty=true."
     )
@@ -98,7 +141,13 @@ class Prediction(BaseModel):
 
     @model_serializer(mode="wrap")  # no return annotation, as above
     def _omit_unrequested(self, handler: SerializerFunctionWrapHandler):
-        return _without_none(handler(self), ("uncertainty", "explanation"))
+        return _without_none(handler(self), _OPTIONAL_KEYS)
+
+
+#: keys a prediction leaves out when they do not apply to its task or were not asked for
+_OPTIONAL_KEYS = (
+    "label", "confidence", "probabilities", "labels", "value", "uncertainty", "explanation"
+)  # fmt: skip
 
 
 def _without_none(data: Any, keys: tuple[str, ...]) -> Any:
