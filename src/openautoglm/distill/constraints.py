@@ -29,7 +29,8 @@ from openautoglm.spec import TaskSpec
 if TYPE_CHECKING:
     from openautoglm.distill.distiller import TrainingData
 
-#: with less run time left than this, students use T=4, alpha=0.7 instead of searching
+#: with less run time left than this, students use T=4, alpha=0.7 (the linear one C 128)
+#: instead of searching
 SEARCH_MIN_LEFT_S = 300.0
 #: where the run keeps the teacher when another model is delivered (inside refit/, which
 #: run folders may hold, so --overwrite still recognises the folder)
@@ -236,6 +237,7 @@ def _students(
     notes: list[str],
 ) -> list[Option]:
     from openautoglm.distill.distiller import (
+        LINEAR_CS,
         LINEAR_FAMILIES,
         Distiller,
         distill,
@@ -249,6 +251,8 @@ def _students(
         notes.append(f"the teacher is one linear model ({families[0]}): fastText student only")
     search = time_left is None or time_left > SEARCH_MIN_LEFT_S
     pair = (None, None) if search else (4.0, 0.7)
+    # short of time: one fit per student (C 128 was the middle of the searched values)
+    fixed_c = None if search else LINEAR_CS[1]
     cache = run_dir / "cache"
     distiller = Distiller(
         teacher, data, seed=spec.seed, cache_dir=str(cache) if cache.is_dir() else None
@@ -266,6 +270,7 @@ def _students(
             seed=spec.seed,
             overwrite=True,
             distiller=distiller,
+            C=fixed_c,
         )
         found.append(
             _measure(

@@ -295,12 +295,13 @@ def distill(
     seed: int = 0,
     overwrite: bool = False,
     distiller: Distiller | None = None,
+    C: float | None = None,
 ) -> DistilledModel:
     """Distil ``teacher`` into a ``target`` student saved under ``out`` (see the module doc).
 
     ``temperature``/``alpha`` None: chosen from GRIDS[target] on the validation split;
-    given: used as they are (the validation split still reports how the student does; the
-    linear student's C is still chosen there).
+    given: used as they are (the validation split still reports how the student does).
+    ``C``: the linear student's inverse L2 strength; None: chosen from LINEAR_CS there.
     """
     for value in (temperature, alpha):
         if value is not None:  # each checked alone; the other half of the pair is a stand-in
@@ -318,7 +319,8 @@ def distill(
         for t, a in GRIDS[target]
     ]
     start = time.perf_counter()
-    chosen, grid, val_proba = distiller.search(target, list(dict.fromkeys(pairs)))
+    cs = None if C is None else (float(C),)
+    chosen, grid, val_proba = distiller.search(target, list(dict.fromkeys(pairs)), cs)
     t, a = chosen["temperature"], chosen["alpha"]
     student = distiller.fit(target, t, a, C=chosen.get("C", STUDENT_C))
     fit_s = time.perf_counter() - start
