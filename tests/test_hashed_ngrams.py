@@ -137,3 +137,11 @@ def test_hashed_lr_learns_saves_and_loads(tmp_path, language: str) -> None:
     loaded = HashedLogRegCandidate.load(tmp_path / "m")
     assert np.allclose(loaded.predict_proba(texts), proba, atol=1e-6)
     assert loaded.featurizer_.get_params() == model.featurizer_.get_params()
+
+
+def test_the_search_samples_hashed_lr_only_when_named() -> None:
+    from openautoglm.models.catalog import all_families, families_for
+
+    assert "hashed_lr" in all_families()  # its bundles load
+    assert "hashed_lr" not in families_for("en") and "hashed_lr" not in families_for("zh")
+    assert families_for("en", include=["hashed_lr", "tfidf_lr"]) == ["hashed_lr", "tfidf_lr"]
