@@ -284,3 +284,36 @@ def test_cli_explains_a_neural_ensemble_with_lime(with_fasttext, tmp_path: Path)
     exact = CliRunner().invoke(app, ["explain", str(path), text, "--method", "exact"])
     message = " ".join(exact.output.split())
     assert exact.exit_code == 2 and "--method lime" in message and "fasttext" in message
+
+
+# ------------------------------------------------------------------ the hashed student family
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_hashed_lr_contributions_reproduce_its_logits_and_name_ngrams_of_the_text(language):
+    if language == "en":
+        texts, y, labels = _english()
+        text = "the coach and the team scored the goal"
+    else:
+        texts = ["梅西打进制胜球", "球队赢得比赛", "新款手机发布", "芯片性能提升", "比赛进球"] * 4
+        y, labels, text = np.array([0, 0, 1, 1, 0] * 4), ["体育", "科技"], "梅西进球赢得比赛"
+    member = build_candidate("hashed_lr", {"min_df": 1}, language).fit(texts, y)
+    assert is_linear(member)
+    terms = member_terms(member, text)
+    got = terms.intercepts + terms.contributions.sum(axis=1)
+    np.testing.assert_allclose(got, member.decision_function([text])[0], atol=1e-5, rtol=0)
+    normalised = " ".join(text.lower().split())
+    for kind, name in terms.features:  # each column is named by n-grams of this text
+        assert kind in ("word", "char")
+        assert all(part in normalised for part in name.split(" / "))
+    found = TextClassifier(WeightedEnsemble([member], [1.0]), labels).explain(text)
+    assert found.method == "exact" and found.predicted == ("sports" if language == "en" else "体育")
+
+
+def test_global_features_leave_a_hashed_member_out_and_say_why(english) -> None:
+    texts, y, labels = _english()
+    hashed = build_candidate("hashed_lr", {"min_df": 1}, "en").fit(texts, y)
+    mixed = TextClassifier(WeightedEnsemble([*english.model.members, hashed], [1, 1, 1]), labels)
+    found = top_features(mixed, 3)
+    assert any("hashed_lr" in note and "cannot be listed" in note for note in found.notes)
+    alone = TextClassifier(WeightedEnsemble([hashed], [1.0]), labels)
+    with pytest.raises(ExplainError, match="no linear member with a vocabulary"):
+        top_features(alone, 3)

@@ -145,3 +145,18 @@ def test_the_search_samples_hashed_lr_only_when_named() -> None:
     assert "hashed_lr" in all_families()  # its bundles load
     assert "hashed_lr" not in families_for("en") and "hashed_lr" not in families_for("zh")
     assert families_for("en", include=["hashed_lr", "tfidf_lr"]) == ["hashed_lr", "tfidf_lr"]
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"char_ngram_min": 1, "char_ngram_max": 3, "word_ngram_max": 0}]
+)
+def test_ngram_names_line_up_with_the_hashes(params: dict) -> None:
+    v = HashedNgramVectorizer(**params)
+    for text in [*TEXTS, "Straße ÉCOLE x_y 3.14 😀😀 ab", "a"]:
+        names = v.ngram_names(text)
+        assert len(names) == len(v.hashes([text])[0])
+        single = HashedNgramVectorizer(**params)
+        for (kind, name), bucket in list(zip(names, v.hashes([text])[0], strict=True))[:40]:
+            if kind == "char" and " " not in name:  # the n-gram alone hashes to it too
+                alone = single.hashes([name])[0]
+                assert bucket in alone.tolist()

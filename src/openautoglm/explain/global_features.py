@@ -26,6 +26,7 @@ from openautoglm.explain.result import (
     Kind,
     MemberUse,
 )
+from openautoglm.models.hashed_linear import HashedLogRegCandidate
 
 #: each member's shortlist per label and side, in multiples of n_features
 CANDIDATES = 5
@@ -45,14 +46,24 @@ def top_features(classifier: Any, n_features: int = 10) -> GlobalFeatures:
         MemberUse(family=m.family, weight=float(w), linear=linear.is_linear(m))
         for m, w in zip(members, shares, strict=True)
     ]
-    used = [(m, w) for m, w, u in zip(members, shares, uses, strict=True) if u.linear and w > 0]
+    hashed = [isinstance(m, HashedLogRegCandidate) for m in members]
+    used = [
+        (m, w)
+        for m, w, u, h in zip(members, shares, uses, hashed, strict=True)
+        if u.linear and w > 0 and not h
+    ]
     notes = [
         f"{u.family} (weight {u.weight:.2f}) is not linear and is left out"
-        for u in uses
-        if u.weight > 0 and not u.linear
+        if not u.linear
+        else f"{u.family} (weight {u.weight:.2f}) hashes its n-grams, which cannot be listed "
+        "without a text; its explanations of single texts are exact"
+        for u, h in zip(uses, hashed, strict=True)
+        if u.weight > 0 and (h or not u.linear)
     ]
     if not used:
-        raise ExplainError("the model has no linear member with nonzero weight; use explain()")
+        raise ExplainError(
+            "the model has no linear member with a vocabulary and nonzero weight; use explain()"
+        )
     pool: dict[int, set[tuple[Kind, str]]] = {i: set() for i in range(len(labels))}
     for member, _ in used:
         for label, keys in _shortlist(member, CANDIDATES * n_features).items():

@@ -15,7 +15,9 @@ are follows what each family's classifier computes:
   equally likely under every label count for none (uncentred, every n-gram is "for" every label);
 - ``tfidf_svm``: each calibration fold's sigmoid log-odds ``-(a_k * svm_k(x) + b_k)``, averaged
   over the folds (the model averages the folds' probabilities, so this sum is exact for the
-  averaged log-odds, not for the probability itself).
+  averaged log-odds, not for the probability itself);
+- ``hashed_lr``: the softmax logits of its hashed n-gram TF-IDF; a hash cannot be read back,
+  so each column is named by the n-grams of the text being explained that fall into it.
 
 An ensemble's explanation adds the contributions of each linear member weighted by its share of
 the ensemble weight, on this decision (log-odds) scale: ``sum_m w_m * score_mk``. The ensemble
@@ -39,6 +41,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.preprocessing import LabelEncoder
 
 from openautoglm.explain.result import FeatureWeight, Kind
+from openautoglm.models.hashed_linear import HashedLogRegCandidate
 from openautoglm.models.nbsvm import NBSVMClassifier
 from openautoglm.models.sparse_base import SparseCandidate
 from openautoglm.models.sparse_features import fitted_views
@@ -51,7 +54,9 @@ _NAMES: weakref.WeakKeyDictionary[Any, np.ndarray] = weakref.WeakKeyDictionary()
 
 
 def is_linear(member: Any) -> bool:
-    """Whether ``member``'s decision is linear in its n-gram features (one of the four above)."""
+    """Whether ``member``'s decision is linear in its n-gram features (one of the five above)."""
+    if isinstance(member, HashedLogRegCandidate):
+        return hasattr(member, "coef_")
     if not isinstance(member, SparseCandidate) or not hasattr(member, "classifier_"):
         return False
     clf = member.classifier_
@@ -67,6 +72,9 @@ def member_weights(
     member: SparseCandidate, cols: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(label index per row, weights ``W[:, cols]``, intercepts ``b``) of a linear member."""
+    if isinstance(member, HashedLogRegCandidate):  # softmax logits, one row per class
+        coef = np.asarray(member.coef_[:, cols], dtype=np.float64)
+        return np.arange(member.n_classes_), coef, member.intercept_.astype(np.float64)
     clf = member.classifier_
     classes = np.asarray(clf.classes_, dtype=int)
     if isinstance(clf, ComplementNB):
@@ -163,12 +171,30 @@ class Terms:
         return self.intercepts + self.contributions.sum(axis=1)
 
 
-def member_terms(member: SparseCandidate, text: str) -> Terms:
+def member_terms(member: SparseCandidate | HashedLogRegCandidate, text: str) -> Terms:
     """Exact per-n-gram contributions of ``text`` to each label's score under ``member``."""
     row = member.featurizer_.transform([text]).tocsr()
+    row.sum_duplicates()  # hashed features count an n-gram once per occurrence
     cols, values = row.indices, row.data.astype(np.float64)
     classes, weights, intercepts = member_weights(member, cols)
-    return Terms(classes, weights * values[None, :], intercepts, feature_names(member, cols))
+    if isinstance(member, HashedLogRegCandidate):
+        names = hashed_names(member, text, cols)
+    else:
+        names = feature_names(member, cols)
+    return Terms(classes, weights * values[None, :], intercepts, names)
+
+
+def hashed_names(member: HashedLogRegCandidate, text: str, cols: np.ndarray) -> list[Any]:
+    """(kind, n-gram) of each column ``text`` hits under a hashed member: read off the text
+    itself, since a hash cannot be inverted (two n-grams sharing a column are both named)."""
+    vectorizer = member.featurizer_
+    buckets, _ = vectorizer.hashes([text])
+    found: dict[int, list[tuple[str, str]]] = {}
+    for (kind, name), col in zip(vectorizer.ngram_names(text), vectorizer.column_[buckets],
+                                 strict=True):  # fmt: skip
+        if col >= 0 and (kind, name) not in found.setdefault(int(col), []):
+            found[int(col)].append((kind, name))
+    return [(found[int(c)][0][0], " / ".join(name for _, name in found[int(c)])) for c in cols]
 
 
 @dataclass

@@ -130,6 +130,27 @@ class HashedNgramVectorizer(TransformerMixin, BaseEstimator):
             blocks += self._word_blocks(codes, starts, lengths, n, half)
         return _interleave(blocks, n)
 
+    def ngram_names(self, text: str) -> list[tuple[str, str]]:
+        """(kind, n-gram) of every occurrence ``hashes([text])`` gives, in the same order:
+        what explanations show for each column (a hash cannot be read back)."""
+        norm = " ".join(str(text).lower().split())
+        names: list[tuple[str, str]] = []
+        if self.char_ngram_max:
+            for g in range(self.char_ngram_min, self.char_ngram_max + 1):
+                names += [("char", norm[i : i + g]) for i in range(len(norm) - g + 1)]
+        if self.word_ngram_max:
+            words, current = [], ""
+            for c in norm + " ":
+                if ord(c) < 65536 and _IS_WORD[ord(c)]:
+                    current += c
+                elif current:
+                    words.append(current)
+                    current = ""
+            names += [("word", w) for w in words]
+            if self.word_ngram_max == 2:
+                names += [("word", f"{a} {b}") for a, b in zip(words, words[1:], strict=False)]
+        return names
+
     @staticmethod
     def _char_block(
         codes: np.ndarray, ends: np.ndarray, lengths: np.ndarray, g: int, half: int
