@@ -70,9 +70,9 @@ def _interleave(blocks: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np
     out = np.empty(indptr[-1], dtype=np.int64)
     for b, (values, per_row) in enumerate(blocks):
         if len(values):
-            first = np.cumsum(per_row) - per_row
-            rows = np.repeat(np.arange(n), per_row)
-            out[indptr[rows] + before[b, rows] + np.arange(len(values)) - first[rows]] = values
+            # the k-th value of a row goes to the row's start + the earlier blocks + k
+            shift = indptr[:-1] + before[b] - (np.cumsum(per_row) - per_row)
+            out[np.arange(len(values)) + np.repeat(shift, per_row)] = values
     return out, indptr
 
 
@@ -123,7 +123,7 @@ class HashedNgramVectorizer(TransformerMixin, BaseEstimator):
         half = self.bits - 1  # characters below 2**half, words above
         blocks = []
         if self.char_ngram_max:
-            ends = np.repeat(starts + lengths, lengths)
+            ends = starts + lengths  # per text
             for g in range(self.char_ngram_min, self.char_ngram_max + 1):
                 blocks.append(self._char_block(codes, ends, lengths, g, half))
         if self.word_ngram_max:
@@ -159,7 +159,13 @@ class HashedNgramVectorizer(TransformerMixin, BaseEstimator):
         h = codes[:m] * _POSITION[g, 0]
         for j in range(1, g):
             h += codes[j : j + m] * _POSITION[g, j]
-        inside = np.arange(m) + g <= ends[:m]  # an n-gram never spans two texts
+        # an n-gram never spans two texts: the last g - 1 starts of each text are out
+        inside = np.ones(m, dtype=bool)
+        starts = ends - lengths
+        for k in range(1, g):
+            last = ends - k
+            last = last[(last >= starts) & (last < m)]
+            inside[last] = False
         return _finish(h[inside], g, half), np.maximum(lengths - g + 1, 0)
 
     def _word_blocks(
@@ -214,6 +220,8 @@ class HashedNgramVectorizer(TransformerMixin, BaseEstimator):
         self.column_ = np.full(1 << self.bits, -1, dtype=np.int32)
         self.column_[self.buckets_] = np.arange(len(self.buckets_), dtype=np.int32)
         self.is_word_column_ = self.buckets_ >= (1 << (self.bits - 1))
+        #: the first word column (all character columns come before it)
+        self.first_word_column_ = int(np.searchsorted(self.buckets_, 1 << (self.bits - 1)))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """float32 rows (texts x kept buckets), each view's part L2-normalised."""
@@ -230,22 +238,39 @@ class HashedNgramVectorizer(TransformerMixin, BaseEstimator):
         buckets, indptr = self.hashes(texts)
         cols = self.column_[buckets]
         known = cols >= 0
-        rows = np.repeat(np.arange(n), np.diff(indptr))[known]
         cols = cols[known]
         if self.sublinear_tf:
+            rows = np.repeat(np.arange(n), np.diff(indptr))[known]
             matrix = sp.csr_matrix(
                 (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(n, width)
             )  # summed duplicates: counts
             matrix.data = (1.0 + np.log(matrix.data)) * self.idf_[matrix.indices]
-            rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
         else:
-            kept_ptr = np.zeros(n + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows, minlength=n), out=kept_ptr[1:])
-            matrix = sp.csr_matrix((self.idf_[cols], cols.astype(np.int32), kept_ptr), (n, width))
-        key = 2 * rows + self.is_word_column_[matrix.indices]
-        square = np.bincount(key, weights=np.square(matrix.data, dtype=np.float64), minlength=2 * n)
-        matrix.data = (matrix.data / np.sqrt(square[key])).astype(np.float32)
+            kept = np.zeros(len(known) + 1, dtype=np.int64)
+            np.cumsum(known, out=kept[1:])
+            matrix = sp.csr_matrix((self.idf_[cols], cols, kept[indptr]), (n, width))
+        matrix.data = (matrix.data * self._view_scale(matrix)).astype(np.float32)
         return matrix
+
+    def _view_scale(self, matrix: sp.csr_matrix) -> np.ndarray:
+        """1 / the L2 norm of each entry's view within its row.
+
+        Within a row the character columns come before the word columns (kept buckets are
+        sorted and words hash into the upper half), so each row is two runs whose sums of
+        squares are differences of one running sum: no per-entry bincount.
+        """
+        ptr = matrix.indptr
+        is_char = matrix.indices < self.first_word_column_
+        running = np.zeros(len(is_char) + 1, dtype=np.int64)
+        np.cumsum(is_char, out=running[1:])
+        split = ptr[:-1] + np.diff(running[ptr])  # where each row's word run starts
+        square = np.zeros(len(matrix.data) + 1, dtype=np.float64)
+        np.cumsum(np.square(matrix.data, dtype=np.float64), out=square[1:])
+        bounds = np.column_stack([ptr[:-1], split, split, ptr[1:]])
+        sums = square[bounds[:, [1, 3]]] - square[bounds[:, [0, 2]]]  # rows x (char, word)
+        lengths = bounds[:, [1, 3]] - bounds[:, [0, 2]]
+        with np.errstate(divide="ignore"):
+            return np.repeat(1.0 / np.sqrt(sums.ravel()), lengths.ravel())
 
     def save(self, path: Path) -> None:
         """The kept buckets and their idf as plain arrays (no pickle)."""
