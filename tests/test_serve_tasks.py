@@ -19,6 +19,7 @@ from openautoglm.models.ensemble import WeightedEnsemble
 from openautoglm.registry.bundle import TextClassifier
 from openautoglm.registry.model_registry import Registry
 from openautoglm.serve.api_keys import create_key
+from openautoglm.uncertainty import fit_uncertainty
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
@@ -54,7 +55,12 @@ def _pairs(path):
     model = build_candidate("pair_lr", {}, "en").fit(texts, y)
     info = {"task_type": "text_pair_classification", "text_column": ["q1", "q2"],
             "test_hash": "t", "data_hash": "d"}  # fmt: skip
-    return TextClassifier(WeightedEnsemble([model], [1.0]), ["different", "same"], info).save(path)
+    clf = TextClassifier(WeightedEnsemble([model], [1.0]), ["different", "same"], info)
+    held_out = [("a dog ran", "a dog ran off"), ("a dog ran", "rain in spain")] * 10
+    y_held = np.array([1, 0] * 10)
+    y_held[::5] = 1 - y_held[::5]  # some mistakes, so the calibration is not degenerate
+    clf.uncertainty = fit_uncertainty(clf.predict_proba(held_out), y_held)
+    return clf.save(path)
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +137,12 @@ def test_pair_model_reads_pairs_and_refuses_single_texts(servers) -> None:
     assert answer.status_code == 200, answer.text
     predictions = answer.json()["predictions"]
     assert [p["label"] for p in predictions] == ["same", "different"]
+    sure = _post(servers["para"], "/v1/predict", {"pairs": pairs, "uncertainty": True,
+                                                  "set_alpha": 0.1})  # fmt: skip
+    assert sure.status_code == 200, sure.text
+    for p, raw in zip(sure.json()["predictions"], predictions, strict=True):
+        assert p["probabilities"] == raw["probabilities"]  # the raw numbers, unchanged
+        assert {"calibrated_confidence", "abstain", "prediction_set"} <= set(p["uncertainty"])
     wrong = _post(servers["para"], "/v1/predict", {"texts": ["a cat sat"]})
     assert wrong.status_code == 422
     assert (
