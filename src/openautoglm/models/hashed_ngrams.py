@@ -219,9 +219,13 @@ class HashedNgramVectorizer(TransformerMixin, BaseEstimator):
     def _build_lookup(self) -> None:
         self.column_ = np.full(1 << self.bits, -1, dtype=np.int32)
         self.column_[self.buckets_] = np.arange(len(self.buckets_), dtype=np.int32)
-        self.is_word_column_ = self.buckets_ >= (1 << (self.bits - 1))
         #: the first word column (all character columns come before it)
         self.first_word_column_ = int(np.searchsorted(self.buckets_, 1 << (self.bits - 1)))
+
+    @property
+    def is_word_column_(self) -> np.ndarray:
+        """Whether each kept column is a word (True) or a character n-gram (False)."""
+        return np.arange(len(self.buckets_)) >= self.first_word_column_
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """float32 rows (texts x kept buckets), each view's part L2-normalised."""
