@@ -9,9 +9,11 @@ chat messages, tickets, e-mails, notes) measured the rules again (91.2%) and was
 on with general rules only; it is held to the same standard, with its own list of known misses.
 A fourth (dev4.jsonl: 200 descriptions over fifteen domains, every task type) measured them again
 (92.9%) and was developed on the same way, as was a fifth (dev5.jsonl, 90.7% at first). The
-evaluation sets (eval.jsonl; eval2.jsonl, eval3.jsonl and eval4.jsonl, written after the dev4 and
-dev5 rounds) are never read case by case while the rules are changed; here only their aggregate
-accuracy is checked, so that a regression shows without pointing at a case to tune on.
+earlier evaluation sets (eval.jsonl .. eval4.jsonl) each measured the rules once on unseen
+phrasings; with the development sets they are now what the parser's learned stage is fitted on.
+The evaluation set eval5.jsonl, written apart from the parser after that, is never read case by
+case; here only its aggregate accuracy is checked, so that a regression shows without pointing
+at a case to tune on.
 """
 
 import json
@@ -45,6 +47,10 @@ EVAL3_FLOOR = 0.909
 #: the fourth (written line by line, no templates), first scored at 1018/1140 = 89.3%, then
 #: 1015/1140 = 89.0% once a description with no task words left the task to the data
 EVAL4_FLOOR = 0.890
+#: the fifth, written apart from the parser after the learned stage was fitted on every earlier
+#: set (the earlier evaluation sets included), scored once in aggregate: 1085/1158 = 93.7%
+#: (the rules alone: 1070/1158 = 92.4%)
+EVAL5_FLOOR = 0.936
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -333,7 +339,13 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
 
 
 @pytest.mark.parametrize(
-    ("split", "floor"), [("eval2", EVAL2_FLOOR), ("eval3", EVAL3_FLOOR), ("eval4", EVAL4_FLOOR)]
+    ("split", "floor"),
+    [
+        ("eval2", EVAL2_FLOOR),
+        ("eval3", EVAL3_FLOOR),
+        ("eval4", EVAL4_FLOOR),
+        ("eval5", EVAL5_FLOOR),
+    ],
 )
 def test_the_later_evaluation_sets_keep_their_accuracy(
     empty_dir: str, split: str, floor: float
@@ -347,7 +359,9 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-@pytest.mark.parametrize("split", ["dev", "dev2", "dev3", "dev4", "dev5", "eval", "eval2", "eval3"])
+@pytest.mark.parametrize(
+    "split", ["dev", "dev2", "dev3", "dev4", "dev5", "eval", "eval2", "eval3", "eval4", "eval5"]
+)
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
     bad = 0
     for _, result in _parsed(split, empty_dir):

@@ -28,8 +28,12 @@ def parse_description(
     answers: dict[str, str] | None = None,
     log_path: Path | None = None,
     require_data: bool = False,
+    rules: RuleParser | None = None,
 ) -> ParseResult:
     """A task description (Chinese or English) to fields with provenance, checked on the data.
+
+    ``rules``: the offline parser (default: rules plus the learned stage;
+    ``RuleParser(models=None)`` reads with the rules alone).
 
     ``answers`` holds the user's replies to earlier questions, by field: those of
     ClarificationNeeded and those the result lists in ``questions`` (fields the rules read too
@@ -42,7 +46,7 @@ def parse_description(
     if not description or not description.strip():
         raise ValueError("the description is empty; say what to build, e.g. '把 news.csv 分成两类'")
     base = Path(base_dir)
-    rules = RuleParser()
+    rules = rules or RuleParser()
     result = rules.parse(description)
     header = _header(result.value("dataset_path"), base)
     if header is not None:  # column names the words give are checked against the file's

@@ -13,6 +13,10 @@ from openautoglm.spec import TaskSpec
 Source = Literal["words", "llm", "data", "answer", "default"]
 
 
+#: a field read with less confidence than this becomes a question instead of a value
+ASK_BELOW = 0.5
+
+
 class FieldValue(BaseModel):
     """One field's value, its source and how sure the parser is (0 to 1)."""
 

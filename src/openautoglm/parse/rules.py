@@ -24,8 +24,10 @@ from collections.abc import Iterable
 
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS
 from openautoglm.parse.clauses import METRICS
+from openautoglm.parse.learned import ParserModels, load_models
 from openautoglm.parse.numbers import NUMBER, cn_number, find_durations, to_number
-from openautoglm.parse.result import ParseResult
+from openautoglm.parse.reading import RuleReading
+from openautoglm.parse.result import ASK_BELOW, ParseResult
 from openautoglm.parse.rule_columns import (
     file_columns,
     find_mentions,
@@ -38,8 +40,6 @@ from openautoglm.parse.rule_columns import (
 from openautoglm.parse.rule_labels import best_label_list
 from openautoglm.parse.rule_task import pair_words, task_type
 
-#: a field read with less confidence than this becomes a question instead of a value
-ASK_BELOW = 0.5
 #: a column mention at least this sure keeps its name out of the label list
 _SURE_MENTION = 0.7
 
@@ -164,12 +164,24 @@ class RuleParser:
         600.0
     """
 
+    def __init__(self, models: ParserModels | None | str = "default") -> None:
+        # the learned column and task readers (parse/parser_models.json); None: rules alone
+        self.models = load_models() if models == "default" else models
+
     def parse(self, description: str, header: Iterable[str] | None = None) -> ParseResult:
         """Every field the words state, each with its evidence and confidence.
 
         ``header``: the data file's column names, when the file can be read; column names the
         words give are then checked against it.
         """
+        reading = self.read(description, header)
+        if isinstance(self.models, ParserModels):
+            self.models.refine(reading, header)
+        _ask_unsure(reading.result)
+        return reading.result
+
+    def read(self, description: str, header: Iterable[str] | None = None) -> RuleReading:
+        """The rules' reading, before the learned models and before unsure fields are asked."""
         result = ParseResult(description=description, backend="rules")
         text = description.strip()
         masked = self._paths(text, result)
@@ -216,8 +228,8 @@ class RuleParser:
         self._time_budget(masked, spans, result)
         self._trials(masked, result)
         self._target(masked, result)
-        _ask_unsure(result)
-        return result
+        classes = found.items if found is not None else None
+        return RuleReading(result, text, masked, mentions, classes, found)
 
     # ------------------------------------------------------------------ paths
     def _paths(self, text: str, result: ParseResult) -> str:
