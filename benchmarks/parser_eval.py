@@ -21,11 +21,12 @@ Scores over the 12 parse fields of each case:
 * confident-but-wrong: wrong fields (stated-but-wrong or spurious) set with confidence ≥ 0.8,
   over all fields set with confidence ≥ 0.8.
 
-The evaluation set (``eval5``, written apart from the parser after every other set) is scored in
-aggregate only: ``--show-errors`` is refused for it and ``--out`` writes only the figures, so that
-it stays data the parser was never tuned on. The earlier evaluation sets (``eval`` .. ``eval4``)
-first measured the rules on unseen phrasings and are now, with the development sets, what the
-parser's learned stage is fitted on (``python -m openautoglm.parse.train_models``).
+The evaluation sets (``eval5`` and ``eval6``, written apart from the parser after every other
+set) are scored in aggregate only: ``--show-errors`` is refused for them and ``--out`` writes
+only the figures, so that they stay data the parser was never tuned on. The earlier evaluation
+sets (``eval`` .. ``eval4``) first measured the rules on unseen phrasings and are now, with the
+development sets, what the parser's learned stage is fitted on
+(``python -m openautoglm.parse.train_models``).
 """
 
 from __future__ import annotations
@@ -55,11 +56,12 @@ SPLITS = {
     "eval3": ROOT / "tests" / "parser_corpus" / "eval3.jsonl",
     "eval4": ROOT / "tests" / "parser_corpus" / "eval4.jsonl",
     "eval5": ROOT / "tests" / "parser_corpus" / "eval5.jsonl",
+    "eval6": ROOT / "tests" / "parser_corpus" / "eval6.jsonl",
     "cases": ROOT.parent / "shared" / "parser" / "cases.jsonl",
 }
-#: the evaluation set: scored in aggregate only, never read case by case. The earlier ones
+#: the evaluation sets: scored in aggregate only, never read case by case. The earlier ones
 #: (eval .. eval4) were read case by case once the learned stage was fitted on them.
-HELD_OUT = frozenset({"eval5"})
+HELD_OUT = frozenset({"eval5", "eval6"})
 #: the parse fields every case is scored on (expect lists the stated ones)
 FIELDS = (
     "task_type", "dataset_path", "test_path", "text_column", "label_column", "labels", "metric",

@@ -15,7 +15,7 @@ from openautoglm.parse.numbers import find_durations
 
 #: metric phrases: (pattern, metric, confidence); the rule parser reads the metric from these.
 #: Order matters where phrases overlap: "subset accuracy" before "accuracy", named F1s before F1.
-METRICS: list[tuple[str, str, float]] = [
+_METRIC_PATTERNS: list[tuple[str, str, float]] = [
     (r"micro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*micro|"
      r"微\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:micro|微平均|微)\s*[)）]", "f1_micro", 0.95),
     (r"samples?[\s_-]*(?:avg|average|averaged|based)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*samples?|"
@@ -28,10 +28,12 @@ METRICS: list[tuple[str, str, float]] = [
     (r"spearman(?:'s)?(?:[\s_-]*(?:rho\b|ρ|r\b|correlation|corr\b|coefficient)|"
      r"\s*(?:秩)?相关(?:性|系数)?)?|斯皮尔曼(?:秩?相关(?:性|系数)?)?|秩相关(?:性|系数)?",
      "spearman", 0.95),
-    # a bare "R2" only with a target or metric word next to it ("R1、R2、R3" are classes)
+    # a bare "R2" only with a target, a number or a metric word next to it ("R1、R2、R3" are
+    # classes, and a class is read alone)
     (r"\bR\s*(?:\^\s*2|²)|\bR[\s_-]?squared\b|\br2[\s_-]*score\b|"
-     r"\br2\b(?=\s*(?:target|要|达到|目标|>=|≥|of at least|at least|above|不低于|作为|为准))|"
-     r"(?<=metric[:：=\s])\s*r2\b|(?<=用)\s*r2\b|"
+     r"\br2\b(?=\s*[,，]?\s*(?:target|要|达到|做到|目标|>=|≥|of\b|as\b|at least|above|不低于|"
+     r"作为|为准|\d|\.\d))|"
+     r"(?<=metric[:：=\s])\s*r2\b|(?:(?<=用)|(?<=看)|(?<=指标))\s*r2\b|(?<=target)\s*r2\b|"
      r"(?:(?<=[,，;；])|(?<=[,，;；]\s))r2\b(?=\s*[。.]?\s*$)|"  # "…, 45 minutes, r2." at the end
      r"coefficient of determination|决定系数|拟合优度", "r2", 0.95),
     (r"\brmse\b|root[\s_-]*mean[\s_-]*squared?[\s_-]*error|均方根误差", "rmse", 0.95),
@@ -47,6 +49,13 @@ METRICS: list[tuple[str, str, float]] = [
     (r"\baccuracy\b|\bacc\b|准确率|正确率|准确度|精度", "accuracy", 0.95),
     (r"\bf1(?:[\s_-]*score)?\b|f1\s*值|f1\s*分数", "f1_macro", 0.7),
 ]  # fmt: skip
+#: \b is no boundary between a Chinese character and a Latin letter ("指标rmse", "看F1"): a
+#: metric's name ends where ASCII letters and digits do
+_ASCII_EDGE = r"(?:(?<![A-Za-z0-9_])(?=[A-Za-z0-9_])|(?<=[A-Za-z0-9_])(?![A-Za-z0-9_]))"
+METRICS: list[tuple[str, str, float]] = [
+    (pattern.replace(r"\b", _ASCII_EDGE), metric, confidence)
+    for pattern, metric, confidence in _METRIC_PATTERNS
+]
 _OTHER_METRICS = r"\bprecision\b|\brecall\b|\bauc\b|召回率|精确率"
 _METRIC = re.compile("|".join([*(f"(?:{p})" for p, _, _ in METRICS), _OTHER_METRICS]), re.I)
 # a limit with its unit: 90%, 50 MB, 20 ms, 8 trials, 30 次, 20 组 (digits only: 一组 is a name)
