@@ -411,3 +411,33 @@ def test_phrasings_of_the_fourth_development_round(text: str, expected: dict) ->
 def test_phrasings_of_the_fifth_development_round(text: str, expected: dict) -> None:
     flat = RuleParser().parse(text).flat()
     assert {k: flat.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "columns"),
+    [
+        (
+            "Intents: refund, transfer, seat_upgrade, lost_ticket, other. Dataset: chats.csv "
+            "(col: chat_text, target: intent_tag)",
+            ["refund", "transfer", "seat_upgrade", "lost_ticket", "other"],
+            ("chat_text", "intent_tag"),
+        ),
+        (
+            "chats.csv. text in 'utterance'. intent in 'label'. intents are check_balance, redeem, "
+            "transfer_points, status_query, complaint.",
+            ["check_balance", "redeem", "transfer_points", "status_query", "complaint"],
+            ("utterance", "label"),
+        ),
+    ],
+)
+def test_snake_case_names_that_continue_a_list_of_classes_are_classes(
+    text: str, labels: list[str], columns: tuple[str, str]
+) -> None:
+    flat = RuleParser(models=None).parse(text).flat()
+    assert flat["labels"] == labels
+    assert (flat["text_column"], flat["label_column"]) == columns
+
+
+def test_a_list_of_columns_stays_columns() -> None:
+    flat = RuleParser(models=None).parse("data.csv has columns: id, text_body, label_col").flat()
+    assert flat.get("labels") is None

@@ -29,6 +29,7 @@ from openautoglm.parse.numbers import NUMBER, cn_number, find_durations, to_numb
 from openautoglm.parse.reading import RuleReading
 from openautoglm.parse.result import ASK_BELOW, ParseResult
 from openautoglm.parse.rule_columns import (
+    Mention,
     file_columns,
     find_mentions,
     pair_evidence,
@@ -190,6 +191,7 @@ class RuleParser:
         side_roles(masked, mentions)
         stated_roles(masked, mentions)
         file_columns(masked, mentions)
+        _classes_in_a_list(masked, mentions)
         # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
         names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
         # values right after a column that is not the text: "same_place column has True/False"
@@ -492,6 +494,33 @@ def _describes_the_data(text: str, start: int, end: int) -> bool:
         re.search(r"\(\s*(?:in\s+)?$|（\s*$|number of\s*$|多少\s*$", before, re.I)
         and re.match(r"\s*[)）]|\s*of\b", after)
     )
+
+
+#: a list opened by a colon or "are"/"为" whose plain items run up to a position
+_LIST_RUN_BEFORE = re.compile(
+    r"(?:[:：]|\b(?:are|include|includes|including)\b|为|是|有)\s*"
+    r"(?:[A-Za-z][\w-]*\s*[,，、]\s*)+$",
+    re.I,
+)
+#: ... unless the list is one of columns ("columns: id, text_body, label_col")
+_COLUMN_RUN_BEFORE = re.compile(
+    r"(?:\bcolumns?|\bfields?|\bcols?|列|字段)\s*(?:[:：]|\bare\b|为|是|有)\s*"
+    r"(?:[A-Za-z][\w-]*\s*[,，、]\s*)+$",
+    re.I,
+)
+
+
+def _classes_in_a_list(text: str, mentions: list[Mention]) -> None:
+    """Snake_case names that continue a list of plain items are classes, not columns.
+
+    "Intents: refund, transfer, seat_upgrade, lost_ticket, other": the list is read as classes
+    once the plain items before the names show it is one; the names stay weak mentions.
+    """
+    for mention in mentions:
+        if mention.role is None and mention.side is None and mention.strength < 0.9:
+            before = text[max(0, mention.start - 120) : mention.start]
+            if _LIST_RUN_BEFORE.search(before) and not _COLUMN_RUN_BEFORE.search(before):
+                mention.strength = min(mention.strength, _SURE_MENTION - 0.2)
 
 
 def _ask_unsure(result: ParseResult) -> None:
