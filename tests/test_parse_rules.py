@@ -441,3 +441,20 @@ def test_snake_case_names_that_continue_a_list_of_classes_are_classes(
 def test_a_list_of_columns_stays_columns() -> None:
     flat = RuleParser(models=None).parse("data.csv has columns: id, text_body, label_col").flat()
     assert flat.get("labels") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("reviews.xlsx, accuracy pls, aim for 88%", 0.88),
+        ("macro F1 please, budget 2h, you can stop once it hits 0.9", 0.9),
+        ("评估用宏平均F1，能到0.8最好。", 0.8),
+        ("Target r2 0.75, budget one and a half hours.", 0.75),
+    ],
+)
+def test_a_score_aimed_at_is_the_target(text: str, target: float) -> None:
+    assert RuleParser().parse(text).flat()["target_score"] == pytest.approx(target)
+
+
+def test_a_number_aimed_at_without_a_metric_is_no_target() -> None:
+    assert RuleParser().parse("aim for 30 minutes on data.csv").flat().get("target_score") is None

@@ -144,6 +144,12 @@ _TARGET_GENERIC = re.compile(
     rf"\s*(?:of|is|=|:|：|为|是)?\s*{_NUM}",
     re.I,
 )
+# a score aimed at, once a metric is named: "aim for 88%", "once it hits 0.9", "能到0.8最好"
+_AIM = re.compile(
+    rf"(?:\baim(?:ing)?\s+(?:for|at)|\bhits?|\breach(?:es)?|\bgets?\s+to|能到|能达到|做到)"
+    rf"\s*(?:about|around|~)?\s*{_NUM}",
+    re.I,
+)
 # a number a few words after the metric, said to be a floor: "accuracy, 0.92 or better"
 _OR_BETTER = re.compile(
     rf"[^.;。；\n\d]{{0,30}}?{_NUM}\s*(?:\+|or (?:better|higher|above|more)|及以上|以上)", re.I
@@ -324,7 +330,7 @@ class RuleParser:
         candidates: list[tuple[int, float, str]] = []
         metric = re.compile(rf"(?:{_METRIC_ANY})", re.I)
         for match in metric.finditer(text):
-            if _metric_of(match.group(0), text[match.end() :]) is None:
+            if _metric_of(match.group(0).strip(), text[match.end() :]) is None:
                 continue
             after = re.match(_TARGET_LINK + _NUM, text[match.end() :], re.I)
             if after:
@@ -351,6 +357,11 @@ class RuleParser:
                 value = _score(before, text[before.end() :])
                 if value is not None:
                     candidates.append((before.start(), value, before.group(0)))
+        if not candidates and "metric" in result.fields:  # "aim for 88%", "stop once it hits 0.9"
+            for match in _AIM.finditer(text):
+                value = _score(match, text[match.end() :])
+                if value is not None:
+                    candidates.append((match.start(), value, match.group(0)))
         if not candidates:
             for match in _TARGET_GENERIC.finditer(text):
                 value = _score(match, text[match.end() :])
