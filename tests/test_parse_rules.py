@@ -458,3 +458,20 @@ def test_a_score_aimed_at_is_the_target(text: str, target: float) -> None:
 
 def test_a_number_aimed_at_without_a_metric_is_no_target() -> None:
     assert RuleParser().parse("aim for 30 minutes on data.csv").flat().get("target_score") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("判断是不是欺诈，标签就两个 fraud / legit。数据 claims.csv", ["fraud", "legit"]),
+        ("加密社区诈骗帖检测 scam / legit，数据 posts.csv，文本列 body", ["scam", "legit"]),
+        ("骑手反馈情绪分类 正面 负面 ，字段 feedback ，数据 fb.csv", ["正面", "负面"]),
+        ("回访短信做情感分类 满意 一般 不满意 ，数据 sms.csv", ["满意", "一般", "不满意"]),
+    ],
+)
+def test_classes_after_a_label_noun_or_a_classification_noun(text: str, labels: list[str]) -> None:
+    assert RuleParser(models=None).parse(text).flat()["labels"] == labels
+
+
+def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> None:
+    assert RuleParser(models=None).parse("做文本分类 数据在 a.csv").flat().get("labels") is None

@@ -481,7 +481,9 @@ _SLASH_ITEM = r"[^\s/／，,。;；:：()（）]{1,16}"
 _SLASH_CLASSES = re.compile(
     rf"(?:(?<=\s)|^)(?P<list>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)\s+"
     r"(?:classifier|classification|detector|detection|model|分类器|分类|判别)\b"
-    rf"|(?:标签|类别|labels?|classes)\s*(?:是|为|[:：])?\s*"
+    # after a label noun or a verb of telling apart: "标签就两个 fraud / legit", "检测 scam / legit"
+    rf"|(?:标签|类别|labels?|classes|检测|判断|识别|区分)\s*(?:就|只|共|一共)?\s*"
+    rf"(?:[两二三四五六七八九十\d]+\s*[个种类档])?\s*(?:是|为|有|[:：])?\s*"
     rf"(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)(?=\s*(?:[，,。;；]|\.(?:\s|$)|$))",
     re.I,
 )
@@ -495,6 +497,23 @@ def _slash_classes(text: str, names: set[str]) -> list[LabelList]:
         items = [_clean(i) for i in re.split(r"\s?[/／]\s?", match[group])]
         if len(items) >= 2 and all(i and _is_label(i, names) for i in items):
             out.append(LabelList(items, match[0], 0.8, match.start(group), "slash"))
+    return out
+
+
+#: Chinese classes separated by spaces right after a classification noun: "情绪分类 正面 负面 ，"
+_SPACED_ZH = re.compile(
+    r"(?:分类|分级|分档|分成|分为)\s+"
+    r"(?P<list>[\u4e00-\u9fff]{1,6}(?:\s+[\u4e00-\u9fff]{1,6}){1,9})\s*(?=[，,。；;]|$)"
+)
+
+
+def _spaced_zh(text: str, names: set[str]) -> list[LabelList]:
+    """Chinese classes separated by spaces after 分类 / 分级, up to the clause's end."""
+    out = []
+    for match in _SPACED_ZH.finditer(text):
+        items = match["list"].split()
+        if all(_is_label(i, names) for i in items) and len(set(items)) == len(items):
+            out.append(LabelList(items, match[0], 0.75, match.start("list"), "spaced"))
     return out
 
 
@@ -517,7 +536,7 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
 
 _FINDERS = (
     _triggers, _plural_are, _quote_runs, _colons, _brackets, _dashes, _sentence_starts, _either_zh,
-    _either_en, _ideographic_commas, _enumerated, _item_lines, _slash_classes,
+    _either_en, _ideographic_commas, _enumerated, _item_lines, _slash_classes, _spaced_zh,
 )  # fmt: skip
 
 
