@@ -95,8 +95,8 @@ class ParserModels:
             if isinstance(value, list) and before is not None and isinstance(before.value, list):
                 if set(value) == set(before.value):  # the rules know which side is first
                     value = before.value
-            same = before is not None and before.value == value
-            evidence = before.evidence if same and before else "learned from the wording"
+            kept = before is not None and before.value == value
+            evidence = before.evidence if kept and before else "learned from the wording"
             confidence = calibrated(p)
             if header is not None:  # the names are the file's columns: only the role is read
                 confidence = max(confidence, IN_HEADER)

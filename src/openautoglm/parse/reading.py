@@ -11,11 +11,15 @@ from openautoglm.parse.rule_labels import LabelList
 
 @dataclass
 class RuleReading:
-    """The rules' fields, the text with paths blanked, the column mentions and the class list."""
+    """The rules' fields, the text with paths blanked, the column mentions and the label list."""
 
     result: ParseResult
     text: str
     masked: str
     mentions: list[Mention]
-    classes: list[str] | None
     label_list: LabelList | None
+
+    @property
+    def classes(self) -> list[str] | None:
+        """The classes of the label list the rules read, if any."""
+        return self.label_list.items if self.label_list is not None else None

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from typing import Literal
 
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS
 from openautoglm.parse.clauses import METRICS
@@ -171,9 +172,9 @@ class RuleParser:
         600.0
     """
 
-    def __init__(self, models: ParserModels | None | str = "default") -> None:
+    def __init__(self, models: ParserModels | None | Literal["default"] = "default") -> None:
         # the learned column and task readers (parse/parser_models.json); None: rules alone
-        self.models = load_models() if models == "default" else models
+        self.models: ParserModels | None = load_models() if models == "default" else models
 
     def parse(self, description: str, header: Iterable[str] | None = None) -> ParseResult:
         """Every field the words state, each with its evidence and confidence.
@@ -182,7 +183,7 @@ class RuleParser:
         words give are then checked against it.
         """
         reading = self.read(description, header)
-        if isinstance(self.models, ParserModels):
+        if self.models is not None:
             self.models.refine(reading, header)
         _ask_unsure(reading.result)
         return reading.result
@@ -236,8 +237,7 @@ class RuleParser:
         self._time_budget(masked, spans, result)
         self._trials(masked, result)
         self._target(masked, result)
-        classes = found.items if found is not None else None
-        return RuleReading(result, text, masked, mentions, classes, found)
+        return RuleReading(result, text, masked, mentions, found)
 
     # ------------------------------------------------------------------ paths
     def _paths(self, text: str, result: ParseResult) -> str:

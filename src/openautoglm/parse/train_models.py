@@ -38,6 +38,7 @@ class Example:
     """One corpus line read by the rules, with what the models learn from it."""
 
     source: str
+    text: str
     expect: dict[str, Any]
     rules: dict[str, Any]
     task_features: Features
@@ -62,7 +63,7 @@ def read_corpus(paths: list[Path]) -> list[Example]:
             )
             cols = RuleColumns(rule.get("text_column"), rule.get("label_column"), reading.classes)
             found = candidates(reading.masked, reading.mentions, cols)
-            examples.append(Example(path.stem, case["expect"], rule, feats, found))
+            examples.append(Example(path.stem, case["text"], case["expect"], rule, feats, found))
     return examples
 
 
@@ -96,18 +97,15 @@ def corpus_digest(paths: list[Path]) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(paths)}
 
 
-def cross_check(examples: list[Example], paths: list[Path]) -> dict[str, Counter[str]]:
+def cross_check(examples: list[Example]) -> dict[str, Counter[str]]:
     """Task type, text and label column right, rules alone against rules plus models, per file."""
     out: dict[str, Counter[str]] = {}
-    texts = {p.stem: [json.loads(x)["text"] for x in p.read_text().splitlines() if x.strip()]
-             for p in paths}  # fmt: skip
     for source in sorted({e.source for e in examples}):
         models = fit([e for e in examples if e.source != source])
         parser = RuleParser(models=models)
         counts: Counter[str] = Counter()
-        held = [e for e in examples if e.source == source]
-        for example, text in zip(held, texts[source], strict=True):
-            learned = parser.parse(text).flat()
+        for example in (e for e in examples if e.source == source):
+            learned = parser.parse(example.text).flat()
             for name in ("task_type", "text_column", "label_column", "labels"):
                 if name in example.expect:
                     counts[f"{name} n"] += 1
@@ -127,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     examples = read_corpus(args.corpus)
     if args.cross_check:
         total: Counter[str] = Counter()
-        for source, counts in cross_check(examples, args.corpus).items():
+        for source, counts in cross_check(examples).items():
             total.update(counts)
             print(source, _summary(counts))
         print("all", _summary(total))
