@@ -34,6 +34,24 @@ def test_missing_fields_are_inferred_from_the_data(reviews: Path) -> None:
     assert "sentiment" in (result.fields["label_column"].evidence or "")
 
 
+def test_a_pair_task_takes_its_two_texts_from_the_data_or_asks(
+    reviews: Path, tmp_path: Path
+) -> None:
+    # one text column named for a pair task is half a reading: never filled with a guess
+    said = "判断 reviews.csv 里两句话是否意思相同，句子在 content 列，标签列 sentiment"
+    result = parse_description(said, base_dir=reviews.parent)
+    assert result.value("task_type") == "text_pair_classification"
+    assert result.value("text_column") is None
+    assert [q.field for q in result.questions] == ["text_column"]
+    pairs = pd.DataFrame(
+        {"question1": ["a", "b"] * 5, "question2": ["c", "d"] * 5, "y": [0, 1] * 5}
+    )
+    _write(tmp_path, "pairs.csv", pairs)
+    result = parse_description("判断 pairs.csv 里两句话是否意思相同", base_dir=tmp_path)
+    assert result.value("text_column") == ["question1", "question2"]
+    assert result.fields["text_column"].source == "data" and not result.questions
+
+
 def test_labels_the_data_lacks_raise_one_question_with_the_datas_labels(reviews: Path) -> None:
     with pytest.raises(ClarificationNeeded) as info:
         parse_description("把 reviews.csv 分成好评和差评", base_dir=reviews.parent)

@@ -20,6 +20,7 @@ from openautoglm.parse.linear_model import SparseLinearModel
 from openautoglm.parse.reading import RuleReading
 from openautoglm.parse.result import ASK_BELOW
 from openautoglm.parse.task_model import task_features
+from openautoglm.spec import is_pair_task
 
 MODELS_PATH = Path(__file__).with_name("parser_models.json")
 #: the task model's class for "the words state no task" (the data decides it)
@@ -34,7 +35,6 @@ UNSTATED_TASK = 0.95
 #: the confidence of a column the data file's header holds, at least
 IN_HEADER = 0.6
 _REGRESSION = ("text_regression", "text_pair_regression")
-_PAIR = ("text_pair_classification", "text_pair_regression")
 
 
 @dataclass
@@ -54,7 +54,7 @@ class ParserModels:
         elif reading.label_list is not None and "labels" not in result.fields:
             found = reading.label_list
             result.set("labels", found.items, "words", found.confidence, found.evidence)
-        self._columns(reading, task in _PAIR, header)
+        self._columns(reading, task is not None and is_pair_task(task), header)
 
     def _task(self, reading: RuleReading) -> str | None:
         result = reading.result
@@ -98,7 +98,8 @@ class ParserModels:
             kept = before is not None and before.value == value
             evidence = before.evidence if kept and before else "learned from the wording"
             confidence = calibrated(p)
-            if header is not None:  # the names are the file's columns: only the role is read
+            incomplete = pair and name == "text_column" and not isinstance(value, list)
+            if header is not None and not incomplete:  # the file's columns: only the role is read
                 confidence = max(confidence, IN_HEADER)
             if confidence < ASK_BELOW and before is None:
                 continue  # no word reads as this column: the data decides, no question asked

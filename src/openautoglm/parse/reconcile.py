@@ -15,7 +15,9 @@ from openautoglm.data.columns import (
 )
 from openautoglm.data.errors import DataError
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS, read_table
+from openautoglm.data.task_detection import pair_columns
 from openautoglm.parse.result import ClarificationNeeded, ParseResult
+from openautoglm.spec import is_pair_task
 
 #: more distinct values than this in a label column is not a label set to list in a spec
 MAX_LISTED_LABELS = 200
@@ -92,8 +94,7 @@ def _columns(out: ParseResult, frame: pd.DataFrame, name: str) -> None:
             column, why = infer_label_column(frame, exclude)
             out.set("label_column", column, "data", 0.75, f"{name}:{column}: {why}")
         if not out.value("text_column"):
-            column, why = infer_text_column(frame, out.value("label_column"))
-            out.set("text_column", column, "data", 0.75, f"{name}:{column}: {why}")
+            _fill_text_column(out, frame, name)
     except AmbiguousColumn as exc:
         raise ClarificationNeeded(
             f"{exc.role}_column", f"Which column of {name} holds the {exc.role}s? {exc}",
@@ -101,6 +102,22 @@ def _columns(out: ParseResult, frame: pd.DataFrame, name: str) -> None:
         ) from None  # fmt: skip
     except DataError as exc:
         out.warnings.append(f"columns not inferred: {exc}")
+
+
+def _fill_text_column(out: ParseResult, frame: pd.DataFrame, name: str) -> None:
+    """The text column(s) from the data: a pair task's two sides only by their names."""
+    if not is_pair_task(out.value("task_type") or ""):
+        column, why = infer_text_column(frame, out.value("label_column"))
+        out.set("text_column", column, "data", 0.75, f"{name}:{column}: {why}")
+        return
+    sides = pair_columns(frame)
+    if sides is None:  # one text column of a pair is a guess; the question stays open
+        if not any(q.field == "text_column" for q in out.questions):
+            out.ask("text_column", evidence=f"{name} has no two columns named as a pair")
+        return
+    out.set(
+        "text_column", list(sides), "data", 0.75, f"{name}:{sides[0]},{sides[1]}: named as a pair"
+    )
 
 
 def _labels(out: ParseResult, frame: pd.DataFrame, name: str) -> None:
