@@ -120,9 +120,9 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "finetune": {
         "encoder": "all-MiniLM-L6-v2",
         "epochs": 3,
-        "lr": 5e-5,
+        "lr": 1.2e-4,
         "batch_size": 32,
-        "max_length": 64,
+        "max_length": None,
         "weight_decay": 0.01,
         "warmup_ratio": 0.06,
         "seed": 0,

@@ -231,6 +231,18 @@ def test_finetune_probe_and_time_limit(data) -> None:
     _check_proba(candidate.predict_proba(texts[:4]), 4, 3)
 
 
+def test_a_pair_keeps_twice_the_tokens_of_a_text_unless_told() -> None:
+    from openautoglm.data.pairs import join_pair
+
+    tokenizer = finetune._load_tokenizer(resolve_encoder_path(DEFAULT_ENCODER))
+    long = " ".join(["word"] * 300)
+    ids = finetune._tokenize(tokenizer, [long], None)["input_ids"][0]
+    assert len(ids) == finetune.SINGLE_MAX_LENGTH
+    ids = finetune._tokenize(tokenizer, [join_pair(long, long)], None)["input_ids"][0]
+    assert len(ids) == finetune.PAIR_MAX_LENGTH > finetune.SINGLE_MAX_LENGTH
+    assert len(finetune._tokenize(tokenizer, [join_pair(long, long)], 32)["input_ids"][0]) == 32
+
+
 def test_finetune_search_space_and_protocol() -> None:
     trial = optuna.trial.FixedTrial({"lr": 3e-5, "epochs": 2, "batch_size": 16, "max_length": 64})
     params = FineTuneCandidate.search_space(trial)

@@ -49,6 +49,10 @@ _PATIENCE = 2  # evaluations without gain (two per epoch, so one epoch)
 _MAX_VAL_ROWS = 1000
 _PREDICT_BATCH = 128
 _BACKWARD_COST = 3.0  # a training step costs about 3 forward passes (used by the probe)
+#: tokens kept when no truncation length is given: a pair holds two sentences, so twice as many
+#: (at 64, MSRP pairs fine-tuned to 0.77-0.78 validation accuracy; at 128, 0.80-0.81)
+SINGLE_MAX_LENGTH = 64
+PAIR_MAX_LENGTH = 128
 
 
 class _Classifier(nn.Module):
@@ -82,14 +86,16 @@ def _load_tokenizer(folder: Path) -> Any:
     return AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
 
 
-def _tokenize(tokenizer: Any, texts: Sequence[str], max_length: int) -> Any:
+def _tokenize(tokenizer: Any, texts: Sequence[str], max_length: int | None) -> Any:
     """Token ids of texts; text pairs (see data.pairs) as one cross-encoder input, a [SEP] between
-    the sides and the longer side cut first."""
+    the sides and the longer side cut first. ``max_length`` None: the default for the kind."""
     texts = list(texts)
     if texts and all(PAIR_MARK in t for t in texts):
         left, right = split_pairs(texts)
-        return tokenizer(left, right, truncation="longest_first", max_length=max_length)
-    return tokenizer(texts, truncation=True, max_length=max_length)
+        return tokenizer(
+            left, right, truncation="longest_first", max_length=max_length or PAIR_MAX_LENGTH
+        )
+    return tokenizer(texts, truncation=True, max_length=max_length or SINGLE_MAX_LENGTH)
 
 
 def _output_kind(y: np.ndarray) -> str:
@@ -167,6 +173,7 @@ class FineTuneCandidate(Candidate):
 
     ``max_time_s`` bounds the training loop (not model loading): when exceeded, training
     stops after a last validation pass and the best weights seen so far are kept.
+    ``max_length`` None keeps 64 tokens of a text and 128 of a pair.
     """
 
     family = "finetune"
@@ -182,9 +189,9 @@ class FineTuneCandidate(Candidate):
         self,
         encoder: str = DEFAULT_ENCODER,
         epochs: int = 3,
-        lr: float = 5e-5,
+        lr: float = 1.2e-4,
         batch_size: int = 32,
-        max_length: int = 64,
+        max_length: int | None = None,
         weight_decay: float = 0.01,
         warmup_ratio: float = 0.06,
         seed: int = 0,
@@ -423,7 +430,7 @@ class FineTuneCandidate(Candidate):
     def search_space(cls, trial: optuna.Trial) -> dict[str, Any]:
         """Learning rate, epochs, batch size and truncation length."""
         return {
-            "lr": trial.suggest_float("lr", 2e-5, 1e-4, log=True),
+            "lr": trial.suggest_float("lr", 2e-5, 2e-4, log=True),
             "epochs": trial.suggest_int("epochs", 2, 4),
             "batch_size": trial.suggest_categorical("batch_size", [16, 32]),
             "max_length": trial.suggest_categorical("max_length", [64, 128]),

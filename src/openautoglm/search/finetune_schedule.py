@@ -6,11 +6,13 @@ import math
 from typing import Any
 
 #: the runs tried in order while fine-tuning stays the best family and time allows; they
-#: differ in seed and learning rate so that the ensemble gets diverse, strong members
+#: differ in seed and learning rate so that the ensemble gets diverse, strong members. The
+#: small encoder wants a high rate: over 3 epochs, 1.2e-4 beat 5e-5 on the validation split of
+#: banking77 (0.912 vs 0.883), trec (0.958 vs 0.950), sst2 (level) and MSRP (0.81 vs 0.77)
 FINETUNE_RUNS: tuple[dict[str, Any], ...] = (
-    {"epochs": 3, "lr": 5e-5, "seed": 0},
+    {"epochs": 3, "lr": 1.2e-4, "seed": 0},
     {"epochs": 4, "lr": 8e-5, "seed": 1},
-    {"epochs": 4, "lr": 3e-5, "seed": 2},
+    {"epochs": 3, "lr": 1e-4, "seed": 2},
     {"epochs": 3, "lr": 6e-5, "seed": 3},
 )
 #: the first run is worth starting only when two epochs fit (one rarely beats frozen features)
