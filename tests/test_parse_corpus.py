@@ -11,9 +11,9 @@ A fourth (dev4.jsonl: 200 descriptions over fifteen domains, every task type) me
 (92.9%) and was developed on the same way, as was a fifth (dev5.jsonl, 90.7% at first). The
 earlier evaluation sets (eval.jsonl .. eval4.jsonl) each measured the rules once on unseen
 phrasings; with the development sets they are now what the parser's learned stage is fitted on.
-The evaluation sets eval5.jsonl and eval6.jsonl, written apart from the parser after that, are
-never read case by case; here only their aggregate accuracy is checked, so that a regression
-shows without pointing at a case to tune on.
+The evaluation sets eval5.jsonl, eval6.jsonl and eval7.jsonl, written apart from the parser
+after that, are never read case by case; here only their aggregate accuracy is checked, so that
+a regression shows without pointing at a case to tune on.
 """
 
 import json
@@ -55,6 +55,10 @@ EVAL5_FLOOR = 0.936
 #: names were bounded by ASCII letters rather than word boundaries: 1078/1165 = 92.5% (the
 #: rules alone: 1059/1165 = 90.9%)
 EVAL6_FLOOR = 0.925
+#: the seventh, written apart from the parser like the fifth and sixth and scored once on the
+#: parser as it stood (a pair task's lone text asked rather than filled): 1105/1160 = 95.3%
+#: (the rules alone: the same)
+EVAL7_FLOOR = 0.952
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -350,6 +354,7 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
         ("eval4", EVAL4_FLOOR),
         ("eval5", EVAL5_FLOOR),
         ("eval6", EVAL6_FLOOR),
+        ("eval7", EVAL7_FLOOR),
     ],
 )
 def test_the_later_evaluation_sets_keep_their_accuracy(
@@ -366,7 +371,20 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
 
 @pytest.mark.parametrize(
     "split",
-    ["dev", "dev2", "dev3", "dev4", "dev5", "eval", "eval2", "eval3", "eval4", "eval5", "eval6"],
+    [
+        "dev",
+        "dev2",
+        "dev3",
+        "dev4",
+        "dev5",
+        "eval",
+        "eval2",
+        "eval3",
+        "eval4",
+        "eval5",
+        "eval6",
+        "eval7",
+    ],  # fmt: skip
 )
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
     bad = 0
