@@ -13,8 +13,8 @@ from openautoglm.engine.steps import Interrupted
 from openautoglm.engine.tasks import TaskResult
 from openautoglm.plan.dag import RetryPolicy
 
-PROTOCOL = ["cpus", "busy", "queued", "free_cpus", "submit", "poll", "wait", "wait_all",
-            "cancel", "shutdown", "stats"]  # fmt: skip
+PROTOCOL = ["cpus", "busy", "queued", "free_cpus", "running", "submit", "poll", "wait", "wait_all",
+            "cancel", "extend", "shutdown", "stats"]  # fmt: skip
 
 
 class _Inline(ExecutorBase):

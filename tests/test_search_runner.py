@@ -96,3 +96,51 @@ def test_a_target_on_an_error_metric_stops_the_search_when_the_error_is_below_it
     assert len(result.leaderboard) < 6
     events = [json.loads(line) for line in (tmp_path / "run" / "search_log.jsonl").open()]
     assert any("target score 0.9 met" in e.get("reason", "") for e in events)
+
+
+def test_at_the_deadline_with_no_trial_finished_the_cheapest_running_one_is_kept(
+    tmp_path,
+) -> None:
+    from openautoglm.engine.local import LocalExecutor
+    from openautoglm.search.clock import RunClock
+    from openautoglm.search.runner import SearchRunner
+    from openautoglm.search.settings import SearchSettings
+
+    frame = make_texts(60)
+    labels = sorted(set(frame.label))
+    y = np.array([labels.index(label) for label in frame.label])
+    clock = RunClock(budget_s=600)
+
+    def spend_the_budget(event: dict) -> None:
+        if event["event"] == "trial_started":
+            clock.started -= 1_000  # as if the whole budget went by while the trial ran
+
+    settings = SearchSettings(
+        families=["nbsvm", "complement_nb"], n_jobs=2, time_budget_s=600, strategy="serial"
+    )
+    with LocalExecutor(cpus=2) as executor:
+        runner = SearchRunner(
+            list(frame.text), y, "en", tmp_path, settings, executor, clock, spend_the_budget
+        )
+        outcome = runner.run()
+    events = [e["event"] for e in runner.events]
+    # the running trial ends and is the run's model: no fallback started from nothing
+    assert "cheapest_kept" in events and "fallback_started" not in events
+    finished = [r for r in outcome.records if r.state == "complete"]
+    assert [r.family for r in finished] == ["nbsvm"] and finished[0].score > 0.8
+
+
+def test_a_tiny_budget_skips_sentence_embeddings_without_starting_the_encoder(tmp_path) -> None:
+    path = tmp_path / "data.csv"
+    make_texts(40).to_csv(path, index=False)
+    events: list[dict] = []
+    task = AutoTask(
+        dataset_path=path,
+        run_dir=tmp_path / "run",
+        families=["complement_nb", "frozen_encoder"],
+        n_jobs=2,
+    )
+    result = task.run(time_budget=20, on_event=events.append)
+    featurized = next(e for e in events if e["event"] == "featurized")
+    assert "no time for sentence embeddings" in featurized["embeddings_skipped"]
+    assert set(result.leaderboard.family) == {"complement_nb"}

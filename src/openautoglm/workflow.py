@@ -65,6 +65,10 @@ TOKENIZE_CHUNK = 5_000
 TOKENIZE_SHARE = 0.2
 #: the most of the time left that sentence embeddings may take before the family is skipped
 EMBED_SHARE = 0.5
+#: below this share, skip embeddings unseen: starting the encoder's process and loading it
+#: takes about 10 s on a small CPU machine before a single text is embedded, time a tiny
+#: budget needs for its first model
+EMBED_MIN_S = 15.0
 EventHandler = Callable[[dict[str, Any]], None]
 
 
@@ -284,27 +288,29 @@ class RunWorkflow:
         embedders = [f for f in families if "embeddings" in family_class(f).shared_features]
         if embedders:
             max_s = EMBED_SHARE * self.clock.step_limit()
-            resources = family_class(embedders[0]).resources
-            args = (texts, self.cache_dir, max_s)
-            self.executor.submit(
-                Task(
-                    "embed",
-                    embed_all_within,
-                    args,
-                    resources,
-                    self.clock.step_limit(),
-                    kind="embed",
-                )
-            )
-            result = self.executor.wait(["embed"], self.stop)[0]
-            if not result.ok or result.value is None:
+            seconds, skipped = self._embed(texts, family_class(embedders[0]).resources, max_s)
+            if seconds is None:
                 families = [f for f in families if f not in embedders]
-                done["embeddings_skipped"] = result.error or f"would take over {max_s:.0f} s"
+                done["embeddings_skipped"] = skipped
             else:
-                done["embeddings_s"] = result.value
+                done["embeddings_s"] = seconds
                 done["rows"]["embeddings"] = len(searched)
             self.on_event({"event": "featurized", **done})
         return {**done, "families": families}
+
+    def _embed(
+        self, texts: list[str], resources: Resources, max_s: float
+    ) -> tuple[float | None, str]:
+        """Embed ``texts`` into the cache within ``max_s``: (seconds, "") or (None, why not)."""
+        if max_s < EMBED_MIN_S:
+            return None, "the budget leaves no time for sentence embeddings"
+        task = Task("embed", embed_all_within, (texts, self.cache_dir, max_s), resources,
+                    self.clock.step_limit(), kind="embed")  # fmt: skip
+        self.executor.submit(task)
+        result = self.executor.wait(["embed"], self.stop)[0]
+        if not result.ok or result.value is None:
+            return None, result.error or f"would take over {max_s:.0f} s"
+        return result.value, ""
 
     def _tokenize(self, data: PreparedData, order: np.ndarray, first: int) -> int:
         """Tokenise the first rows and the test texts, then more while time allows.

@@ -33,6 +33,9 @@ class Executor(Protocol):
     @property
     def free_cpus(self) -> float: ...
 
+    @property
+    def running(self) -> list[str]: ...
+
     def submit(self, task: Task) -> None: ...
 
     def poll(self, timeout: float = 0.5) -> list[TaskResult]: ...
@@ -44,6 +47,8 @@ class Executor(Protocol):
     def wait_all(self, stop: threading.Event | None = None) -> list[TaskResult]: ...
 
     def cancel(self, keys: Iterable[str] | None = None) -> list[TaskResult]: ...
+
+    def extend(self, key: str, timeout_s: float) -> None: ...
 
     def shutdown(self) -> None: ...
 
@@ -101,6 +106,12 @@ class ExecutorBase:
     def queued(self) -> int:
         """Tasks waiting for resources."""
         return len(self._queue)
+
+    @property
+    def running(self) -> list[str]:
+        """The keys of the tasks running now."""
+        with self._lock:
+            return list(self._running)
 
     def submit(self, task: Task) -> None:
         """Queue a task; it starts when resources allow."""
@@ -174,6 +185,13 @@ class ExecutorBase:
                 self._tasks.pop(key)
                 self._owner.pop(key, None)
             return killed
+
+    def extend(self, key: str, timeout_s: float) -> None:
+        """Give a queued or running task a longer time limit, counted from its start."""
+        with self._lock:
+            task = self._tasks.get(key)
+            if task is not None and task.timeout_s is not None and task.timeout_s < timeout_s:
+                task.timeout_s = timeout_s
 
     def shutdown(self) -> None:
         """Stop anything still running."""

@@ -148,6 +148,8 @@ class SearchRunner:
             if not self.executor.busy and not self._can_start():
                 reason = self._stop_reason() or "no more trials to run"
                 break
+        if not any(r.state == "complete" for r in self.records):
+            self._finish_cheapest()
         for result in self.executor.cancel():
             self._finish(result)
         self._publish(open_=False)
@@ -168,6 +170,32 @@ class SearchRunner:
             self.executor.cancel()
             self._log("search_interrupted", running=len(self._pending))
             raise Interrupted("the search was interrupted")
+
+    def _finish_cheapest(self) -> None:
+        """The budget is spent and no trial has finished: let the cheapest running one end.
+
+        Cancelling it to start the fallback from nothing would throw its work away; the
+        other trials are stopped so that it has the machine, and it gets the fallback's
+        time limit.
+        """
+        running = {
+            key: self._pending[key][1].family
+            for key in self.executor.running
+            if key in self._pending and self._pending[key][1].family in FALLBACK_ORDER
+        }
+        if not running:
+            return
+        keep = min(running, key=lambda key: FALLBACK_ORDER.index(running[key]))
+        self._log("cheapest_kept", trial=self._pending[keep][1].number, family=running[keep],
+                  reason="no trial finished within the budget")  # fmt: skip
+        self.executor.extend(keep, FALLBACK_TIMEOUT_S)
+        others = [k for k in [*self._pending, "finetune-probe"] if k != keep]
+        for result in self.executor.cancel(others):
+            self._finish(result)
+        while keep in self._pending:
+            self._check_stop()
+            for result in self.executor.poll(0.5):
+                self._finish(result)
 
     def _fallback(self) -> None:
         """No trial finished in the budget: run the fastest family once, whatever the time."""
