@@ -11,7 +11,9 @@ A fourth (dev4.jsonl: 200 descriptions over fifteen domains, every task type) me
 (92.9%) and was developed on the same way, as was a fifth (dev5.jsonl, 90.7% at first). The
 earlier evaluation sets (eval.jsonl .. eval4.jsonl) each measured the rules once on unseen
 phrasings; with the development sets they are now what the parser's learned stage is fitted on.
-The evaluation sets eval5.jsonl, eval6.jsonl and eval7.jsonl, written apart from the parser
+A sixth development set (dev6.jsonl, 240 descriptions built to vary phrasing, 90.7% for the
+parser as it stood) is fitted on too and not yet developed on case by case.
+The evaluation sets eval5.jsonl to eval8.jsonl, written apart from the parser
 after that, are never read case by case; here only their aggregate accuracy is checked, so that
 a regression shows without pointing at a case to tune on.
 """
@@ -59,6 +61,9 @@ EVAL6_FLOOR = 0.925
 #: parser as it stood (a pair task's lone text asked rather than filled): 1105/1160 = 95.3%
 #: (the rules alone: the same)
 EVAL7_FLOOR = 0.952
+#: the eighth, written apart from the parser like the fifth to seventh and scored once, after
+#: the learned stage was refitted with a sixth development set: 1074/1117 = 96.2%
+EVAL8_FLOOR = 0.961
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -355,6 +360,7 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
         ("eval5", EVAL5_FLOOR),
         ("eval6", EVAL6_FLOOR),
         ("eval7", EVAL7_FLOOR),
+        ("eval8", EVAL8_FLOOR),
     ],
 )
 def test_the_later_evaluation_sets_keep_their_accuracy(
@@ -377,6 +383,7 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
         "dev3",
         "dev4",
         "dev5",
+        "dev6",
         "eval",
         "eval2",
         "eval3",
@@ -384,6 +391,7 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
         "eval5",
         "eval6",
         "eval7",
+        "eval8",
     ],  # fmt: skip
 )
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
