@@ -148,14 +148,14 @@ class SearchRunner:
             if not self.executor.busy and not self._can_start():
                 reason = self._stop_reason() or "no more trials to run"
                 break
-        if not any(r.state == "complete" for r in self.records):
+        if not self._any_complete():
             self._finish_cheapest()
         for result in self.executor.cancel():
             self._finish(result)
         self._publish(open_=False)
         self._wait_for_workers()
         self._log("search_stopped", reason=reason)
-        if not any(r.state == "complete" for r in self.records):
+        if not self._any_complete():
             self._fallback()
         # the study is the record: the leaderboard is what it holds, not this process's view
         return SearchOutcome(self.store.records(), self.holdout[1], self.events)
@@ -192,7 +192,14 @@ class SearchRunner:
         others = [k for k in [*self._pending, "finetune-probe"] if k != keep]
         for result in self.executor.cancel(others):
             self._finish(result)
-        while keep in self._pending:
+        self._drain()
+
+    def _any_complete(self) -> bool:
+        return any(r.state == "complete" for r in self.records)
+
+    def _drain(self) -> None:
+        """Record the running tasks' results as they end, until none is left."""
+        while self.executor.busy:
             self._check_stop()
             for result in self.executor.poll(0.5):
                 self._finish(result)
@@ -204,10 +211,7 @@ class SearchRunner:
             return
         self._log("fallback_started", family=family, reason="no trial finished within the budget")
         self._submit_tpe(family, defaults=True, timeout=FALLBACK_TIMEOUT_S)
-        while self.executor.busy:
-            self._check_stop()
-            for result in self.executor.poll(0.5):
-                self._finish(result)
+        self._drain()
 
     def time_left(self) -> float:
         """Seconds until the run's deadline."""
