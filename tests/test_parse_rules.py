@@ -475,3 +475,48 @@ def test_classes_after_a_label_noun_or_a_classification_noun(text: str, labels: 
 
 def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> None:
     assert RuleParser(models=None).parse("做文本分类 数据在 a.csv").flat().get("labels") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # paths with spaces in their folders or names
+        (
+            "classify tickets in D:\\ops\\help desk\\tickets.csv",
+            {"dataset_path": "D:\\ops\\help desk\\tickets.csv"},
+        ),
+        (
+            "数据在 /home/li/my data/评论.csv，情感二分类",
+            {"dataset_path": "/home/li/my data/评论.csv"},
+        ),
+        ("train on ./a.csv and ./b.csv", {"dataset_path": "./a.csv"}),
+        ("数据 工单/样本.csv，分成紧急、普通两类", {"dataset_path": "工单/样本.csv"}),
+        # an error metric's target is in the label's units
+        (
+            "predict the rent from the text, rent.csv, MAE below 250",
+            {"metric": "mae", "target_score": 250},
+        ),
+        ("回归预测房价 price.csv，RMSE 不超过 3.5", {"metric": "rmse", "target_score": 3.5}),
+        ("classify intents, log loss < 0.4", {"metric": "log_loss", "target_score": 0.4}),
+        # scores, sizes and times said in words
+        ("情感分类，准确率至少零点九二", {"target_score": 0.92}),
+        ("topic classification, aim for accuracy of eighty-five percent", {"target_score": 0.85}),
+        ("spam detection, model no bigger than three hundred megabytes", {"max_model_mb": 300}),
+        ("spam detection, time limit: thirty-five minutes", {"time_budget_s": 2100}),
+        # numbered items closed by a bracket, codes glossed in brackets
+        ("意图分类：1) 查询 2) 退款 3) 投诉。", {"labels": ["查询", "退款", "投诉"]}),
+        (
+            "Route mails: 1) Sales team 2) Legal team 3) Other.",
+            {"labels": ["Sales team", "Legal team", "Other"]},
+        ),
+        (
+            "标签写的是 hi（高）、lo（低），文本列 content",
+            {"labels": ["hi", "lo"], "text_column": "content"},
+        ),
+        ("labels are y (yes) / n (no). answers.csv", {"labels": ["y", "n"]}),
+        ("判断回答是 对 / 错 / 部分对。qa.csv", {"labels": ["对", "错", "部分对"]}),
+    ],
+)
+def test_phrasings_of_the_sixth_development_round(text: str, expected: dict) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected

@@ -7,18 +7,26 @@ import re
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
-_EN_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90,
-    "hundred": 100,
+_EN_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }  # fmt: skip
-#: a number as users write it: digits, Chinese numerals or an English number word
-NUMBER = (
-    r"(?:(?<![0-9.])\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+|\b(?:"
-    + "|".join(_EN_WORDS)
-    + r")\b)"
+_EN_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_EN_WORDS = {"a": 1, "an": 1, **_EN_UNITS, **_EN_TENS, "hundred": 100}
+_UNITS_RE = "|".join(sorted(_EN_UNITS, key=len, reverse=True))
+_TENS_RE = "|".join(_EN_TENS)
+_BELOW_100 = rf"(?:(?:{_TENS_RE})(?:[\s-](?:{_UNITS_RE}))?|(?:{_UNITS_RE}))"
+#: an English number in words: "seventy", "forty-five", "two hundred", "a hundred and twenty"
+EN_NUMBER = (
+    rf"(?:(?:{_UNITS_RE}|a|one)\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?|{_BELOW_100}"
+    r"|hundred|an?)"
 )
+#: a number as users write it: digits, Chinese numerals or English number words
+NUMBER = r"(?:(?<![0-9.])\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+|\b" + EN_NUMBER + r"\b)"
 
 #: seconds per unit (no bare 分: 五分类 is five classes, not five minutes)
 _UNIT_SECONDS = {
@@ -67,9 +75,29 @@ def to_number(text: str) -> float | None:
     text = text.strip().lower()
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return float(text)
-    if text in _EN_WORDS:
-        return float(_EN_WORDS[text])
+    if re.fullmatch(EN_NUMBER, text):
+        return en_number(text)
     return cn_number(text)
+
+
+def en_number(text: str) -> float | None:
+    """Value of English number words such as "forty-five" or "two hundred and ten".
+
+    Example:
+        >>> en_number("two hundred")
+        200.0
+    """
+    current = 0
+    for word in re.split(r"[\s-]+", text.strip().lower()):
+        if word == "and":
+            continue
+        if word == "hundred":
+            current = (current or 1) * 100
+        elif word in _EN_WORDS:
+            current += _EN_WORDS[word]
+        else:
+            return None
+    return float(current)
 
 
 def find_durations(text: str) -> list[tuple[float, tuple[int, int]]]:

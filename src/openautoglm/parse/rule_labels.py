@@ -270,9 +270,11 @@ def _colons(text: str, names: set[str]) -> list[LabelList]:
         key = _SENTENCE_END.split(text[max(0, match.start() - 40) : match.start()])[-1]
         if _NOT_A_LIST_KEY.search(key.strip()) or re.search(r"\bFILE\s*$", key):
             continue
-        items, phrase, filled = _read(text, match.end(), names, zh=_is_zh(text))
-        if len(items) >= 2:
-            out.append(LabelList(items, phrase, 0.8, match.start(), "colon"))
+        items, phrase, filled = _read(text, match.end(), names, zh=_is_zh(text), fill=True)
+        if (
+            len(items) >= 2
+        ):  # "：给原文和译文，判断…": a list the sentence goes on after is less sure
+            out.append(LabelList(items, phrase, 0.8 if filled else 0.75, match.start(), "colon"))
     return out
 
 
@@ -396,8 +398,12 @@ def _ideographic_commas(text: str, names: set[str]) -> list[LabelList]:
 
 
 # "(1) 投诉", "(a) Liability", and inline "1. 网络断开 2. 固件错误" (a digit and a dot or 、)
-_MARK = r"(?:[(（]\s*(?P<m>\d{1,2}|[A-Za-z])\s*[)）]|(?<![\w.])(?P<m2>\d)\s*[.、](?![\d.]))"
-_NEXT_MARK = r"(?:[(（]\s*(?:\d{1,2}|[A-Za-z])\s*[)）]|\s\d\s*[.、](?![\d.]))"
+# and "1) FAQ bot 2) Order bot" (a digit and a closing bracket)
+_MARK = (
+    r"(?:[(（]\s*(?P<m>\d{1,2}|[A-Za-z])\s*[)）]|(?<![\w.])(?P<m2>\d)\s*[.、](?![\d.])"
+    r"|(?<![\w.(（])(?P<m3>\d{1,2})[)）])"
+)
+_NEXT_MARK = r"(?:[(（]\s*(?:\d{1,2}|[A-Za-z])\s*[)）]|\s\d\s*[.、](?![\d.])|\s\d{1,2}[)）])"
 _ENUMERATED = re.compile(
     rf"{_MARK}\s*(?P<item>[^()（）\n]+?)\s*(?={_NEXT_MARK}|[。；！？\n]|[.;!?](?:\s|$)|$)"
 )
@@ -423,7 +429,7 @@ def _enumerated(text: str, names: set[str]) -> list[LabelList]:
         out.extend(_numbered_run(text, run, names, " ,，、;；", "enumerated"))
 
     def mark_of(match: re.Match[str]) -> str:
-        return (match["m"] or match["m2"]).lower()
+        return (match["m"] or match["m2"] or match["m3"]).lower()
 
     for match in _ENUMERATED.finditer(text):
         mark = mark_of(match)
@@ -482,7 +488,7 @@ _SLASH_CLASSES = re.compile(
     rf"(?:(?<=\s)|^)(?P<list>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)\s+"
     r"(?:classifier|classification|detector|detection|model|分类器|分类|判别)\b"
     # after a label noun or a verb of telling apart: "标签就两个 fraud / legit", "检测 scam / legit"
-    rf"|(?:标签|类别|labels?|classes|检测|判断|识别|区分)\s*(?:就|只|共|一共)?\s*"
+    rf"|(?:标签|类别|labels?|classes|检测|判断|识别|区分|是(?=\s))\s*(?:就|只|共|一共)?\s*"
     rf"(?:[两二三四五六七八九十\d]+\s*[个种类档])?\s*(?:是|为|有|[:：])?\s*"
     rf"(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)(?=\s*(?:[，,。;；]|\.(?:\s|$)|$))",
     re.I,
@@ -783,6 +789,9 @@ _ZH_NEVER_IN = re.compile(
     r"属于|判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
 )
 
+# "论据对论点是 支持": the words that lead into a list, ending in its verb (never "不是")
+_ZH_COPULA = re.compile(r"[\u4e00-\u9fff]{2,}(?:是|为)(?:\s|$)")
+
 
 def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
     if not part or (not keep_names and part.casefold() in names):
@@ -799,7 +808,7 @@ def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
         return True  # a class named by one capital letter: A, B, C
     if re.fullmatch(r"[A-Z]{2,4}", part) and part.casefold() not in _UNITS:
         return not states_a_constraint(part, strict=True)  # an acronym: IT, HR, NLP
-    if _CJK.search(part) and _ZH_NEVER_IN.search(part):
+    if _CJK.search(part) and (_ZH_NEVER_IN.search(part) or _ZH_COPULA.search(part)):
         return False
     words = part.split()
     if len(words) > 1 and words[0].lower() in _EN_NEVER_FIRST and not _CJK.search(part):
@@ -896,3 +905,40 @@ def _is_zh(text: str) -> bool:
 def _join_quote_runs(text: str) -> str:
     """「A」「B」 and ‘A’ ‘B’ written with no separator: read as 「A」、「B」."""
     return re.sub(r"([」』’”])\s*([「『‘“])", r"\1、\2", text)
+
+
+# a short code followed by its meaning in brackets: "pos（正面）", "neg (negative)"
+# (a short code, not a numbered item's mark: "into (1) Bug Report (2) …")
+_GLOSSED = re.compile(
+    r"(?<![\w-])(?P<code>[A-Za-z0-9-]{1,6})"
+    r"(?P<g>\s*[（(](?!\s*(?:\d{1,2}|[A-Za-z])\s*[)）])[^()（）\n]{1,20}[)）])"
+)
+_ROLE_GLOSS = re.compile(
+    r"\b(?:text|label|message|content|body|input|target|class|category|sentence|question|answer)s?\b"
+    r"|文本|标签|内容|正文|类别|输入|目标|列|字段|column|field",
+    re.I,
+)
+_GLOSS_GAP = re.compile(
+    r"\s*(?:[、,，/／|;；]|\bor\b|\band\b|或者?|和|还是)?\s*(?:\bor\b|\band\b)?\s*$", re.I
+)
+
+
+def without_glosses(text: str) -> str:
+    """ "pos（正面）、neg（负面）": the meanings cut out of a run of two or more glossed codes.
+
+    A run whose brackets name roles ("v2 (message) and v1 (label)") names columns: kept.
+    """
+    found = list(_GLOSSED.finditer(text))
+    runs: list[list[re.Match[str]]] = []
+    for match in found:
+        if runs and _GLOSS_GAP.fullmatch(text[runs[-1][-1].end() : match.start()]):
+            runs[-1].append(match)
+        else:
+            runs.append([match])
+    for run in (
+        r for r in reversed(runs) if len(r) >= 2 and not any(_ROLE_GLOSS.search(m["g"]) for m in r)
+    ):
+        for match in reversed(run):
+            start, end = match.span("g")
+            text = text[:start] + text[end:]
+    return text

@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from typing import Literal
 
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS
+from openautoglm.evaluate.task_metrics import LOWER_IS_BETTER
 from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.learned import ParserModels, load_models
-from openautoglm.parse.numbers import NUMBER, cn_number, find_durations, to_number
+from openautoglm.parse.numbers import EN_NUMBER, NUMBER, cn_number, find_durations, to_number
 from openautoglm.parse.reading import RuleReading
 from openautoglm.parse.result import ASK_BELOW, ParseResult
 from openautoglm.parse.rule_columns import (
@@ -39,7 +40,7 @@ from openautoglm.parse.rule_columns import (
     stated_roles,
     verb_roles,
 )
-from openautoglm.parse.rule_labels import best_label_list
+from openautoglm.parse.rule_labels import best_label_list, without_glosses
 from openautoglm.parse.rule_task import pair_words, task_type
 
 #: a column mention at least this sure keeps its name out of the label list
@@ -64,8 +65,19 @@ _BARE_PATH = re.compile(
 _CJK_PATH = re.compile(
     rf"(?:(?<=^)|(?<=[\s:：，,；;（(]))(?![\u4e00-\u9fff]+[A-Za-z0-9_~/\\])"
     rf"((?:[A-Za-z]:)?[\w./\\~\u4e00-\u9fff-]*[\w-]\.{_EXT_FULL})"
-    rf"(?![A-Za-z0-9_])",
+    rf"(?![A-Za-z0-9_])"
+    # after a space, a Chinese folder before one file name ("数据 审核/标题.csv"), unless the
+    # Chinese ends in a verb ("放在/data/a.csv")
+    rf"|(?<=\s)((?:[\u4e00-\u9fff\w-]*[\u4e00-\u9fff](?<![在于到是为用放存自从])[/\\])+"
+    rf"[\w\u4e00-\u9fff-]*[\w-]\.{_EXT_FULL})(?![A-Za-z0-9_])",
     re.I,
+)
+# the part of a path before a space in it ("C:\\Users\\me\\support emails\\a.xlsx"): a rooted
+# folder path just before the file's name, and at most one more word
+_PATH_HEAD = re.compile(
+    r"(?:^|(?<=[\s:：(（]))((?:[A-Za-z]:[\\/]|~[\\/]|\.{1,2}[\\/]|/)"
+    r"[^\s\"'`，。,；;：:（）()]*[\\/][^\s\"'`，。,；;：:（）()/\\]+"
+    r"(?:\s[^\s\"'`，。,；;：:（）()/\\]+)?)\s$"
 )
 _TEST_CUE = re.compile(
     r"(?:test|evaluat\w*|eval|held[- ]?out|hold[- ]?out|validat\w*|dev(?:elopment)? set|测试|评估|"
@@ -133,7 +145,9 @@ _TARGET_UNIT = re.compile(
 )
 _TARGET_LINK = (
     r"\s*(?:score\s*)?(?:值|分数)?\s*(?:of|target|targets?|>=|≥|>|=|:|：|is|at least|of at least|"
-    r"above|over|no less than|达到|至少|不低于|不少于|不小于|到|要|目标|为|是|≥|要求|大于|高于)?\s*"
+    r"above|over|no less than|达到|至少|不低于|不少于|不小于|到|要|目标|为|是|≥|要求|大于|高于|"
+    # an error's ceiling: "RMSE ≤ 0.15", "log loss < 0.3", "MAE 不超过 0.8"
+    r"≤|<=|<|under|below|at most|no more than|不超过|不高于|低于|小于)?\s*"
     r"(?:达到|至少|要|at least|above|of)?\s*"
     # a few words between the metric and its number: "needs to hit", "最好能到", "要在"
     r"(?:[A-Za-z\u4e00-\u9fff'(（][A-Za-z\u4e00-\u9fff' (（]{0,16}?\s*)?"
@@ -192,7 +206,7 @@ class RuleParser:
         """The rules' reading, before the learned models and before unsure fields are asked."""
         result = ParseResult(description=description, backend="rules")
         text = description.strip()
-        masked = self._paths(text, result)
+        masked = without_glosses(self._paths(text, result))
         mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
         verb_roles(masked, mentions)
         side_roles(masked, mentions)
@@ -245,8 +259,9 @@ class RuleParser:
         found: list[tuple[str, int, int]] = []
         for pattern in (_QUOTED_PATH, _CJK_PATH, _BARE_PATH):
             for match in pattern.finditer(text):
-                if not any(s <= match.start(1) < e for _, s, e in found):
-                    found.append((match.group(1), match.start(), match.end()))
+                group = 1 if match.group(1) is not None else 2
+                if not any(s <= match.start(group) < e for _, s, e in found):
+                    found.append(_with_spaces(text, match.group(group), match.start(), match))
         found.sort(key=lambda item: item[1])
         masked = text
         for _, start, end in found:
@@ -326,15 +341,17 @@ class RuleParser:
                 return
 
     def _target(self, text: str, result: ParseResult) -> None:
-        text = _zh_percent(text)
+        text = _spoken_scores(text)
         candidates: list[tuple[int, float, str]] = []
         metric = re.compile(rf"(?:{_METRIC_ANY})", re.I)
         for match in metric.finditer(text):
-            if _metric_of(match.group(0).strip(), text[match.end() :]) is None:
+            named = _metric_of(match.group(0).strip(), text[match.end() :])
+            if named is None:
                 continue
+            lower = named in LOWER_IS_BETTER
             after = re.match(_TARGET_LINK + _NUM, text[match.end() :], re.I)
             if after:
-                value = _score(after, text[match.end() + after.end() :])
+                value = _score(after, text[match.end() + after.end() :], lower)
                 if value is not None:
                     candidates.append(
                         (match.start(), value, text[match.start() : match.end() + after.end()])
@@ -342,11 +359,11 @@ class RuleParser:
                     continue
             later = _OR_BETTER.match(text, match.end())  # "accuracy, 0.92 or better", "F1, 0.7+"
             if later:
-                value = _score(later, text[later.end() :])
+                value = _score(later, text[later.end() :], lower)
                 if value is not None:
                     candidates.append((match.start(), value, text[match.start() : later.end()]))
                     continue
-            before = _number_before(text, match.start())
+            before = None if lower else _number_before(text, match.start())
             if before is not None:
                 candidates.append(
                     (match.start(), before[0], before[1] + text[match.start() : match.end()])
@@ -380,8 +397,13 @@ _ZH_TENTHS = re.compile(
 )
 
 
-def _zh_percent(text: str) -> str:
-    """百分之九十 → 90%, 九成 → 90%, 九成五 → 95%: Chinese ways to say a share."""
+_ZH_DECIMAL = re.compile(rf"(?P<i>[{_ZH_DIGIT}])点(?P<f>[{_ZH_DIGIT}]+)")
+_EN_PERCENT = re.compile(rf"\b(?P<p>{EN_NUMBER})\s+per\s?cent\b", re.I)
+
+
+def _spoken_scores(text: str) -> str:
+    """Scores said in words as digits: 百分之九十 → 90%, 九成五 → 95%, 零点八五 → 0.85,
+    "seventy percent" → 70%."""
 
     def percent(match: re.Match[str]) -> str:
         value = cn_number(match["p"])
@@ -392,6 +414,16 @@ def _zh_percent(text: str) -> str:
         b = cn_number(match["b"]) or 0 if match["b"] else 0
         return f"{a * 10 + b:g}%" if a else match[0]
 
+    def decimal(match: re.Match[str]) -> str:
+        digits = "".join(str(int(cn_number(c) or 0)) for c in match["f"])
+        return f"{int(cn_number(match['i']) or 0)}.{digits}"
+
+    def en_percent(match: re.Match[str]) -> str:
+        value = to_number(match["p"])
+        return f"{value:g}%" if value is not None else match[0]
+
+    text = _ZH_DECIMAL.sub(decimal, text)
+    text = _EN_PERCENT.sub(en_percent, text)
     return _ZH_TENTHS.sub(tenths, _ZH_PERCENT.sub(percent, text))
 
 
@@ -441,17 +473,36 @@ def _metric_of(phrase: str, after: str = "") -> str | None:
     return None
 
 
+def _with_spaces(text: str, path: str, start: int, match: re.Match[str]) -> tuple[str, int, int]:
+    """The path a match names, grown back over spaces in it: "/data/cfpb/complaints 2023.csv"."""
+    head = _PATH_HEAD.search(text[:start])
+    if (
+        match.re is _QUOTED_PATH
+        or head is None
+        or re.match(r"[A-Za-z]:|[/\\~.]", path)  # a path of its own: "./a.csv 和 ./b.csv"
+        or re.search(rf"\.{_EXT_FULL}(?![A-Za-z0-9_])", head.group(1), re.I)
+    ):
+        return path, start, match.end()
+    return f"{head.group(1)} {path}", head.start(1), match.end()
+
+
 def _test_after(text: str, end: int, starts: list[int]) -> bool:
     """ "b.csv 做测试": a test word after a path, unless it opens another ("a.csv 测试集 b.csv")."""
     cue = _TEST_AFTER.match(text[end : end + 12])
     return cue is not None and not any(end < s <= end + cue.end() + 6 for s in starts)
 
 
-def _score(match: re.Match[str], after: str) -> float | None:
-    """A target score from a number and its percent sign, unless a unit says otherwise."""
+def _score(match: re.Match[str], after: str, lower: bool = False) -> float | None:
+    """A target score from a number and its percent sign, unless a unit says otherwise.
+
+    ``lower``: the metric is an error (RMSE, MAE, log loss): its target is in the label's own
+    units ("RMSE under 1500"), so only a percent sign scales it.
+    """
     if _TARGET_UNIT.match(after) or re.match(r"\s*(?:-|–|~|to\b|到)\s*\d", after):
         return None
     value = float(match.group("n"))
+    if lower:
+        return value / 100 if match.group("pct") else (value if value > 0 else None)
     if match.group("pct") or value > 1:
         value /= 100
     return value if 0 < value <= 1 else None
