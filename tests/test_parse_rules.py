@@ -515,6 +515,46 @@ def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> N
         ),
         ("labels are y (yes) / n (no). answers.csv", {"labels": ["y", "n"]}),
         ("判断回答是 对 / 错 / 部分对。qa.csv", {"labels": ["对", "错", "部分对"]}),
+        # Chinese numerals after 次数, a trial cap with ≤, "一个G", "F1 用加权的", a last "r2."
+        ("新闻分类，试验次数三十，news.csv", {"max_trials": 30}),
+        ("意图识别，试验≤45次，准确率≥0.9", {"max_trials": 45, "target_score": 0.9}),
+        ("评论分类，模型两个G以内", {"max_model_mb": 2048}),
+        ("工单分类，F1 用加权的，tickets.csv", {"metric": "f1_weighted"}),
+        (
+            "Predict the price from the listing. (desc = text, price = target). r2.",
+            {"metric": "r2"},
+        ),
+        # options a clause of their own, graded classes, codes, a run of capitals
+        ("判断两句话是否矛盾，矛盾或不矛盾，数据 nli.csv", {"labels": ["矛盾", "不矛盾"]}),
+        ("识别垃圾邮件，spam or 正常，mail.csv", {"labels": ["spam", "正常"]}),
+        ("病理分级，取值为 1级、2级、3级。", {"labels": ["1级", "2级", "3级"]}),
+        ("Detect the language: en, fr, de, it.", {"labels": ["en", "fr", "de", "it"]}),
+        (
+            "判断关系是 AGREE、DISAGREE 还是 NO OPINION。pairs.csv",
+            {"labels": ["AGREE", "DISAGREE", "NO OPINION"]},
+        ),
+        (
+            "找出每条评论涉及的方面，可能有价格、服务和环境。r.csv",
+            {"labels": ["价格", "服务", "环境"]},
+        ),
+        (
+            "核对两段地址是否一致：一致 / 不一致 / 无法判断。addr.csv",
+            {"labels": ["一致", "不一致", "无法判断"]},
+        ),
+        # a role word before the first class of a list is no column
+        (
+            "Stance toward a target: PRO, CON, or NEUTRAL. s.csv",
+            {"labels": ["PRO", "CON", "NEUTRAL"], "label_column": None},
+        ),
+        (
+            "Is the claim text 'valid', 'invalid' or 'unclear'? c.csv",
+            {"labels": ["valid", "invalid", "unclear"], "text_column": None},
+        ),
+        (
+            "Which of Plato, Kant, or Hume wrote each paragraph? p.csv",
+            {"labels": ["Plato", "Kant", "Hume"]},
+        ),
+        ("Is this title satire? Answer satire or news. t.csv", {"labels": ["satire", "news"]}),
     ],
 )
 def test_phrasings_of_the_sixth_development_round(text: str, expected: dict) -> None:

@@ -34,7 +34,8 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
      r"\br2\b(?=\s*[,，]?\s*(?:target|要|达到|做到|目标|>=|≥|of\b|as\b|at least|above|不低于|"
      r"作为|为准|\d|\.\d))|"
      r"(?<=metric[:：=\s])\s*r2\b|(?:(?<=用)|(?<=看)|(?<=指标))\s*r2\b|(?<=target)\s*r2\b|"
-     r"(?:(?<=[,，;；])|(?<=[,，;；]\s))r2\b(?=\s*[。.]?\s*$)|"  # "…, 45 minutes, r2." at the end
+     # "…, 45 minutes, r2." or "(los = target). r2." at the end
+     r"(?:(?<=[,，;；.。)）])|(?<=[,，;；.。)）]\s))r2\b(?=\s*[。.]?\s*$)|"
      r"coefficient of determination|决定系数|拟合优度", "r2", 0.95),
     (r"\brmse\b|root[\s_-]*mean[\s_-]*squared?[\s_-]*error|均方根误差", "rmse", 0.95),
     (r"\bmae\b|mean[\s_-]*absolute[\s_-]*error|平均绝对误差", "mae", 0.95),
@@ -43,7 +44,8 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
     (r"macro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*macro|"
      r"宏\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:macro|宏平均|宏)\s*[)）]", "f1_macro", 0.95),
     (r"weighted[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*weighted|"
-     r"加权\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:weighted|加权)\s*[)）]", "f1_weighted",
+     r"加权\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:weighted|加权)\s*[)）]|"
+     r"f1\s*(?:用|要|取|算|按)\s*加权", "f1_weighted",
      0.95),
     (r"log[\s_-]*loss|cross[\s-]*entropy|对数损失|交叉熵", "log_loss", 0.95),
     (r"\baccuracy\b|\bacc\b|准确率|正确率|准确度|精度", "accuracy", 0.95),

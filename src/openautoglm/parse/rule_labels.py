@@ -74,6 +74,7 @@ _EN_TRIGGERS = re.compile(
     r"(?:several|one or more|any|some|all|many)\s+of(?!\s+(?:the|these|those|them|it)\b)|"
     r"(?:one|which)\s+of(?!\s+(?:the|these|those|them|it)\b)|can\s+be|(?:is|are)\s+either|either|"
     r"takes?\s+(?:the\s+)?values?|decide|choose|pick|outputs?|"
+    r"(?:(?<=[.:;!?]\s)|^)answer(?:\s+with)?|"  # "Answer clickbait or not_clickbait."
     r"(?:route|routes|routing|send|forward|assign|sort)\s+(?:each\s+|the\s+|every\s+)?"
     r"(?:[a-z]+\s+){0,3}?to)\b\s*",
     re.IGNORECASE,
@@ -308,6 +309,10 @@ def _dashes(text: str, names: set[str]) -> list[LabelList]:
     return out
 
 
+# "，诈骗 or 正常，", "，相关或不相关，": two short options joined by "or" make a clause
+_OR_PAIR = re.compile(r"\s*[^\s,，]{1,8}\s*(?:或者?|还是|\bor\b)\s*[^\s,，]{1,8}\s*", re.I)
+
+
 def _sentence_starts(text: str, names: set[str]) -> list[LabelList]:
     out = []
     ends = [(m.end(), m[0] in ",，") for m in re.finditer(r"[。！!？?\n;；,，]|[.](?=\s)", text)]
@@ -315,8 +320,9 @@ def _sentence_starts(text: str, names: set[str]) -> list[LabelList]:
         items, phrase, filled = _read(text, start, names, zh=_is_zh(text), fill=True)
         # only a list that stands on its own: "spam/ham", "提到/未提到", "a vs b", not a clause
         joined = re.search(r"[，,；;]|\b(?:and|or)\b|和|或|与", phrase, re.I)
-        if after_comma and not re.search(r"/|／|\bvs\b", phrase):
-            continue  # between commas only "a/b" or "a vs b" stands on its own
+        joined = joined and not (after_comma and _OR_PAIR.fullmatch(phrase))
+        if after_comma and not (re.search(r"/|／|\bvs\b", phrase) or _OR_PAIR.fullmatch(phrase)):
+            continue  # between commas only "a/b", "a vs b" or "a 或 b" stands on its own
         if len(items) >= 2 and filled and not joined and _plain_start(items[0]):
             out.append(LabelList(items, phrase, 0.6, start, "sentence"))
     return out
@@ -329,7 +335,11 @@ def _either_zh(text: str, names: set[str]) -> list[LabelList]:
         clause_start = max(
             m.end() for m in re.finditer(r"^|[，,。；;？?！!：:]", text[: match.start()])
         )
-        last = re.match(r"\s*([^，,。；;？?！!\s的]+)", text[match.end() :])
+        # the last option: up to a space, or a run of capitals ("还是 NOT ENOUGH INFO")
+        last = re.match(
+            r"\s*([A-Z][A-Z0-9_-]*(?:\s+[A-Z][A-Z0-9_-]*)+(?![\w])|[^，,。；;？?！!\s的]+)",
+            text[match.end() :],
+        )
         if not last:
             continue
         end = match.end() + last.end()
@@ -383,6 +393,8 @@ def _ideographic_commas(text: str, names: set[str]) -> list[LabelList]:
         text,
     ):
         parts = match[0].split("、")
+        # "跟进、审批和汇报": the last two joined by a conjunction
+        parts[-1:] = [p for p in re.split(r"以及|和|或者|或|及|与", parts[-1]) if p]
         last = parts[-1]
         others = [_clean(_COUNT_SUFFIX.sub("", p)) for p in parts[1:-1]] + [
             _clean(_cut_tail_zh(last))
@@ -527,7 +539,7 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
     out = []
     for end in after:
         skip = re.match(
-            r"\s*(?:[,，:：]\s*(?:which\s+(?:is|are)\b(?:\s+either\b)?)?"
+            r"[\"'’”`]?\s*(?:[,，:：]\s*(?:which\s+(?:is|are)\b(?:\s+either\b)?)?"
             r"|\b(?:with|has|have|takes?)(?:\s+(?:the\s+)?values?)?\b"
             r"|\b(?:says|is|are|holds?|contains?)\b(?:\s+either\b)?|取值(?:为|是)?|值为)?\s*",
             text[end:],
@@ -634,6 +646,10 @@ def _whole_word(tail: str, match: re.Match[str]) -> bool:
     return span[0] in bounds and span[1] in bounds
 
 
+_CODE = re.compile(r"[a-z]{2,3}")
+_GRADES = re.compile(r"\d{1,2}\s*[类级档]")
+
+
 def _take(pieces: list[_Piece], names: set[str], keep_names: bool = False) -> list[str]:
     """Items up to where the list ends: a non-label, a comma after "or C", or a count."""
     items: list[str] = []
@@ -648,19 +664,24 @@ def _take(pieces: list[_Piece], names: set[str], keep_names: bool = False) -> li
         part, glued = _unglue(_clean(piece.text), names, keep_names)
         if glued and names & {w.casefold() for w in re.findall(r"[A-Za-z_]\w*", piece.text)}:
             break  # "对话文本在 utterance 字段": a column's description, not a class
+        if glued and items and not _CJK.search(part) and all(" " not in i for i in items):
+            part = part.split()[0]  # "Austen, Dickens, or Twain wrote each passage" → Twain
         stripped = _COUNT_SUFFIX.sub("", part)
+        if _GRADES.fullmatch(part) and (not items or _GRADES.fullmatch(items[-1])):
+            stripped = part  # "1类、2类、3类": graded classes, no count
         if not stripped and items and (piece.sep == " " or not re.search(r"[级档]\s*$", part)):
             break  # "…、重构 四种": the count closes the list
         counted = bool(stripped) and stripped != part  # 一级 is a label, B两类 a label and a count
         part = stripped if counted else part
         # "en, de, it, other": a short code between commas is a class though a function word
+        # "en, de, fr, es, it": or the last of a run of such codes
         coded = (
             bool(items)
-            and i + 1 < len(pieces)
             and piece.sep in (",", "，", "、")
+            and _CODE.fullmatch(part) is not None
             and (
-                pieces[i + 1].sep in (",", "，", "、")
-                and re.fullmatch(r"[a-z]{2,3}", part) is not None
+                (i + 1 < len(pieces) and pieces[i + 1].sep in (",", "，", "、"))
+                or _codes([*items, part])
             )
         )
         if part and not coded and not _is_label(part, names, keep_names):
@@ -737,8 +758,13 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
         return False  # "a score in [0,1]": an interval
     inner = found.items[1:-1]  # "en, de, it, other": a short code inside a list
     return all(_is_label(item, names, found.opener in ("after_column",)) or _value_trigger(found)
-               or (item in inner and re.fullmatch(r"[a-z]{2,3}", item) is not None)
+               or (item in inner and _CODE.fullmatch(item) is not None) or _codes(found.items)
                for item in found.items)  # fmt: skip
+
+
+def _codes(items: list[str]) -> bool:
+    """ "en, de, fr, es, it": a run of short codes, each a class though it is a function word."""
+    return len(items) >= 3 and all(_CODE.fullmatch(item) for item in items)
 
 
 def _value_trigger(found: LabelList) -> bool:
@@ -786,7 +812,7 @@ _UNITS = frozenset(
     "annual yearly monthly weekly daily hourly".split()
 )
 _ZH_NEVER_IN = re.compile(
-    r"属于|判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
+    r"属于|(?<!无法)判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
 )
 
 # "论据对论点是 支持": the words that lead into a list, ending in its verb (never "不是")
@@ -813,8 +839,8 @@ def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
     words = part.split()
     if len(words) > 1 and words[0].lower() in _EN_NEVER_FIRST and not _CJK.search(part):
         return False
-    if len(words) > 1 and re.search(r"\b(?:is|are|means|equals)\b", part, re.I):
-        return False  # "accepted is 0": a statement, not a class
+    if len(words) > 1 and re.search(r"\b(?:is|are|means|equals|holds|contains|says)\b", part, re.I):
+        return False  # "accepted is 0", "'resolved' holds yes": a statement, not a class
     if RANGE.fullmatch(part.strip()) or re.fullmatch(r"[\d.]+\s*%?", part) and len(part) > 3:
         return False
     if re.search(r"\bFILE\b", part) or re.search(r"[=＝]", part):

@@ -104,8 +104,10 @@ _TRIALS = [
                r"(?:为|是|[:：])?\s*(?P<n>\d+)(?!\s*(?:分|秒|小时|%))", re.I),
     re.compile(rf"(?:尝试|试验|试|跑|搜索|实验)\s*(?P<n>{NUMBER})\s*(?:组|次|个|轮)"
                rf"(?!\s*(?:半|小时|钟头|月|星期|礼拜))"),  # not 跑一个半小时
-    re.compile(r"(?:试验|尝试|实验|搜索|训练)次数\s*(?:上限|最多|至多|不超过|限制)?\s*(?:为|是|[:：])?\s*"
-               r"(?P<n>\d+)(?!\s*(?:分|秒|小时|%))"),
+    re.compile(rf"(?:试验|尝试|实验|搜索|训练)次数\s*(?:上限|最多|至多|不超过|限制)?\s*(?:为|是|[:：])?\s*"
+               rf"(?P<n>{NUMBER})(?!\s*(?:分|秒|小时|个?钟|%))"),
+    # "试验≤60次", "trials <= 80"
+    re.compile(rf"(?:试验|尝试|实验|\btrials?)\s*(?:≤|<=|<|＜)\s*(?P<n>{NUMBER})", re.I),
     re.compile(rf"(?:最多|至多|不超过|别超过|不要超过|不能超过|上限)\s*(?P<n>{NUMBER})\s*(?:组|次|轮)"
                r"(?!\s*(?:类|种|分))"),
     re.compile(rf"(?<![\d一二两三四五六七八九十百])(?P<n>{NUMBER})\s*(?:次|轮)\s*(?:以内|之内)"),
@@ -130,7 +132,7 @@ _LATENCY_VALUE = re.compile(
     re.I,
 )
 _SIZE = re.compile(
-    rf"(?P<n>{NUMBER})\s*(?P<u>[KMG]i?B|[MG](?![A-Za-z])|兆|megabytes?|gigabytes?)", re.I
+    rf"(?P<n>{NUMBER})\s*(?:个)?\s*(?P<u>[KMG]i?B|[MG](?![A-Za-z])|兆|megabytes?|gigabytes?)", re.I
 )
 _BUDGET_WORDS = re.compile(
     r"budget|\btime\b|\btrain|within|\bunder\b|at most|\bmax|spend|give it|let it|limit|finish|"
@@ -213,6 +215,7 @@ class RuleParser:
         stated_roles(masked, mentions)
         file_columns(masked, mentions)
         _classes_in_a_list(masked, mentions)
+        mentions = [m for m in mentions if not _heads_a_list(masked, m)]
         # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
         names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
         # values right after a column that is not the text: "same_place column has True/False"
@@ -583,6 +586,23 @@ def _classes_in_a_list(text: str, mentions: list[Mention]) -> None:
             before = text[max(0, mention.start - 120) : mention.start]
             if _LIST_RUN_BEFORE.search(before) and not _COLUMN_RUN_BEFORE.search(before):
                 mention.strength = min(mention.strength, _SURE_MENTION - 0.2)
+
+
+# two or more items after a name: "target: FAVOR, AGAINST, or NONE", "text 'a', 'b' or 'c'"
+_ITEM_SEP = r"(?:\s*[,，、/]\s*(?:or\s+|and\s+)?|\s+or\s+|\s*或\s*)"
+_LIST_AFTER = re.compile(
+    rf"[\"'’”`]?(?:{_ITEM_SEP}[\"'‘“`]?(?!FILE\b)[A-Za-z][A-Za-z0-9_-]*[\"'’”`]?){{2,}}"
+    r"\s*(?:[.。?？;；]|$)"
+)
+
+
+def _heads_a_list(text: str, mention: Mention) -> bool:
+    """A name a role word points at that is only the first class of a list after it."""
+    if len(mention.names) != 1 or mention.role is None:
+        return False
+    name = re.search(rf"{re.escape(mention.names[0])}[\"'’”`]?", text[mention.start : mention.end])
+    end = mention.start + name.end() if name else mention.end
+    return bool(_LIST_AFTER.match(text, end))
 
 
 def _ask_unsure(result: ParseResult) -> None:
