@@ -480,6 +480,55 @@ def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> N
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # the task without its usual words
+        (
+            "一篇新闻可能涉及好几种话题，都要找出来。news.csv",
+            {"task_type": "multilabel_classification"},
+        ),
+        ("support emails -> category. mails.csv", {"task_type": "text_classification"}),
+        (
+            "Is the tweet sarcastic? Data s.csv, input column tweet.",
+            {"task_type": "text_classification"},
+        ),
+        (
+            "A model that reads an ad and guesses the salary. ads.csv",
+            {"task_type": "text_regression"},
+        ),
+        (
+            "Similarity (question + answer -> z-score). qa.tsv",
+            {"task_type": "text_pair_regression"},
+        ),
+        # Chinese column names
+        (
+            "评论分类，文本列名为 评论内容，标签列名为 类别。r.csv",
+            {"text_column": "评论内容", "label_column": "类别"},
+        ),
+        (
+            "问句在 问题 列，回答在 回复 列，分数在 分值 列，两句打分",
+            {"text_column": ["问题", "回复"], "label_column": "分值"},
+        ),
+        (
+            "列：用户留言（文本）、处理结果（标签）；msgs.xlsx",
+            {"text_column": "用户留言", "label_column": "处理结果"},
+        ),
+        # no column taken from a verb of labelling; a sentence saying what each row is
+        (
+            "Label posts with every topic that applies: sport, music, film. p.csv",
+            {"label_column": None, "labels": ["sport", "music", "film"]},
+        ),
+        ("Each email is spam or ham. mail.tsv.", {"labels": ["spam", "ham"]}),
+    ],
+)
+def test_task_and_column_phrasings_of_the_sixth_development_round(
+    text: str, expected: dict
+) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # paths with spaces in their folders or names
         (
             "classify tickets in D:\\ops\\help desk\\tickets.csv",

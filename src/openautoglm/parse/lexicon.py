@@ -63,6 +63,8 @@ PAIR_CUES = [
     r"两(?:个|份|套|段|篇|条|句|则|组)[^，。；;]{0,10}?(?:之间|相似|相同|一致|匹配|相关|是否|是不是)",
     r"匹配", r"对题", r"是否相关", r"相关性",
     r"原文[^，。；]{0,12}译文", r"\bsource\b[^.;]{0,30}\btranslation\b",
+    # "(source sentence + MT output → score)": two inputs joined into one prediction
+    r"\b[A-Za-z]+(?: [A-Za-z]+)?\s*\+\s*[A-Za-z]+(?: [A-Za-z]+)?\s*(?:→|->)",
 ]  # fmt: skip
 #: several labels a row: multilabel
 MULTILABEL_CUES = [
@@ -76,7 +78,8 @@ MULTILABEL_CUES = [
     r"多标签", r"多个", r"多种", r"所有(?:相关|适用|涉及|符合|命中|提到|出现)",
     r"同时(?:属于|有|涉及|打|是|违反|命中|包含|具有|表达|提到|出现)", r"中的(?:几|多)个",
     r"多条规则", r"全部", r"所有适用", r"多选", r"不止一个", r"不只一个",
-    r"一个或多个", r"一个以上", r"若干",
+    r"一个或多个", r"一个以上", r"若干", r"好几(?:种|个|类|项)", r"全都",
+    r"都要(?:找|标|识别|挑)出来",
 ]  # fmt: skip
 #: a number to predict: regression (with no label list)
 REGRESSION_CUES = [
@@ -84,7 +87,9 @@ REGRESSION_CUES = [
     r"\bbetween\s+-?\d+(?:\.\d+)?\s+and\s+-?\d+(?:\.\d+)?",
     r"\bhow (?:many|much|long|likely|severe|toxic|positive)\b",
     r"\bnumeric(?:al)?\b", r"\ba float\b", r"\bcontinuous\b", r"\bscale\b",
-    r"\b(?:predict|estimate|forecast|rate|score)\b[^.;?!]{0,60}?\b(?:price|prices|amount|salary|"
+    r"\bz-?scores?\b",
+    r"\b(?:predict|estimate|forecast|guess|rate|score)(?:s|es)?\b[^.;?!]{0,60}?\b(?:price|prices|"
+    r"amount|salary|"
     r"score|rating|number|count|level|grade|fraction|percentage|percent|share|duration|days|"
     r"hours|minutes|seconds|time|length|age|value|bmi|effort|expectation|revenue|cost|sales|"
     r"views|likes|votes|stars|citations|delay|distance|weight|height|temperature|probability|"
@@ -114,11 +119,18 @@ CLASS_NOUNS = re.compile(
 )
 #: a verb that asks for a value of each text (no label list: a number, unless the object is classes)
 PREDICT = re.compile(r"\b(?:predict|estimate|forecast)\b|预测|估计|估算|预估", re.I)
+#: a yes/no question about each text: "Is the review written in a formal register?"
+YES_NO = re.compile(
+    r"(?:^|[.!?]\s+)(?:is|are|does|do|did|was|were|has|have|can|will)\s+(?:the|this|these|that|"
+    r"a|an|each|every|it|they)\b[^?.]{0,80}\?",
+    re.I,
+)
 #: a classification task said in words (with or without the label list)
 CLASSIFY = re.compile(
     r"classif|categori[sz]|\blabel (?:each|every|the)\b|\bsort\b|\btag\b|\bdetect|\bintent\b|"
     r"\bspam\b|\bsentiment\b|\bflag\b|\brecogni[sz]e\b|\bidentif|\bdecide\b|\bwhich\b|"
     r"\bwhether\b|\bstance\b|\brout(?:e|es|ed|ing)\b|\btriag\w*|\bwhat (?:kind|type|sort) of\b|"
+    r"(?:->|→)\s*(?:the\s+)?(?:category|class|label|intent|topic|type)\b|"
     r"分类|分成|分为|分到|分派|分流|归类|识别|判断|打标签|情感分析|区分|辨别|属于|哪",
     re.I,
 )

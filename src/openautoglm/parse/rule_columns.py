@@ -246,7 +246,15 @@ _TEXTISH_ZH = (
 _Z_SPACED = re.compile(rf"(?<=[{_CJK}])\s+(?P<ab>[a-z_][a-z0-9_]*)\s+(?=[{_CJK}])")
 # a column named in Chinese, after a space: 评论列 评论，标签列 是否广告
 _Z_CJK_NAME = re.compile(
-    rf"(?:列|字段)\s*(?:是|为|叫|[:：])?\s+(?P<cjk>[{_CJK}]{{1,8}})(?=[，,；;。]|$)"
+    rf"(?:列|字段)\s*(?:名称|名字|名)?\s*(?:是|为|叫|[:：])?\s+(?P<cjk>[{_CJK}]{{1,8}})(?=[，,；;。]|$)"
+)
+# 题目在 题干 列 / 分数是 得分 字段: a Chinese name set apart by spaces before the word for column
+_Z_CJK_NAME_COL = re.compile(
+    rf"(?:在|是|为|叫)\s+(?P<cjk>[{_CJK}]{{1,8}})\s+(?:列|字段)(?![{_CJK}])"
+)
+# 列：工单描述（文本）、紧急程度（标签）: a Chinese name with its role in brackets
+_Z_CJK_NAME_ROLE = re.compile(
+    rf"(?<![{_CJK}])(?P<cjk>[{_CJK}]{{2,8}})\s*[（(]\s*(?P<role>文本|输入|标签|目标|类别|输出)\s*[)）]"
 )
 _BOUNDARY = re.compile(
     r"[,;:.!?()（）\[\]，；：。！？、\n—–→]|\s-\s|\b(?:and|with|then|from|given|using|by|"
@@ -563,9 +571,12 @@ def _chinese(text: str, found: list[Mention]) -> None:
             continue
         role = _role_zh(m["pred"])
         found.append(Mention([m["ab"]], m.start(), m.end(), role, 0.8, m[0]))
-    for m in _Z_CJK_NAME.finditer(text):
+    for m in [*_Z_CJK_NAME.finditer(text), *_Z_CJK_NAME_COL.finditer(text)]:
         role = _role_zh(_left_zh(text, m.start()))
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.8, m[0]))
+    for m in _Z_CJK_NAME_ROLE.finditer(text):
+        role = _role_zh(m["role"])
+        found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.85, m[0]))
 
 
 _JOIN_ZH = r"\s*(?:和|或|与|还是|、)\s*"

@@ -106,7 +106,9 @@ _OPEN_END = re.compile(r"^\s*(?:…|\.\.\.|等等|等|etc\b)")
 _NOT_A_LIST_KEY = re.compile(
     r"(?:data|dataset|file|files|path|train(?:ing)?(?:\s+(?:data|set|file))?|test(?:\s+set)?|"
     r"metric|budget|time|latency|model|trials?|"
-    r"数据|文件|路径|训练集?|测试集?|验证集?|指标|时长|时间|预算|延迟|模型|评估)\s*$",
+    r"数据|文件|路径|训练集?|测试集?|验证集?|指标|时长|时间|预算|延迟|模型|评估)\s*$"
+    # "列：user_q | std_q | match", "Columns: id, text": the columns, no word before saying whose
+    r"|(?:^|(?<=[\s，,。；;]))(?:列|字段|columns?|fields?|cols?)\s*$",
     re.I,
 )
 # English words that are verbs, determiners or pronouns: never the first word of a label
@@ -252,6 +254,21 @@ def _plural_are(text: str, names: set[str]) -> list[LabelList]:
         items, phrase, _ = _read(text, match.end(), names, zh=False)
         if len(items) >= 2:
             out.append(LabelList(items, match[0] + phrase, 0.75, match.start(), "plural"))
+    return out
+
+
+def _each_is(text: str, names: set[str]) -> list[LabelList]:
+    """ "Each SMS is ham or spam.": a sentence that says what every row is, the list its end."""
+    out = []
+    for match in re.finditer(
+        r"(?:^|(?<=[.!?]\s))(?:each|every)\s+[^.?!,;]{1,40}?\s+(?:is|are)\s+(?:either\s+)?",
+        text,
+        re.I,
+    ):
+        items, phrase, _ = _read(text, match.end(), names, zh=False)
+        rest = text[match.end() + len(phrase) :]
+        if len(items) >= 2 and re.match(r"\s*[.?!]", rest) and " " not in "".join(items):
+            out.append(LabelList(items, match[0] + phrase, 0.75, match.start(), "each_is"))
     return out
 
 
@@ -553,8 +570,9 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
 
 
 _FINDERS = (
-    _triggers, _plural_are, _quote_runs, _colons, _brackets, _dashes, _sentence_starts, _either_zh,
-    _either_en, _ideographic_commas, _enumerated, _item_lines, _slash_classes, _spaced_zh,
+    _triggers, _plural_are, _each_is, _quote_runs, _colons, _brackets, _dashes, _sentence_starts,
+    _either_zh, _either_en, _ideographic_commas, _enumerated, _item_lines, _slash_classes,
+    _spaced_zh,
 )  # fmt: skip
 
 

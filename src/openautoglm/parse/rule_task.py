@@ -20,6 +20,7 @@ from openautoglm.parse.lexicon import (
     PREDICT,
     RANGE,
     REGRESSION_CUES,
+    YES_NO,
 )
 
 #: metrics only label sets have (macro and micro F1 are also those of single labels)
@@ -115,6 +116,9 @@ def task_type(
         return TaskWords("text_classification", 0.9, classify.group(0))
     if has_labels:
         return TaskWords("text_classification", 0.8, "a list of classes")
+    question = YES_NO.search(text)
+    if question:  # one text asked about: a yes/no class (a pair is read from its columns)
+        return TaskWords("text_classification", 0.75, question.group(0).strip())
     if metrics:  # accuracy, F1, log loss: metrics of classes
         start, end, _, _ = metrics[0]
         return TaskWords("text_classification", 0.7, text[start:end])

@@ -596,10 +596,18 @@ _LIST_AFTER = re.compile(
 )
 
 
+_LABEL_VERB = re.compile(
+    r"(?:^|(?<=[.!?]\s)|\s?)(?:label|tag|mark)\s+[A-Za-z]+s\s+(?:with|as|by|for|according)\b", re.I
+)
+
+
 def _heads_a_list(text: str, mention: Mention) -> bool:
-    """A name a role word points at that is only the first class of a list after it."""
+    """A name a role word points at that is only the first class of a list after it, or the
+    object of a verb of labelling ("Label tweets with every target group")."""
     if len(mention.names) != 1 or mention.role is None:
         return False
+    if _LABEL_VERB.match(text, max(0, mention.start - 1)) and mention.role == "label":
+        return True
     name = re.search(rf"{re.escape(mention.names[0])}[\"'’”`]?", text[mention.start : mention.end])
     end = mention.start + name.end() if name else mention.end
     return bool(_LIST_AFTER.match(text, end))
