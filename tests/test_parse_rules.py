@@ -517,6 +517,24 @@ def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> N
             {"label_column": None, "labels": ["sport", "music", "film"]},
         ),
         ("Each email is spam or ham. mail.tsv.", {"labels": ["spam", "ham"]}),
+        # a name inside a list of classes is no column
+        (
+            "标签一共三种：API、网络、数据库，一条可以打多个。",
+            {"labels": ["API", "网络", "数据库"], "label_column": None},
+        ),
+        (
+            "标签就是“退货”和“其他”。r.csv，评论 review",
+            {"labels": ["退货", "其他"], "label_column": None},
+        ),
+        (
+            "想知道在聊哪个平台 —— 微博、B站、QQ、抖音。posts.csv",
+            {"labels": ["微博", "B站", "QQ", "抖音"], "text_column": None},
+        ),
+        (
+            "Match questions to answers, relevant or irrelevant. qa.tsv",
+            {"labels": ["relevant", "irrelevant"]},
+        ),
+        ("内科、外科、儿科这三个科室，分诊模型，triage.csv", {"labels": ["内科", "外科", "儿科"]}),
     ],
 )
 def test_task_and_column_phrasings_of_the_sixth_development_round(

@@ -59,6 +59,8 @@ _SENTENCE_END = re.compile(r"[。！!？?\n;；]|[.](?:\s|$)")
 _COUNT_SUFFIX = re.compile(
     r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级)(?:之中|当中|里面|里|中)?\s*$"
     r"|\s*(?:等|这)?\s*几(?:个|类|种|大类)[\u4e00-\u9fff]{0,4}\s*$"
+    # "修复这五个科室", "其他这几个部门": a count of any noun after 这
+    r"|\s*这\s*[\d一二两三四五六七八九十]+\s*(?:个|种|类)[\u4e00-\u9fff]{0,3}\s*$"
 )
 _ZH_TRIGGERS = re.compile(
     r"(?:分成|分为|分到|划分为|归为|归类为|归类到|归到|分类为|分入|标注为|标记为|打成|判断为|识别为|"
@@ -327,7 +329,7 @@ def _dashes(text: str, names: set[str]) -> list[LabelList]:
 
 
 # "，诈骗 or 正常，", "，相关或不相关，": two short options joined by "or" make a clause
-_OR_PAIR = re.compile(r"\s*[^\s,，]{1,8}\s*(?:或者?|还是|\bor\b)\s*[^\s,，]{1,8}\s*", re.I)
+_OR_PAIR = re.compile(r"\s*[^\s,，]{1,12}\s*(?:或者?|还是|\bor\b)\s*[^\s,，]{1,12}\s*", re.I)
 
 
 def _sentence_starts(text: str, names: set[str]) -> list[LabelList]:
@@ -819,7 +821,7 @@ def _cut_count(items: list[str]) -> list[str]:
 
 _EN_NEVER_FIRST = frozenset(
     "are is was were be been the a an each every this that these those i we you it they please one "
-    "given "
+    "given in on at "
     "what which who whether if my our your their its".split()
 )
 #: units (元/平米, USD, km/h): a bracket of them says how a number is measured

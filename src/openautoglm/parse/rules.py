@@ -601,9 +601,32 @@ _LABEL_VERB = re.compile(
 )
 
 
+# a Chinese list around a name: "标签一共四种：PCR、细胞培养、测序", "英雄联盟、DOTA2、CS2"
+_ZH_ITEMS_AFTER = re.compile(r"(?:\s*、\s*[^\s、，,。；;()（）]{1,10}){2,}")
+_ZH_ITEM_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}(?<![列段栏])\s*、\s*$")
+# "标签就是“吐槽黄牛”和“其他”": a quoted name joined to a quoted item before it
+_QUOTED_ITEM_BEFORE = re.compile(
+    r"[”\"’'」』]\s*(?:和|或|与|、|,|，|\bor\b|\band\b)\s*[“\"‘'「『]$"
+)
+# "ELISA, Western blot, qPCR, flow cytometry are the classes"
+_ARE_THE_CLASSES = re.compile(r"\s+(?:are|is)\s+the\s+(?:classes|labels|categories|values)\b", re.I)
+
+
 def _heads_a_list(text: str, mention: Mention) -> bool:
     """A name a role word points at that is only the first class of a list after it, or the
     object of a verb of labelling ("Label tweets with every target group")."""
+    before, after = text[: mention.start], text[mention.end :]
+    columns = re.search(r"列|字段|栏|\bcolumns?\b|\bfields?\b", mention.evidence, re.I)
+    if not columns and mention.evidence.startswith(mention.names[0]):
+        if _ZH_ITEM_BEFORE.search(before) or _ZH_ITEMS_AFTER.match(after):
+            return True
+    quoted_before = _QUOTED_ITEM_BEFORE.search(before + text[mention.start : mention.start + 1])
+    if quoted_before and mention.role == "label" and not columns:
+        return True
+    if re.match(
+        rf"{re.escape(mention.names[-1])}{_ARE_THE_CLASSES.pattern}", text[mention.start :], re.I
+    ):
+        return True
     if len(mention.names) != 1 or mention.role is None:
         return False
     if _LABEL_VERB.match(text, max(0, mention.start - 1)) and mention.role == "label":
