@@ -12,8 +12,9 @@ A fourth (dev4.jsonl: 200 descriptions over fifteen domains, every task type) me
 earlier evaluation sets (eval.jsonl .. eval4.jsonl) each measured the rules once on unseen
 phrasings; with the development sets they are now what the parser's learned stage is fitted on.
 A sixth development set (dev6.jsonl, 240 descriptions built to vary phrasing, 90.7% for the
-parser as it stood) is fitted on too and not yet developed on case by case.
-The evaluation sets eval5.jsonl to eval8.jsonl, written apart from the parser
+parser as it stood) and a seventh (dev7.jsonl, 240 written by hand over as many domains, 91.8%
+at first) are fitted on and were developed on with general rules only.
+The evaluation sets eval5.jsonl to eval9.jsonl, written apart from the parser
 after that, are never read case by case; here only their aggregate accuracy is checked, so that
 a regression shows without pointing at a case to tune on.
 """
@@ -370,6 +371,20 @@ def test_the_later_evaluation_sets_keep_their_accuracy(
     assert stated > 1000 and right / stated >= floor, f"{right}/{stated} stated fields"
 
 
+#: the sixth and seventh development sets, developed on with general rules only (no list of
+#: known misses): dev6 1274/1281 = 99.5%, dev7 1318/1358 = 97.1% when the rules were last changed
+DEV6_FLOOR = 0.994
+DEV7_FLOOR = 0.970
+
+
+@pytest.mark.parametrize(("split", "floor"), [("dev6", DEV6_FLOOR), ("dev7", DEV7_FLOOR)])
+def test_the_latest_development_sets_keep_their_accuracy(
+    empty_dir: str, split: str, floor: float
+) -> None:
+    right, stated = _eval_accuracy(empty_dir, split)
+    assert stated > 1000 and right / stated >= floor, f"{right}/{stated} stated fields"
+
+
 def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None:
     right, stated = _eval_accuracy(empty_dir)
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
@@ -384,6 +399,7 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
         "dev4",
         "dev5",
         "dev6",
+        "dev7",
         "eval",
         "eval2",
         "eval3",
@@ -392,6 +408,7 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
         "eval6",
         "eval7",
         "eval8",
+        "eval9",
     ],  # fmt: skip
 )
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:

@@ -535,6 +535,52 @@ def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> N
             {"labels": ["relevant", "irrelevant"]},
         ),
         ("内科、外科、儿科这三个科室，分诊模型，triage.csv", {"labels": ["内科", "外科", "儿科"]}),
+        # pairs said by "given A and B", "compare A with B", 列 a、b、c, "A和B是否…"
+        (
+            "Given a question and a candidate answer, is it correct? yes / no. "
+            "qa.csv with columns ques and ans.",
+            {"task_type": "text_pair_classification", "text_column": ["ques", "ans"]},
+        ),
+        (
+            "compare draft_text with final_text and predict changed/unchanged. d.csv",
+            {"task_type": "text_pair_classification", "labels": ["changed", "unchanged"]},
+        ),
+        (
+            "判断问题能否被回答：能 / 不能。数据 a.csv，列 question、passage、label",
+            {"text_column": ["question", "passage"], "label_column": "label"},
+        ),
+        (
+            "标题和正文是否一致：一致 / 不一致。数据 t.csv，标题列 title，正文列 body。",
+            {"task_type": "text_pair_classification"},
+        ),
+        # a lone column beside the classes is the text; error targets after a comma
+        (
+            "Classify posts as spam or ham. posts.csv, column body.",
+            {"text_column": "body", "label_column": None},
+        ),
+        (
+            "Predict the price. p.csv, text in desc, target price. MAE, under 12.",
+            {"target_score": 12},
+        ),
+        ("Predict the price. p.csv. RMSE, 2h.", {"target_score": None, "time_budget_s": 7200}),
+        # classes after labelled / label / predict, codes in brackets
+        (
+            "NLI pairs labelled entailment, neutral, or contradiction. nli.jsonl",
+            {"labels": ["entailment", "neutral", "contradiction"]},
+        ),
+        (
+            "Given a claim and a report, label TRUE, FALSE, or MIXED. c.jsonl",
+            {"labels": ["TRUE", "FALSE", "MIXED"]},
+        ),
+        (
+            "Spam detection, label column 'is_spam' (0 = ham, 1 = spam). s.csv",
+            {"labels": ["0", "1"]},
+        ),
+        ("duplicates? columns q1, q2, dup (0/1). d.tsv", {"labels": ["0", "1"]}),
+        (
+            "Tag each recipe: Vegan, Keto, Paleo, or several at once. r.csv",
+            {"labels": ["Vegan", "Keto", "Paleo"]},
+        ),
     ],
 )
 def test_task_and_column_phrasings_of_the_sixth_development_round(

@@ -34,7 +34,8 @@ NOT_NAMES = frozenset(
     "when how i we you "
     "they me my our your their please should must will would can could may might do does did "
     "under over into onto about after before within up down out there here also only just "
-    "train training test testing use using used predict classify label_the "
+    "train training test testing use using used predict classify label_the treated treat "
+    "considered regarded "
     # units and currencies ("cost in dollars") and metric names are never columns
     "dollars usd eur euros yuan rmb cents percent kwh km kg ms mb gb "
     "rmse mae mse pearson spearman r2 hamming f1_samples f1_micro f1_macro f1_weighted "
@@ -63,6 +64,11 @@ PAIR_CUES = [
     r"两(?:个|份|套|段|篇|条|句|则|组)[^，。；;]{0,10}?(?:之间|相似|相同|一致|匹配|相关|是否|是不是)",
     r"匹配", r"对题", r"是否相关", r"相关性",
     r"原文[^，。；]{0,12}译文", r"\bsource\b[^.;]{0,30}\btranslation\b",
+    # "Given a claim and an evidence sentence", "compare reference_answer with student_answer"
+    r"\bgiven (?:a|an|the|two)\b[^.;?]{0,60}?\band (?:a|an|the|its|their|his|her)\b",
+    r"\bcompare\s+[\w'-]+\s+(?:with|to|and|vs\.?|against)\s+[\w'-]+",
+    # "症状描述和诊断是否吻合": two things asked about together
+    r"[\u4e00-\u9fff]{2,8}(?:和|与|跟)[\u4e00-\u9fff]{2,10}?(?:之间)?(?:是否|是不是|能否|有没有)",
     # "(source sentence + MT output → score)": two inputs joined into one prediction
     r"\b[A-Za-z]+(?: [A-Za-z]+)?\s*\+\s*[A-Za-z]+(?: [A-Za-z]+)?\s*(?:→|->)",
 ]  # fmt: skip

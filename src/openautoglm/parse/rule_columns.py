@@ -196,7 +196,8 @@ _BARE_LIST = re.compile(
 # 文本列是 content / 摘要字段 abstract / 句子列为 s1 和 s2 / text 列是 utterance
 _Z_COL_THEN_NAMES = re.compile(
     rf"(?P<cue>{_COL_ZH})(?:名称|名字|名)?\s*(?:是|为|叫做|叫|名为|名是|用|[:=：])?\s*"
-    rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、|/)\s*{_name('b', True)})?)"
+    rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、|/)\s*{_name('b', True)}"
+    rf"(?:\s*(?:和|与|、|/)\s*{_name('c', True)})?)?)"  # 列 question、product_detail、label
     rf"(?!\s*(?:{_COL_ZH}))",
     re.I,
 )
@@ -513,7 +514,7 @@ def _chinese(text: str, found: list[Mention]) -> None:
         return
     cues: set[int] = set()
     for m in _Z_COL_THEN_NAMES.finditer(text):
-        names = [n for n in _names(m, "ab") if n.lower() not in NOT_NAMES_IN_ZH]
+        names = [n for n in _names(m, "abc") if n.lower() not in NOT_NAMES_IN_ZH]
         if not names:
             continue
         cues.add(m.end("cue"))
@@ -684,9 +685,16 @@ def verb_roles(text: str, mentions: list[Mention]) -> None:
 
 
 def resolve_columns(
-    mentions: list[Mention], pair: bool, header: Iterable[str] | None = None
+    mentions: list[Mention],
+    pair: bool,
+    header: Iterable[str] | None = None,
+    classes: bool = False,
 ) -> ColumnWords:
-    """Text and label columns from the mentions: stated roles first, then by position."""
+    """Text and label columns from the mentions: stated roles first, then by position.
+
+    ``classes``: the words list the classes; a lone column named without a role is then the
+    text ("toxic or clean. chat.csv, column msg"), not what to predict.
+    """
     if header is not None:
         mentions = _in_header(mentions, list(header))
     mentions = [m for m in mentions if pair or not m.pair_only]
@@ -705,7 +713,7 @@ def resolve_columns(
     if label_m is not None:
         out.label = label
         out.evidence["label"], out.confidence["label"] = label_m.evidence, label_m.strength
-    elif out.label is None and _lone(rest) and not isinstance(out.text, list):
+    elif out.label is None and _lone(rest) and not isinstance(out.text, list) and not classes:
         # one column named with no role: in practice the column to predict ("column 'stars'")
         m = rest[0]
         out.text = None

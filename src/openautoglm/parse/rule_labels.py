@@ -75,7 +75,9 @@ _EN_TRIGGERS = re.compile(
     r"(?:one|any|each|some)\s+of(?:\s+(?:the\s+following|these|those|the))?(?:\s+[a-z]+)?\s*[:：]|"
     r"(?:several|one or more|any|some|all|many)\s+of(?!\s+(?:the|these|those|them|it)\b)|"
     r"(?:one|which)\s+of(?!\s+(?:the|these|those|them|it)\b)|can\s+be|(?:is|are)\s+either|either|"
-    r"takes?\s+(?:the\s+)?values?|decide|choose|pick|outputs?|"
+    r"takes?\s+(?:the\s+)?values?|decide|choose|pick|outputs?|labell?ed(?:\s+as)?|"
+    # "label SUPPORT, CONTRADICT, or NOINFO", "predict match/no_match"
+    r"(?:label|predict|classify\s+as)(?=\s+(?:[A-Z][A-Z_]+\s*,|[\w-]+/[\w-]+))|"
     r"(?:(?<=[.:;!?]\s)|^)answer(?:\s+with)?|"  # "Answer clickbait or not_clickbait."
     r"(?:route|routes|routing|send|forward|assign|sort)\s+(?:each\s+|the\s+|every\s+)?"
     r"(?:[a-z]+\s+){0,3}?to)\b\s*",
@@ -305,7 +307,7 @@ def _brackets(text: str, names: set[str]) -> list[LabelList]:
         if re.match(r"\s*(?:categories|labels|classes)\s*[:：]", inner, re.I):
             continue  # the trigger inside reads it
         coded = [
-            re.match(r"\s*([A-Za-z][\w-]{0,15})\s*[=:：]\s*\S", p)
+            re.match(r"\s*([A-Za-z0-9][\w-]{0,15})\s*[=:：]\s*\S", p)
             for p in re.split(r"[,，;；]", inner)
         ]
         if len(coded) >= 2 and all(coded):  # (CG = computer generated, OR = original)
@@ -774,7 +776,11 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     numeric = all(re.fullmatch(r"-?\d+(?:\.\d+)?", item) for item in found.items)
     if numeric and re.match(r"between|from|to\b|从|在", found.evidence.strip(), re.I):
         return False  # "between 0 and 1": a range of values, not classes
-    if numeric and len(found.items) == 2 and re.search(r"[\[(（]\s*-?\d", found.evidence):
+    if (
+        numeric
+        and len(found.items) == 2
+        and re.search(r"[\[(（]\s*-?\d[\d.\s]*[,，]", found.evidence)
+    ):
         return False  # "a score in [0,1]": an interval
     inner = found.items[1:-1]  # "en, de, it, other": a short code inside a list
     return all(_is_label(item, names, found.opener in ("after_column",)) or _value_trigger(found)
@@ -821,7 +827,7 @@ def _cut_count(items: list[str]) -> list[str]:
 
 _EN_NEVER_FIRST = frozenset(
     "are is was were be been the a an each every this that these those i we you it they please one "
-    "given in on at "
+    "given in on at several both multiple "
     "what which who whether if my our your their its".split()
 )
 #: units (元/平米, USD, km/h): a bracket of them says how a number is measured
@@ -864,6 +870,8 @@ def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
     if RANGE.fullmatch(part.strip()) or re.fullmatch(r"[\d.]+\s*%?", part) and len(part) > 3:
         return False
     if re.search(r"\bFILE\b", part) or re.search(r"[=＝]", part):
+        return False
+    if re.fullmatch(r"(?:files?|data(?:set)?|path|数据|文件)", part, re.I):
         return False
     if re.match(r"单位|计量单位|\bunits?\b", part, re.I):
         return False  # "（月薪，单位元）": how a number is measured

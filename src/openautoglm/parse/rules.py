@@ -146,7 +146,8 @@ _TARGET_UNIT = re.compile(
     re.I,
 )
 _TARGET_LINK = (
-    r"\s*(?:score\s*)?(?:值|分数)?\s*(?:of|target|targets?|>=|≥|>|=|:|：|is|at least|of at least|"
+    r"\s*(?:[,，;；]\s*)?(?:score\s*)?(?:值|分数)?\s*"
+    r"(?:of|target|targets?|>=|≥|>|=|:|：|is|at least|of at least|"
     r"above|over|no less than|达到|至少|不低于|不少于|不小于|到|要|目标|为|是|≥|要求|大于|高于|"
     # an error's ceiling: "RMSE ≤ 0.15", "log loss < 0.3", "MAE 不超过 0.8"
     r"≤|<=|<|under|below|at most|no more than|不超过|不高于|低于|小于)?\s*"
@@ -154,6 +155,10 @@ _TARGET_LINK = (
     # a few words between the metric and its number: "needs to hit", "最好能到", "要在"
     r"(?:[A-Za-z\u4e00-\u9fff'(（][A-Za-z\u4e00-\u9fff' (（]{0,16}?\s*)?"
 )
+_LABELLED_COLUMN = re.compile(
+    r"(?:标|标注|打)了?\s*(?:一|这)?\s*列|\blabell?ed (?:a |the )?column", re.I
+)
+_CLAUSE_END = re.compile(r"\s*(?:[,，.。;；)）!?]|$|or\b|and\b|is\b|would\b|即可|就)", re.I)
 _NUM = r"(?<![A-Za-z0-9_.])(?P<n>\d+(?:\.\d+)?|\.\d+)\s*(?P<pct>%|percent\b|个百分点)?"
 _TARGET_GENERIC = re.compile(
     rf"(?:target(?:\s+score)?|目标(?:分数)?|score of at least|at least|(?:score|得分|分数)\s*"
@@ -241,7 +246,15 @@ class RuleParser:
         if task.task:
             result.set("task_type", task.task, "words", task.confidence, task.evidence)
         pair = task.task in ("text_pair_classification", "text_pair_regression")
-        columns = resolve_columns(mentions, pair, list(header) if header is not None else None)
+        # "我手工标了一列 问题类型": a column the user labelled is what to predict, classes or not
+        classes = (
+            found is not None
+            and task.task in ("text_classification", None)
+            and not _LABELLED_COLUMN.search(masked)
+        )
+        columns = resolve_columns(
+            mentions, pair, list(header) if header is not None else None, classes
+        )
         for role in ("text", "label"):
             value = getattr(columns, role)
             if value is not None:
@@ -353,6 +366,9 @@ class RuleParser:
                 continue
             lower = named in LOWER_IS_BETTER
             after = re.match(_TARGET_LINK + _NUM, text[match.end() :], re.I)
+            rest = text[match.end() + after.end() :] if after else ""
+            if after and re.match(r"\s*[,，;；]", after.group(0)) and not _CLAUSE_END.match(rest):
+                after = None  # "RMSE, 2h": after a comma only a number that ends its clause
             if after:
                 value = _score(after, text[match.end() + after.end() :], lower)
                 if value is not None:
