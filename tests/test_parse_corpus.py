@@ -372,9 +372,9 @@ def test_the_later_evaluation_sets_keep_their_accuracy(
 
 
 #: the sixth and seventh development sets, developed on with general rules only (no list of
-#: known misses): dev6 1274/1281 = 99.5%, dev7 1318/1358 = 97.1% when the rules were last changed
-DEV6_FLOOR = 0.994
-DEV7_FLOOR = 0.970
+#: known misses): dev6 1273/1281 = 99.4%, dev7 1334/1358 = 98.2% when the rules were last changed
+DEV6_FLOOR = 0.993
+DEV7_FLOOR = 0.982
 
 
 @pytest.mark.parametrize(("split", "floor"), [("dev6", DEV6_FLOOR), ("dev7", DEV7_FLOOR)])

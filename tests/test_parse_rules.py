@@ -581,6 +581,26 @@ def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> N
             "Tag each recipe: Vegan, Keto, Paleo, or several at once. r.csv",
             {"labels": ["Vegan", "Keto", "Paleo"]},
         ),
+        # slash lists before a count, values after 写作 / 分别是 / 取, codes with meanings
+        (
+            "意图识别，标签 查询 / 办理 / 投诉 三类。intent.csv",
+            {"labels": ["查询", "办理", "投诉"]},
+        ),
+        ("判断方言，标签分别是 wu 和 yue。d.csv，文本列 text", {"labels": ["wu", "yue"]}),
+        ("标签列 ok 取 1 或 0，数据 q.csv", {"labels": ["1", "0"]}),
+        ("识别是否为谣言：0=非谣言，1=谣言。数据 rumor.csv", {"labels": ["0", "1"]}),
+        ("把工单分到 网络、硬件、软件 里面的一个。t.csv", {"labels": ["网络", "硬件", "软件"]}),
+        ("涉及多个领域，比如教育、医疗、交通等，做多标签分类。p.jsonl", {"labels": None}),
+        (
+            "Which sport is this article about? Tennis, Golf, Rugby, Cricket. a.csv",
+            {"labels": ["Tennis", "Golf", "Rugby", "Cricket"]},
+        ),
+        ("Urgency classification: levels 1, 2, 3. u.csv", {"labels": ["1", "2", "3"]}),
+        ("Topic classification, model under half a gigabyte. t.csv", {"max_model_mb": 512}),
+        (
+            "新闻分类：国内 / 国际。路径 C:\\My Data\\news\\r.csv",
+            {"dataset_path": "C:\\My Data\\news\\r.csv"},
+        ),
     ],
 )
 def test_task_and_column_phrasings_of_the_sixth_development_round(

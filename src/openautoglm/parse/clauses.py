@@ -33,7 +33,7 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
     (r"\bR\s*(?:\^\s*2|²)|\bR[\s_-]?squared\b|\br2[\s_-]*score\b|"
      r"\br2\b(?=\s*[,，]?\s*(?:target|要|达到|做到|目标|>=|≥|of\b|as\b|at least|above|不低于|"
      r"作为|为准|\d|\.\d))|"
-     r"(?<=metric[:：=\s])\s*r2\b|(?:(?<=用)|(?<=看)|(?<=指标))\s*r2\b|(?<=target)\s*r2\b|"
+     r"(?<=metric[:：=\s])\s*r2\b|(?:(?<=用)|(?<=看)|(?<=指标)|(?<=评估))\s*r2\b|(?<=target)\s*r2\b|"
      # "…, 45 minutes, r2." or "(los = target). r2." at the end
      r"(?:(?<=[,，;；.。)）])|(?<=[,，;；.。)）]\s))r2\b(?=\s*[。.]?\s*$)|"
      r"coefficient of determination|决定系数|拟合优度", "r2", 0.95),

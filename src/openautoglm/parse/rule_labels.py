@@ -65,7 +65,9 @@ _COUNT_SUFFIX = re.compile(
 _ZH_TRIGGERS = re.compile(
     r"(?:分成|分为|分到|划分为|归为|归类为|归类到|归到|分类为|分入|标注为|标记为|打成|判断为|识别为|"
     r"属于|区分(?:成|为)?|取值(?:为|是|有)?|值为|值有|值是|包括|包含|分别是|分别为|可能是|可以是|只有|有以下几[类种个]|"
-    r"(?:类别|标签|类目|分类|选项|类型)(?:(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：]))\s*"
+    # "类别值写作 a / b", "标签列 y 取 1 或 0"
+    r"写作|写成|记作|记为|编码为|取(?=\s+\S)|"
+    r"(?:类别|标签|类目|分类|选项|类型)(?:(?:分别)?(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：]))\s*"
 )
 _EN_TRIGGERS = re.compile(
     r"\b(?:(?:as(?:\s+either)?|into)\b(?:\s*[:：])?|"
@@ -220,6 +222,8 @@ def _tidy(items: list[str]) -> list[str]:
         if n is not None and n == len(out) - 1:
             out = out[:-1]
     out[0] = _TASK_LEAD.sub("", out[0])
+    if all(re.fullmatch(r"\d+", item) for item in out[1:]):  # "levels 1, 2, 3": the noun
+        out[0] = re.sub(r"^[A-Za-z]+\s+(?=\d+$)", "", out[0])
     out[-1] = _VALUES_TAIL.sub("", out[-1])
     return out
 
@@ -276,9 +280,38 @@ def _each_is(text: str, names: set[str]) -> list[LabelList]:
     return out
 
 
+# "0=非广告，1=广告", "label values 1 = answers, 0 = doesn't": short codes each given a meaning
+_CODED = re.compile(
+    r"(?<![\w=])(?P<k>\d{1,3}|[A-Za-z]{1,4})\s*[=＝]\s*[^,，;；)）。=＝\n]{1,24}?"
+    r"(?=\s*(?:[,，;；)）。]|$|\.(?:\s|$)))"
+)
+
+
+def _coded(text: str, names: set[str]) -> list[LabelList]:
+    """Two or more codes in a row, each with its meaning after an equals sign."""
+    out: list[LabelList] = []
+    run: list[re.Match[str]] = []
+    for match in [*_CODED.finditer(text), None]:
+        if (
+            match is not None
+            and run
+            and re.fullmatch(r"\s*[,，;；]\s*", text[run[-1].end() : match.start()])
+        ):
+            run.append(match)
+            continue
+        items = [m["k"] for m in run]
+        if len(items) >= 2 and all(i.casefold() not in names for i in items):
+            phrase = text[run[0].start() : run[-1].end()]
+            out.append(LabelList(items, phrase, 0.8, run[0].start(), "coded"))
+        run = [match] if match is not None else []
+    return out
+
+
 def _quote_runs(text: str, names: set[str]) -> list[LabelList]:
     out = []
     for match in _QUOTE_RUN.finditer(text):
+        if re.search(r"\b(?:has|have|with|columns?|fields?)\s*$", text[: match.start()], re.I):
+            continue  # "x.csv has 'question' and 'review_text'": column names
         items = [_clean(m["item"]) for m in _QUOTED.finditer(match[0])]
         items = _cut_count(items)
         if len(items) >= 2 and all(_is_label(i, names) for i in items):
@@ -336,9 +369,17 @@ _OR_PAIR = re.compile(r"\s*[^\s,，]{1,12}\s*(?:或者?|还是|\bor\b)\s*[^\s,�
 
 def _sentence_starts(text: str, names: set[str]) -> list[LabelList]:
     out = []
-    ends = [(m.end(), m[0] in ",，") for m in re.finditer(r"[。！!？?\n;；,，]|[.](?=\s)", text)]
-    for start, after_comma in [(0, False), *ends]:
+    ends = [(m.end(), m[0]) for m in re.finditer(r"[。！!？?\n;；,，]|[.](?=\s)", text)]
+    for start, mark in [(0, ""), *ends]:
+        after_comma = mark in (",", "，")
         items, phrase, filled = _read(text, start, names, zh=_is_zh(text), fill=True)
+        rest = text[start:].lstrip()
+        if mark in ("?", "？") and len(items) >= 3 and rest.startswith(phrase.lstrip()):
+            # "Which genre is this game? RPG, FPS, Strategy.": the answers to the question
+            after = rest[len(phrase.lstrip()) :]
+            if re.match(r"\s*(?:[.。]|$)", after):
+                out.append(LabelList(items, phrase, 0.7, start, "sentence"))
+                continue
         # only a list that stands on its own: "spam/ham", "提到/未提到", "a vs b", not a clause
         joined = re.search(r"[，,；;]|\b(?:and|or)\b|和|或|与", phrase, re.I)
         joined = joined and not (after_comma and _OR_PAIR.fullmatch(phrase))
@@ -414,6 +455,8 @@ def _ideographic_commas(text: str, names: set[str]) -> list[LabelList]:
         text,
     ):
         parts = match[0].split("、")
+        if re.search(r"比如|例如|譬如|像是", parts[0]) or re.search(r"等等?\s*$", parts[-1]):
+            continue  # "比如财政、税收、就业等": examples, not the label set
         # "跟进、审批和汇报": the last two joined by a conjunction
         parts[-1:] = [p for p in re.split(r"以及|和|或者|或|及|与", parts[-1]) if p]
         last = parts[-1]
@@ -523,7 +566,8 @@ _SLASH_CLASSES = re.compile(
     # after a label noun or a verb of telling apart: "标签就两个 fraud / legit", "检测 scam / legit"
     rf"|(?:标签|类别|labels?|classes|检测|判断|识别|区分|是(?=\s))\s*(?:就|只|共|一共)?\s*"
     rf"(?:[两二三四五六七八九十\d]+\s*[个种类档])?\s*(?:是|为|有|[:：])?\s*"
-    rf"(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)(?=\s*(?:[，,。;；]|\.(?:\s|$)|$))",
+    rf"(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)"
+    rf"(?=\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种|个))?\s*(?:[，,。;；]|\.(?:\s|$)|$))",
     re.I,
 )
 
@@ -574,9 +618,9 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
 
 
 _FINDERS = (
-    _triggers, _plural_are, _each_is, _quote_runs, _colons, _brackets, _dashes, _sentence_starts,
-    _either_zh, _either_en, _ideographic_commas, _enumerated, _item_lines, _slash_classes,
-    _spaced_zh,
+    _triggers, _plural_are, _each_is, _coded, _quote_runs, _colons, _brackets, _dashes,
+    _sentence_starts, _either_zh, _either_en, _ideographic_commas, _enumerated, _item_lines,
+    _slash_classes, _spaced_zh,
 )  # fmt: skip
 
 
@@ -806,7 +850,7 @@ _WHICH_ONE = re.compile(
 
 _WHICH_Q = re.compile(
     r"(?<=\S)\s*(?:这|那)?(?:[\d一二两三四五六七八九十]+\s*(?:个|类|种|档|级|项))?"
-    r"(?:之中|当中|里面|里|中)\s*的?\s*(?:哪一|哪)\s*(?:个|类|种|档|级|项)"
+    r"(?:之中|当中|里面|里|中)\s*的?\s*(?:哪一|哪|一|其中一)\s*(?:个|类|种|档|级|项)"
 )
 
 
@@ -871,6 +915,8 @@ def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
         return False
     if re.search(r"\bFILE\b", part) or re.search(r"[=＝]", part):
         return False
+    if re.search(r"[\w\u4e00-\u9fff][“”\"「」『』]", part):
+        return False  # "标签“重复": a quote opens inside, the item runs past its class
     if re.fullmatch(r"(?:files?|data(?:set)?|path|数据|文件)", part, re.I):
         return False
     if re.match(r"单位|计量单位|\bunits?\b", part, re.I):

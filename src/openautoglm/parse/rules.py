@@ -76,7 +76,7 @@ _CJK_PATH = re.compile(
 # folder path just before the file's name, and at most one more word
 _PATH_HEAD = re.compile(
     r"(?:^|(?<=[\s:：(（]))((?:[A-Za-z]:[\\/]|~[\\/]|\.{1,2}[\\/]|/)"
-    r"[^\s\"'`，。,；;：:（）()]*[\\/][^\s\"'`，。,；;：:（）()/\\]+"
+    r"(?:[^\s\"'`，。,；;：:（）()]*[\\/])?[^\s\"'`，。,；;：:（）()/\\]+"
     r"(?:\s[^\s\"'`，。,；;：:（）()/\\]+)?)\s$"
 )
 _TEST_CUE = re.compile(
@@ -132,7 +132,8 @@ _LATENCY_VALUE = re.compile(
     re.I,
 )
 _SIZE = re.compile(
-    rf"(?P<n>{NUMBER})\s*(?:个)?\s*(?P<u>[KMG]i?B|[MG](?![A-Za-z])|兆|megabytes?|gigabytes?)", re.I
+    rf"(?P<n>{NUMBER}|half\s+an?)\s*(?:个)?\s*(?P<u>[KMG]i?B|[MG](?![A-Za-z])|兆|megabytes?|gigabytes?)",
+    re.I,
 )
 _BUDGET_WORDS = re.compile(
     r"budget|\btime\b|\btrain|within|\bunder\b|at most|\bmax|spend|give it|let it|limit|finish|"
@@ -325,7 +326,8 @@ class RuleParser:
             result.set("max_latency_ms", ms, "words", 0.9, evidence)
             spans.append(span)
         for match in _SIZE.finditer(text):
-            value = to_number(match.group("n"))
+            half = match.group("n").lower().startswith("half")  # "half a gigabyte"
+            value = 0.5 if half else to_number(match.group("n"))
             if value is None or any(s <= match.start() < e for s, e in spans):
                 continue
             unit = match.group("u").lower()
@@ -631,6 +633,8 @@ _ARE_THE_CLASSES = re.compile(r"\s+(?:are|is)\s+the\s+(?:classes|labels|categori
 def _heads_a_list(text: str, mention: Mention) -> bool:
     """A name a role word points at that is only the first class of a list after it, or the
     object of a verb of labelling ("Label tweets with every target group")."""
+    if mention.role == "label" and len(mention.names) >= 2:
+        return True  # "标签分别是 yue 和 cmn": one column holds the label, so these are its values
     before, after = text[: mention.start], text[mention.end :]
     columns = re.search(r"列|字段|栏|\bcolumns?\b|\bfields?\b", mention.evidence, re.I)
     if not columns and mention.evidence.startswith(mention.names[0]):
