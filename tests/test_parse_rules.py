@@ -597,6 +597,22 @@ def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> N
         ),
         ("Urgency classification: levels 1, 2, 3. u.csv", {"labels": ["1", "2", "3"]}),
         ("Topic classification, model under half a gigabyte. t.csv", {"max_model_mb": 512}),
+        # two Chinese names after 列, a file of pairs, F1 (samples)
+        (
+            "判断两条评论是否矛盾。数据 c.csv，列 评论一 和 评论二，标签列 结果。",
+            {"text_column": ["评论一", "评论二"], "label_column": "结果"},
+        ),
+        (
+            "Is this tweet about this brand? yes / no. "
+            "tweet_brand_pairs.csv, columns tweet and brand_desc.",
+            {"task_type": "text_pair_classification", "text_column": ["tweet", "brand_desc"]},
+        ),
+        (
+            "Given two news headlines, predict whether they cover the same story: "
+            "same / different. h.csv",
+            {"task_type": "text_pair_classification"},
+        ),
+        ("新闻多标签分类，用 F1（samples 平均）。n.csv", {"metric": "f1_samples"}),
         (
             "新闻分类：国内 / 国际。路径 C:\\My Data\\news\\r.csv",
             {"dataset_path": "C:\\My Data\\news\\r.csv"},

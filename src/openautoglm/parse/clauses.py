@@ -19,7 +19,8 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
     (r"micro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*micro|"
      r"微\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:micro|微平均|微)\s*[)）]", "f1_micro", 0.95),
     (r"samples?[\s_-]*(?:avg|average|averaged|based)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*samples?|"
-     r"example[\s_-]*based[\s_-]*f1|样本\s*(?:平均)?\s*f1(?:值|分数)?", "f1_samples", 0.95),
+     r"example[\s_-]*based[\s_-]*f1|样本\s*(?:平均)?\s*f1(?:值|分数)?|"
+     r"f1\s*[(（]\s*(?:samples?|样本)(?:\s*(?:avg|average|平均))?\s*[)）]", "f1_samples", 0.95),
     (r"subset[\s_-]*accuracy|exact[\s_-]*match(?:[\s_-]*(?:ratio|accuracy|rate))?|子集准确率|"
      r"完全匹配率?|精确匹配率?", "subset_accuracy", 0.95),
     (r"hamming(?:[\s_-]*loss)?|汉明损失|海明损失", "hamming_loss", 0.95),

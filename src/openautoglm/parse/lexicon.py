@@ -53,6 +53,10 @@ NOT_NAMES_IN_ZH = frozenset(
 PAIR_CUES = [
     r"\bpairs?\b", r"\bduplicates?\b", r"\bparaphrases?\b", r"\bentail", r"\bpremise\b",
     r"\bhypothesis\b", r"\bnli\b", r"\bmnli\b", r"\bsts\b",
+    r"\btwo\s+[\w-]+\s+(?:sentences|texts|questions|documents|descriptions|reviews|records|notes|"
+    r"reports|abstracts|answers|claims|statements|profiles|resumes|articles|titles|passages|"
+    r"headlines|posts|comments|tweets|messages|queries|emails|tickets|listings|utterances|"
+    r"paragraphs|snippets|contracts|clauses|captions|summaries)\b",
     r"\bsame (?:thing|item|place|person|event|"
     r"meaning|question|product|entity)\b", r"\btwo (?:sentences|texts|questions|documents|"
     r"addresses|titles|passages|descriptions|reviews|records)\b", r"\bsimilarity between\b",

@@ -249,6 +249,11 @@ _Z_SPACED = re.compile(rf"(?<=[{_CJK}])\s+(?P<ab>[a-z_][a-z0-9_]*)\s+(?=[{_CJK}]
 _Z_CJK_NAME = re.compile(
     rf"(?:列|字段)\s*(?:名称|名字|名)?\s*(?:是|为|叫|[:：])?\s+(?P<cjk>[{_CJK}]{{1,8}})(?=[，,；;。]|$)"
 )
+# 列 条文一 和 条文二 / 文本列 标准答案 / 学生答案: two Chinese names after the word for column
+_Z_CJK_NAMES = re.compile(
+    rf"(?:列|字段)\s*(?:是|为|[:：])?\s+(?P<a>[{_CJK}]{{1,8}})\s*(?:和|与|、|/)\s*"
+    rf"(?P<b>[{_CJK}]{{1,8}})(?=\s*[，,；;。]|$)"
+)
 # 题目在 题干 列 / 分数是 得分 字段: a Chinese name set apart by spaces before the word for column
 _Z_CJK_NAME_COL = re.compile(
     rf"(?:在|是|为|叫)\s+(?P<cjk>[{_CJK}]{{1,8}})\s+(?:列|字段)(?![{_CJK}])"
@@ -575,6 +580,9 @@ def _chinese(text: str, found: list[Mention]) -> None:
     for m in [*_Z_CJK_NAME.finditer(text), *_Z_CJK_NAME_COL.finditer(text)]:
         role = _role_zh(_left_zh(text, m.start()))
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.8, m[0]))
+    for m in _Z_CJK_NAMES.finditer(text):
+        role = _role_zh(_left_zh(text, m.start()))
+        found.append(Mention([m["a"], m["b"]], m.start("a"), m.end(), role, 0.8, m[0]))
     for m in _Z_CJK_NAME_ROLE.finditer(text):
         role = _role_zh(m["role"])
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.85, m[0]))

@@ -241,6 +241,8 @@ class RuleParser:
             mentions = [m for m in mentions if m.strength >= _SURE_MENTION
                         or not set(m.names) & set(found.items)]  # fmt: skip
         paired, pair_ev = pair_evidence(mentions)
+        if not paired:
+            paired, pair_ev = _pair_file(result, mentions)
         # the task words are read without the classes: a class "entail" is no pair task
         words = _without_items(masked, found.items) if found else masked
         task = task_type(words, found is not None, paired, pair_ev, _metric_hits(words))
@@ -654,6 +656,17 @@ def _heads_a_list(text: str, mention: Mention) -> bool:
     name = re.search(rf"{re.escape(mention.names[0])}[\"'’”`]?", text[mention.start : mention.end])
     end = mention.start + name.end() if name else mention.end
     return bool(_LIST_AFTER.match(text, end))
+
+
+def _pair_file(result: ParseResult, mentions: list[Mention]) -> tuple[bool, str | None]:
+    """ "ig_pairs.csv, columns caption and product_name": a file of pairs, two names, no label."""
+    path = result.fields.get("dataset_path")
+    if path is None or not re.search(r"pairs?(?![a-z])", str(path.value).rsplit("/", 1)[-1], re.I):
+        return False, None
+    if any(m.role == "label" for m in mentions):
+        return False, None
+    two = [m for m in mentions if len(m.names) == 2 and m.role in (None, "text")]
+    return (True, f"{path.value}: {two[0].evidence}") if len(two) == 1 else (False, None)
 
 
 def _ask_unsure(result: ParseResult) -> None:
