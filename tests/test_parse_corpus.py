@@ -53,18 +53,25 @@ EVAL4_FLOOR = 0.890
 #: the fifth, written apart from the parser after the learned stage was fitted on every earlier
 #: set (the earlier evaluation sets included), scored once in aggregate: 1085/1158 = 93.7%
 #: (the rules alone: 1070/1158 = 92.4%)
-EVAL5_FLOOR = 0.936
+#: 1108/1158 = 95.7% after the dev6/dev7 rounds
+EVAL5_FLOOR = 0.956
 #: the sixth, written apart from the parser like the fifth and scored once, after the metric
 #: names were bounded by ASCII letters rather than word boundaries: 1078/1165 = 92.5% (the
 #: rules alone: 1059/1165 = 90.9%)
-EVAL6_FLOOR = 0.925
+#: 1082/1165 = 92.9% after the dev6/dev7 rounds
+EVAL6_FLOOR = 0.928
 #: the seventh, written apart from the parser like the fifth and sixth and scored once on the
 #: parser as it stood (a pair task's lone text asked rather than filled): 1105/1160 = 95.3%
 #: (the rules alone: the same)
-EVAL7_FLOOR = 0.952
+#: 1118/1160 = 96.4% after the dev6/dev7 rounds
+EVAL7_FLOOR = 0.963
 #: the eighth, written apart from the parser like the fifth to seventh and scored once, after
 #: the learned stage was refitted with a sixth development set: 1074/1117 = 96.2%
-EVAL8_FLOOR = 0.961
+#: 1082/1117 = 96.9% after the dev6/dev7 rounds
+EVAL8_FLOOR = 0.968
+#: the ninth, written apart from the parser and scored once, after the rules were developed on
+#: dev6 and dev7: 1233/1298 = 95.0% (eval5 to eval8 on that parser: 95.7%, 92.9%, 96.4%, 96.9%)
+EVAL9_FLOOR = 0.949
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -362,6 +369,7 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
         ("eval6", EVAL6_FLOOR),
         ("eval7", EVAL7_FLOOR),
         ("eval8", EVAL8_FLOOR),
+        ("eval9", EVAL9_FLOOR),
     ],
 )
 def test_the_later_evaluation_sets_keep_their_accuracy(
@@ -387,6 +395,13 @@ def test_the_latest_development_sets_keep_their_accuracy(
 
 def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None:
     right, stated = _eval_accuracy(empty_dir)
+    assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
+
+
+def test_the_held_out_sets_together_reach_the_target_accuracy(empty_dir: str) -> None:
+    """eval5 to eval9, never developed on: 5623/5898 = 95.3% when last scored."""
+    counts = [_eval_accuracy(empty_dir, f"eval{i}") for i in range(5, 10)]
+    right, stated = sum(r for r, _ in counts), sum(s for _, s in counts)
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
