@@ -613,6 +613,12 @@ def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> N
             {"task_type": "text_pair_classification"},
         ),
         ("新闻多标签分类，用 F1（samples 平均）。n.csv", {"metric": "f1_samples"}),
+        # a metric said not to be wanted
+        ("评论分类，RMSE 不要，准确率零点九。r.csv", {"metric": "accuracy", "target_score": 0.9}),
+        (
+            "Sort mails into billing or tech; MAE is not needed, use accuracy.",
+            {"metric": "accuracy"},
+        ),
         (
             "新闻分类：国内 / 国际。路径 C:\\My Data\\news\\r.csv",
             {"dataset_path": "C:\\My Data\\news\\r.csv"},

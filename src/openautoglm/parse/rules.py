@@ -461,7 +461,9 @@ def _without_items(text: str, items: list[str]) -> str:
 
 
 _NOT_WANTED = re.compile(
-    r"^\s*(?:不重要|无所谓|不关心|not important|doesn't matter|is irrelevant)", re.I
+    r"^\s*(?:不重要|无所谓|不关心|不要|不用|别用|不看|not important|doesn't matter|is irrelevant|"
+    r"is not needed)",
+    re.I,
 )
 
 
