@@ -613,6 +613,29 @@ def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> N
             {"task_type": "text_pair_classification"},
         ),
         ("新闻多标签分类，用 F1（samples 平均）。n.csv", {"metric": "f1_samples"}),
+        # English options: after a question, after "say", a count noun first, "either 'a'"
+        (
+            "Is the photo caption offensive? offensive / fine. caps.csv",
+            {"labels": ["offensive", "fine"]},
+        ),
+        (
+            "Which topics does each ticket touch? billing, login, api (any number). t.csv",
+            {"labels": ["billing", "login", "api"]},
+        ),
+        ("Read each essay and say pass or fail. essays.csv", {"labels": ["pass", "fail"]}),
+        (
+            "Sort reviews into one of three buckets, bug, idea or praise. r.csv",
+            {"labels": ["bug", "idea", "praise"]},
+        ),
+        ("Labels are either 'toxic' or 'not toxic'. c.csv", {"labels": ["toxic", "not toxic"]}),
+        (
+            "need a quick classifier. reviews.csv. positive or negative. 5 mins",
+            {"labels": ["positive", "negative"]},
+        ),
+        (
+            "Classify claims as true or false given the evidence. claims.csv",
+            {"labels": ["true", "false"]},
+        ),
         # a metric said not to be wanted
         ("评论分类，RMSE 不要，准确率零点九。r.csv", {"metric": "accuracy", "target_score": 0.9}),
         (

@@ -80,6 +80,7 @@ _EN_TRIGGERS = re.compile(
     r"takes?\s+(?:the\s+)?values?|decide|choose|pick|outputs?|labell?ed(?:\s+as)?|"
     # "label SUPPORT, CONTRADICT, or NOINFO", "predict match/no_match"
     r"(?:label|predict|classify\s+as)(?=\s+(?:[A-Z][A-Z_]+\s*,|[\w-]+/[\w-]+))|"
+    r"say(?=\s+[\w-]+\s+or\s)|"  # "and say correct or incorrect"
     r"(?:(?<=[.:;!?]\s)|^)answer(?:\s+with)?|"  # "Answer clickbait or not_clickbait."
     r"(?:route|routes|routing|send|forward|assign|sort)\s+(?:each\s+|the\s+|every\s+)?"
     r"(?:[a-z]+\s+){0,3}?to)\b\s*",
@@ -89,7 +90,8 @@ _EN_TRIGGERS = re.compile(
 _ZH_EITHER_OPEN = re.compile(r"是|属于|为|判断|看")
 # words after which an English list is over: "positive or negative in reviews.csv"
 _TAIL_EN = re.compile(
-    r"\s+(?:in|on|from|using|with|for|based|by|within|under|and then|based on|according)\b.*$",
+    r"\s+(?:in|on|from|using|with|for|based|by|within|under|given|and then|based on|according)\b"
+    r".*$",
     re.IGNORECASE,
 )
 _QUOTES = " \"'“”‘’「」『』《》`"
@@ -216,6 +218,9 @@ def _tidy(items: list[str]) -> list[str]:
     out = list(items)
     if len(out) > 2 and _LIST_NOUN.fullmatch(out[0]):
         out = out[1:]
+    first = _COUNT_ITEM.match(out[0]) if len(out) > 2 else None
+    if first and first["w"] and _EN_COUNT.get(first["w"].lower()) == len(out) - 1:
+        out = out[1:]  # "one of three buckets, bug, feature request or praise"
     count = _COUNT_ITEM.match(out[-1]) if len(out) > 2 else None
     if count:
         n = cn_number(count["n"]) if count["n"] else _EN_COUNT.get(count["w"].lower())
@@ -374,15 +379,21 @@ def _sentence_starts(text: str, names: set[str]) -> list[LabelList]:
         after_comma = mark in (",", "，")
         items, phrase, filled = _read(text, start, names, zh=_is_zh(text), fill=True)
         rest = text[start:].lstrip()
-        if mark in ("?", "？") and len(items) >= 3 and rest.startswith(phrase.lstrip()):
+        enough = len(items) >= 3 or (len(items) == 2 and re.search(r"[/|]", phrase))
+        if mark in ("?", "？") and enough and rest.startswith(phrase.lstrip()):
             # "Which genre is this game? RPG, FPS, Strategy.": the answers to the question
             after = rest[len(phrase.lstrip()) :]
-            if re.match(r"\s*(?:[.。]|$)", after):
+            if re.match(r"\s*(?:[.。(（]|$)", after):
                 out.append(LabelList(items, phrase, 0.7, start, "sentence"))
                 continue
         # only a list that stands on its own: "spam/ham", "提到/未提到", "a vs b", not a clause
         joined = re.search(r"[，,；;]|\b(?:and|or)\b|和|或|与", phrase, re.I)
-        joined = joined and not (after_comma and _OR_PAIR.fullmatch(phrase))
+        # "…, 相关或不相关，", "imdb_small.csv. positive or negative.": two options, nothing else
+        alone = re.match(
+            r"\s*(?:[.。,，;；]|$)",
+            text[start:][len(phrase) + (len(text[start:]) - len(text[start:].lstrip())) :],
+        )
+        joined = joined and not (_OR_PAIR.fullmatch(phrase) and (after_comma or alone))
         if after_comma and not (re.search(r"/|／|\bvs\b", phrase) or _OR_PAIR.fullmatch(phrase)):
             continue  # between commas only "a/b", "a vs b" or "a 或 b" stands on its own
         if len(items) >= 2 and filled and not joined and _plain_start(items[0]):
@@ -635,6 +646,7 @@ def _read(
 ) -> tuple[list[str], str, bool]:
     """The list at ``start``: its items, the phrase they span, whether they fill the sentence."""
     rest = text[start:].lstrip(" \t:：")
+    rest = re.sub(r"^either\s+(?=[\"'“‘])", "", rest, flags=re.I)  # "either 'a' or 'b'"
     if rest[:1] in "[【{":  # "into [A, B, C]": the list inside the brackets
         rest = rest[1:]
     offset = len(text) - start - len(rest)
