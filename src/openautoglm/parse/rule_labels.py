@@ -379,20 +379,18 @@ def _sentence_starts(text: str, names: set[str]) -> list[LabelList]:
         after_comma = mark in (",", "，")
         items, phrase, filled = _read(text, start, names, zh=_is_zh(text), fill=True)
         rest = text[start:].lstrip()
+        # what follows the list in its sentence, when the list opens the sentence
+        after = rest[len(phrase.lstrip()) :] if rest.startswith(phrase.lstrip()) else None
         enough = len(items) >= 3 or (len(items) == 2 and re.search(r"[/|]", phrase))
-        if mark in ("?", "？") and enough and rest.startswith(phrase.lstrip()):
+        if mark in ("?", "？") and enough and after is not None:
             # "Which genre is this game? RPG, FPS, Strategy.": the answers to the question
-            after = rest[len(phrase.lstrip()) :]
             if re.match(r"\s*(?:[.。(（]|$)", after):
                 out.append(LabelList(items, phrase, 0.7, start, "sentence"))
                 continue
         # only a list that stands on its own: "spam/ham", "提到/未提到", "a vs b", not a clause
         joined = re.search(r"[，,；;]|\b(?:and|or)\b|和|或|与", phrase, re.I)
         # "…, 相关或不相关，", "imdb_small.csv. positive or negative.": two options, nothing else
-        alone = re.match(
-            r"\s*(?:[.。,，;；]|$)",
-            text[start:][len(phrase) + (len(text[start:]) - len(text[start:].lstrip())) :],
-        )
+        alone = after is not None and re.match(r"\s*(?:[.。,，;；]|$)", after) is not None
         joined = joined and not (_OR_PAIR.fullmatch(phrase) and (after_comma or alone))
         if after_comma and not (re.search(r"/|／|\bvs\b", phrase) or _OR_PAIR.fullmatch(phrase)):
             continue  # between commas only "a/b", "a vs b" or "a 或 b" stands on its own

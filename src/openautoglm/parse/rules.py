@@ -4,7 +4,8 @@ A slot-filling pass in a fixed order, each slot read by its own small grammar:
 
 1. data and test files (paths, then blanked out so that no other slot reads them);
 2. column mentions and their roles (:mod:`openautoglm.parse.rule_columns`), checked against
-   the data file's header when it is known;
+   the data file's header when it is known, less those that only name classes
+   (:mod:`openautoglm.parse.class_mentions`);
 3. the label list (:mod:`openautoglm.parse.rule_labels`), never a column name, a file or a
    setting;
 4. the task type from the words, the label list and the columns
@@ -25,6 +26,7 @@ from typing import Literal
 
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS
 from openautoglm.evaluate.task_metrics import LOWER_IS_BETTER
+from openautoglm.parse.class_mentions import names_a_class
 from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.learned import ParserModels, load_models
 from openautoglm.parse.numbers import EN_NUMBER, NUMBER, cn_number, find_durations, to_number
@@ -221,7 +223,7 @@ class RuleParser:
         stated_roles(masked, mentions)
         file_columns(masked, mentions)
         _classes_in_a_list(masked, mentions)
-        mentions = [m for m in mentions if not _heads_a_list(masked, m)]
+        mentions = [m for m in mentions if not names_a_class(masked, m)]
         # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
         names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
         # values right after a column that is not the text: "same_place column has True/False"
@@ -608,56 +610,6 @@ def _classes_in_a_list(text: str, mentions: list[Mention]) -> None:
             before = text[max(0, mention.start - 120) : mention.start]
             if _LIST_RUN_BEFORE.search(before) and not _COLUMN_RUN_BEFORE.search(before):
                 mention.strength = min(mention.strength, _SURE_MENTION - 0.2)
-
-
-# two or more items after a name: "target: FAVOR, AGAINST, or NONE", "text 'a', 'b' or 'c'"
-_ITEM_SEP = r"(?:\s*[,，、/]\s*(?:or\s+|and\s+)?|\s+or\s+|\s*或\s*)"
-_LIST_AFTER = re.compile(
-    rf"[\"'’”`]?(?:{_ITEM_SEP}[\"'‘“`]?(?!FILE\b)[A-Za-z][A-Za-z0-9_-]*[\"'’”`]?){{2,}}"
-    r"\s*(?:[.。?？;；]|$)"
-)
-
-
-_LABEL_VERB = re.compile(
-    r"(?:^|(?<=[.!?]\s)|\s?)(?:label|tag|mark)\s+[A-Za-z]+s\s+(?:with|as|by|for|according)\b", re.I
-)
-
-
-# a Chinese list around a name: "标签一共四种：PCR、细胞培养、测序", "英雄联盟、DOTA2、CS2"
-_ZH_ITEMS_AFTER = re.compile(r"(?:\s*、\s*[^\s、，,。；;()（）]{1,10}){2,}")
-_ZH_ITEM_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,8}(?<![列段栏])\s*、\s*$")
-# "标签就是“吐槽黄牛”和“其他”": a quoted name joined to a quoted item before it
-_QUOTED_ITEM_BEFORE = re.compile(
-    r"[”\"’'」』]\s*(?:和|或|与|、|,|，|\bor\b|\band\b)\s*[“\"‘'「『]$"
-)
-# "ELISA, Western blot, qPCR, flow cytometry are the classes"
-_ARE_THE_CLASSES = re.compile(r"\s+(?:are|is)\s+the\s+(?:classes|labels|categories|values)\b", re.I)
-
-
-def _heads_a_list(text: str, mention: Mention) -> bool:
-    """A name a role word points at that is only the first class of a list after it, or the
-    object of a verb of labelling ("Label tweets with every target group")."""
-    if mention.role == "label" and len(mention.names) >= 2:
-        return True  # "标签分别是 yue 和 cmn": one column holds the label, so these are its values
-    before, after = text[: mention.start], text[mention.end :]
-    columns = re.search(r"列|字段|栏|\bcolumns?\b|\bfields?\b", mention.evidence, re.I)
-    if not columns and mention.evidence.startswith(mention.names[0]):
-        if _ZH_ITEM_BEFORE.search(before) or _ZH_ITEMS_AFTER.match(after):
-            return True
-    quoted_before = _QUOTED_ITEM_BEFORE.search(before + text[mention.start : mention.start + 1])
-    if quoted_before and mention.role == "label" and not columns:
-        return True
-    if re.match(
-        rf"{re.escape(mention.names[-1])}{_ARE_THE_CLASSES.pattern}", text[mention.start :], re.I
-    ):
-        return True
-    if len(mention.names) != 1 or mention.role is None:
-        return False
-    if _LABEL_VERB.match(text, max(0, mention.start - 1)) and mention.role == "label":
-        return True
-    name = re.search(rf"{re.escape(mention.names[0])}[\"'’”`]?", text[mention.start : mention.end])
-    end = mention.start + name.end() if name else mention.end
-    return bool(_LIST_AFTER.match(text, end))
 
 
 def _pair_file(result: ParseResult, mentions: list[Mention]) -> tuple[bool, str | None]:
