@@ -636,6 +636,11 @@ def test_words_after_a_classification_noun_that_end_no_clause_are_no_list() -> N
             "Classify claims as true or false given the evidence. claims.csv",
             {"labels": ["true", "false"]},
         ),
+        # the words leading into a Chinese list, a question word or count after its last class
+        ("评论情绪是高兴、难过、生气中的哪一种？r.csv", {"labels": ["高兴", "难过", "生气"]}),
+        ("这些邮件是正常还是垃圾？mail.csv", {"labels": ["正常", "垃圾"]}),
+        ("能把反馈分成表扬、批评、建议三类吗？f.csv", {"labels": ["表扬", "批评", "建议"]}),
+        ("判断车辆属于 轿车、卡车、客车 哪一类，v.csv", {"labels": ["轿车", "卡车", "客车"]}),
         # a metric said not to be wanted
         ("评论分类，RMSE 不要，准确率零点九。r.csv", {"metric": "accuracy", "target_score": 0.9}),
         (

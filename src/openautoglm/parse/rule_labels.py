@@ -57,7 +57,8 @@ _END_EN = re.compile(rf"(?<!\bvs)[.!?\n](?:\s|$)|[.!?\n]$|{_END_ANY}", re.I)
 _SENTENCE_END = re.compile(r"[。！!？?\n;；]|[.](?:\s|$)")
 # 三类 / 3 类 / 五种 at the end of a Chinese list
 _COUNT_SUFFIX = re.compile(
-    r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级)(?:之中|当中|里面|里|中)?\s*$"
+    r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级)(?:之中|当中|里面|里|中)?"
+    r"\s*(?:吗|呢)?\s*$"
     r"|\s*(?:等|这)?\s*几(?:个|类|种|大类)[\u4e00-\u9fff]{0,4}\s*$"
     # "修复这五个科室", "其他这几个部门": a count of any noun after 这
     r"|\s*这\s*[\d一二两三四五六七八九十]+\s*(?:个|种|类)[\u4e00-\u9fff]{0,3}\s*$"
@@ -227,10 +228,28 @@ def _tidy(items: list[str]) -> list[str]:
         if n is not None and n == len(out) - 1:
             out = out[:-1]
     out[0] = _TASK_LEAD.sub("", out[0])
+    out[0] = _cut_zh_lead(out[0], out[1:])
     if all(re.fullmatch(r"\d+", item) for item in out[1:]):  # "levels 1, 2, 3": the noun
         out[0] = re.sub(r"^[A-Za-z]+\s+(?=\d+$)", "", out[0])
     out[-1] = _VALUES_TAIL.sub("", out[-1])
     return out
+
+
+# the verb leading into a Chinese list, glued to its first class: "弹幕情绪是开心", "可能涉及退款"
+_ZH_LIST_VERB = re.compile(r".*(?:是|为|涉及|包括|包含|属于|有)")
+
+
+def _cut_zh_lead(first: str, others: list[str]) -> str:
+    """The first class without the words that lead into the list, when they make it far longer
+    than the other classes ("这些账号是真人、机器人" → 真人)."""
+    if not _CJK.search(first) or not others or not all(_CJK.search(o) for o in others):
+        return first
+    lead = _ZH_LIST_VERB.match(first)
+    if lead is None or lead.end() >= len(first):
+        return first
+    cut = first[lead.end() :].strip()
+    width = max(len(o) for o in others)
+    return cut if len(first) > width + 2 and 0 < len(cut) <= width + 1 else first
 
 
 def split_list(text: str) -> list[str]:
@@ -861,6 +880,7 @@ _WHICH_ONE = re.compile(
 _WHICH_Q = re.compile(
     r"(?<=\S)\s*(?:这|那)?(?:[\d一二两三四五六七八九十]+\s*(?:个|类|种|档|级|项))?"
     r"(?:之中|当中|里面|里|中)\s*的?\s*(?:哪一|哪|一|其中一)\s*(?:个|类|种|档|级|项)"
+    r"|\s+(?:哪一|哪)\s*(?:个|类|种|档|级|项)"  # "工厂、工地、交通 哪一类"
 )
 
 
