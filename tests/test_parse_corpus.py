@@ -402,7 +402,7 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-#: every held-out set together (eval5 to eval10, never developed on): 6877/7259 = 94.7% when
+#: every held-out set together (eval5 to eval10, never developed on): 6878/7259 = 94.8% when
 #: last scored, short of the 95% target (EVAL_TARGET); the floor keeps it from falling back
 HELD_OUT_FLOOR = 0.947
 
