@@ -142,7 +142,8 @@ def earlier_baselines(path: Path) -> dict[str, dict]:
     stale = [name for name, b in found.items() if b.get("version") not in (VERSION, TASK_VERSION)]
     if stale:
         raise SystemExit(f"{path}: baseline rows of another version for {stale}; rerun them")
-    return {name: {**b, "reused_from": str(path)} for name, b in found.items()}
+    # the file's name only: a results file records no folder of the machine it ran on
+    return {name: {**b, "reused_from": path.name} for name, b in found.items()}
 
 
 def _row(row: dict) -> str:
