@@ -71,12 +71,14 @@ def cn_number(text: str) -> float | None:
 
 
 def to_number(text: str) -> float | None:
-    """A number from digits, Chinese numerals or an English number word."""
+    """A number from digits, Chinese numerals, English number words or "half a"."""
     text = text.strip().lower()
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return float(text)
     if re.fullmatch(EN_NUMBER, text):
         return en_number(text)
+    if re.fullmatch(r"half\s+an?", text):  # "half a gigabyte"
+        return 0.5
     return cn_number(text)
 
 

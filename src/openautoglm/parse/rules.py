@@ -282,7 +282,7 @@ class RuleParser:
             for match in pattern.finditer(text):
                 group = 1 if match.group(1) is not None else 2
                 if not any(s <= match.start(group) < e for _, s, e in found):
-                    found.append(_with_spaces(text, match.group(group), match.start(), match))
+                    found.append(_with_spaces(text, match, group))
         found.sort(key=lambda item: item[1])
         masked = text
         for _, start, end in found:
@@ -330,8 +330,7 @@ class RuleParser:
             result.set("max_latency_ms", ms, "words", 0.9, evidence)
             spans.append(span)
         for match in _SIZE.finditer(text):
-            half = match.group("n").lower().startswith("half")  # "half a gigabyte"
-            value = 0.5 if half else to_number(match.group("n"))
+            value = to_number(match.group("n"))  # "half a gigabyte": 0.5
             if value is None or any(s <= match.start() < e for s, e in spans):
                 continue
             unit = match.group("u").lower()
@@ -500,8 +499,10 @@ def _metric_of(phrase: str, after: str = "") -> str | None:
     return None
 
 
-def _with_spaces(text: str, path: str, start: int, match: re.Match[str]) -> tuple[str, int, int]:
-    """The path a match names, grown back over spaces in it: "/data/cfpb/complaints 2023.csv"."""
+def _with_spaces(text: str, match: re.Match[str], group: int) -> tuple[str, int, int]:
+    """The path a match names (its ``group``) and the match's span, grown back over spaces in
+    the path: "/data/cfpb/complaints 2023.csv"."""
+    path, start = match.group(group), match.start()
     head = _PATH_HEAD.search(text[:start])
     if (
         match.re is _QUOTED_PATH
