@@ -94,7 +94,7 @@ _EN_MAX_WORDS = 3
 
 # a Chinese clause opens with a preposition, a conjunction or a modal ("用…", "并…", "尽量…");
 # checked on jieba words so that 用户 or 在线 (words of their own) stay labels
-_ZH_OPENERS = frozenset(
+ZH_OPENERS = frozenset(
     "用 以 在 并 并且 而且 然后 同时 再 请 要 需要 希望 尽量 尽快 务必 必须 另外 此外 "
     "使用 采用 把 将 让 按 按照 根据 保证 确保 不要 只要 最好".split()
 )
@@ -137,7 +137,7 @@ def clause_start(item: str) -> int | None:
     starts += [start for _, (start, _) in find_durations(item)]
     if _CJK.search(item):
         starts += [m.start() for verb in _ZH_VERBS for m in re.finditer(verb, item)]
-        starts += [start for start, word in _zh_spans(item)[1:] if word in _ZH_OPENERS]
+        starts += [start for start, word in _zh_spans(item)[1:] if word in ZH_OPENERS]
     else:
         starts += [m.start() for m in _EN_LIMIT.finditer(item)]
         words = list(re.finditer(r"[\w']+", item))[1:]
@@ -172,9 +172,9 @@ def _zh_clause(item: str) -> bool:
         return True  # 单条延迟 (the latency), not 延迟发货 (a class)
     spans = [word for _, word in _zh_spans(item)]
     words = set(spans)
-    if spans and spans[0] in _ZH_MODALS and len(item) <= 4 and not words & _ZH_OPENERS - {spans[0]}:
+    if spans and spans[0] in _ZH_MODALS and len(item) <= 4 and not words & ZH_OPENERS - {spans[0]}:
         words.discard(spans[0])  # a short class that starts with a modal: 需要复查, 不要葱
-    return bool(words & _ZH_CHARS or words & _ZH_OPENERS)
+    return bool(words & _ZH_CHARS or words & ZH_OPENERS)
 
 
 def _zh_spans(text: str) -> list[tuple[int, str]]:

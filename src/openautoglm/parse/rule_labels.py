@@ -32,7 +32,13 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from openautoglm.parse.clauses import clause_start, states_a_constraint, word_bounds, zh_words
+from openautoglm.parse.clauses import (
+    ZH_OPENERS,
+    clause_start,
+    states_a_constraint,
+    word_bounds,
+    zh_words,
+)
 from openautoglm.parse.lexicon import RANGE
 from openautoglm.parse.numbers import cn_number
 
@@ -723,10 +729,14 @@ def _pieces(tail: str, separator: re.Pattern[str]) -> list[_Piece]:
     # in a list joined by 、 a 和 before another 、 is inside an item: 劳动和社会保障、卫生计生
     merged: list[_Piece] = []
     for i, piece in enumerate(pieces):
+        later = any(p.sep.startswith("、") for p in pieces[i + 1 :])
         inner = piece.bare_conj and piece.sep in ("和", "与", "及") and merged
-        if inner and any(p.sep.startswith("、") for p in pieces[i + 1 :]):
+        if inner and later:
             merged[-1].text += piece.sep + piece.text
             continue
+        if later and piece.sep[:1] == "、" and piece.sep[1:] in ("和", "与", "及"):
+            # "质量问题、与描述不符、不想要了": the list goes on, so 与 opens an item
+            piece.text, piece.sep, piece.conj = piece.sep[1:] + piece.text, "、", False
         merged.append(piece)
     return merged
 
@@ -779,7 +789,8 @@ def _take(pieces: list[_Piece], names: set[str], keep_names: bool = False) -> li
                 or _codes([*items, part])
             )
         )
-        if part and not coded and not _is_label(part, names, keep_names):
+        member = coded or _among_peers(pieces, i, items, part, enumerating)
+        if part and not member and not _is_label(part, names, keep_names):
             break
         if part:
             items.append(part)
@@ -787,6 +798,40 @@ def _take(pieces: list[_Piece], names: set[str], keep_names: bool = False) -> li
             break  # 两类 or a clause closes the list
         closed = closed or (piece.conj and bool(part))
     return items
+
+
+def _among_peers(
+    pieces: list[_Piece], i: int, items: list[str], part: str, enumerating: bool
+) -> bool:
+    """A word of a setting standing alone in a run of its peers: 限时折扣 or Evaluate as a class.
+
+    "Remember, Understand, Apply, Analyze, Evaluate, Create", "包邮、新品、进口、限时折扣": one
+    short item between (or after) others joined the same way, with no number, metric or
+    duration of a real setting in it.
+    """
+    piece = pieces[i]
+    if len(items) < 2 or piece.sep not in (",", "，", "、") or pieces[i - 1].sep != piece.sep:
+        return False
+    following = pieces[i + 1] if i + 1 < len(pieces) else None
+    if following and following.sep != piece.sep and not (enumerating and following.sep == "，"):
+        return False
+    return _peer_word(part, items)
+
+
+def _peer_word(part: str, others: list[str]) -> bool:
+    """A short item with no sign of a real setting, among short items (see ``_among_peers``)."""
+    if states_a_constraint(part, strict=True) or re.search(r"\d|FILE", part):
+        return False
+    if _CJK.search(part):
+        words = zh_words(part)
+        short = len(part) <= 6 and " " not in part and all(len(i) <= 8 for i in others)
+        return short and words[0] not in ZH_OPENERS
+    words = part.split()
+    return (
+        len(words) == 1
+        and words[0].lower() not in _EN_FUNCTION | _EN_NOT_LABEL_START
+        and all(len(i.split()) <= 2 for i in others)
+    )
 
 
 def _unglue(part: str, names: set[str], keep_names: bool = False) -> tuple[str, bool]:
@@ -856,7 +901,9 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     ):
         return False  # "a score in [0,1]": an interval
     inner = found.items[1:-1]  # "en, de, it, other": a short code inside a list
+    peers = len(found.items) >= 3
     return all(_is_label(item, names, found.opener in ("after_column",)) or _value_trigger(found)
+               or (peers and _peer_word(item, [i for i in found.items if i != item]))
                or (item in inner and _CODE.fullmatch(item) is not None) or _codes(found.items)
                for item in found.items)  # fmt: skip
 
