@@ -408,6 +408,7 @@ class RuleParser:
                 value = _score(match, text[match.end() :])
                 if value is not None:
                     candidates.append((match.start(), value, match.group(0)))
+        candidates = [c for c in candidates if not _in_past_clause(text, c[0])]
         if candidates:
             _, value, evidence = candidates[0]
             result.set("target_score", value, "words", 0.85, evidence.strip())
@@ -463,9 +464,27 @@ def _without_items(text: str, items: list[str]) -> str:
 
 _NOT_WANTED = re.compile(
     r"^\s*(?:不重要|无所谓|不关心|不要|不用|别用|不看|not important|doesn't matter|is irrelevant|"
-    r"is not needed)",
+    r"is not needed|isn't needed|(?:is not|isn't) (?:meaningful|useful|relevant)|没有?意义|不适用)",
     re.I,
 )
+#: a clause that reports an earlier result ("上次准确率才 80%", "we tried … and got RMSE 30"):
+#: its metric and score are history, not what this run must reach
+_PAST = re.compile(
+    r"上次|上一次|上回|之前|以前|原来|原先|目前|现有|旧模型|老模型|基线|\bbaseline\b|"
+    r"\blast (?:time|run|quarter|year|month|week|attempt)\b|\bpreviously\b|\bearlier\b|"
+    r"\bcurrently\b|\btried\b|\bwe got\b|\bgot (?:around|about)\b|\bused to\b|"
+    r"\b(?:our|the) (?:old|current|existing)\b|\bignore\b",
+    re.I,
+)
+_PAST_CLAUSE_END = re.compile(r"[,，;；。!?！？\n]|\.(?:\s|$)")
+
+
+def _in_past_clause(text: str, start: int) -> bool:
+    """Whether the clause around ``start`` reports an earlier result, not a requirement."""
+    left = max((m.end() for m in _PAST_CLAUSE_END.finditer(text, 0, start)), default=0)
+    right = _PAST_CLAUSE_END.search(text, start)
+    clause = text[left : right.start() if right else len(text)]
+    return bool(_PAST.search(clause))
 
 
 def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
@@ -480,7 +499,11 @@ def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
         close = difflib.SequenceMatcher(None, word, "accuracy").ratio() >= 0.8
         if close and word != "accuracy" and not any(s <= match.start() < e for s, e, _, _ in hits):
             hits.append((match.start(), match.end(), "accuracy", 0.85))
-    return [h for h in hits if not _NOT_WANTED.match(text[h[1] :])]
+    return [
+        h
+        for h in hits
+        if not _NOT_WANTED.match(text[h[1] :]) and not _in_past_clause(text, h[0])
+    ]
 
 
 def _metric_of(phrase: str, after: str = "") -> str | None:
