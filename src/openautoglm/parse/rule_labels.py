@@ -74,7 +74,8 @@ _ZH_TRIGGERS = re.compile(
     r"属于|区分(?:成|为)?|取值(?:为|是|有)?|值为|值有|值是|包括|包含|分别是|分别为|可能是|可以是|只有|有以下几[类种个]|"
     # "类别值写作 a / b", "标签列 y 取 1 或 0"
     r"写作|写成|记作|记为|编码为|取(?=\s+\S)|"
-    r"(?:类别|标签|类目|分类|选项|类型)(?:(?:分别)?(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：]))\s*"
+    r"(?:类别|标签|类目|分类|选项|类型)(?:集合|体系|集|列表|范围)?"
+    r"(?:(?:分别)?(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：]))\s*"
 )
 _EN_TRIGGERS = re.compile(
     r"\b(?:(?:as(?:\s+either)?|into)\b(?:\s*[:：])?|"
@@ -90,7 +91,10 @@ _EN_TRIGGERS = re.compile(
     r"say(?=\s+[\w-]+\s+or\s)|"  # "and say correct or incorrect"
     r"(?:(?<=[.:;!?]\s)|^)answer(?:\s+with)?|"  # "Answer clickbait or not_clickbait."
     r"(?:route|routes|routing|send|forward|assign|sort)\s+(?:each\s+|the\s+|every\s+)?"
-    r"(?:[a-z]+\s+){0,3}?to)\b\s*",
+    r"(?:[a-z]+\s+){0,3}?to|"
+    # "want to know if they're positive, negative, or mixed"
+    r"(?:if|whether)\s+(?:it|they|each\s+\w+|the\s+\w+)(?:'s|'re|’s|’re|\s+is|\s+are)"
+    r"(?:\s+either)?)(?:\b|(?<=[:=：]))\s*",
     re.IGNORECASE,
 )
 # Chinese either-or: 是A、B还是C
@@ -311,9 +315,19 @@ def _each_is(text: str, names: set[str]) -> list[LabelList]:
 
 
 # "0=非广告，1=广告", "label values 1 = answers, 0 = doesn't": short codes each given a meaning
+# "1 means toxic, 0 means non-toxic", "0 表示无，1 表示有": a digit or a capital with a word for "is"
+_CODE_IS = r"(?:[=＝]|(?<=[\dA-Z])\s*(?:表示|代表|means|stands for)(?=\s|[\u4e00-\u9fff]))"
 _CODED = re.compile(
-    r"(?<![\w=])(?P<k>\d{1,3}|[A-Za-z]{1,4})\s*[=＝]\s*[^,，;；)）。=＝\n]{1,24}?"
-    r"(?=\s*(?:[,，;；)）。]|$|\.(?:\s|$)))"
+    rf"(?<![\w=])(?P<k>\d{{1,3}}|[A-Za-z]{{1,4}})\s*{_CODE_IS}\s*[^,，;；)）。=＝\n]{{1,24}}?"
+    # the meaning ends at a stop, or at a space before the next code: "0=正常 1=脏话"
+    r"(?=\s*(?:[,，;；)）。]|$|\.(?:\s|$))|\s+(?:\d{1,3}|[A-Za-z]{1,4})\s*[=＝])"
+)
+
+
+# "0 表示很平静，1 表示非常愤怒", "1 = not at all, 5 = extremely": the two ends of a score
+_DEGREE = re.compile(
+    r"很|非常|完全|极其|极度|十分|特别|\b(?:very|completely|totally|extremely|not at all|fully)\b",
+    re.I,
 )
 
 
@@ -325,12 +339,13 @@ def _coded(text: str, names: set[str]) -> list[LabelList]:
         if (
             match is not None
             and run
-            and re.fullmatch(r"\s*[,，;；]\s*", text[run[-1].end() : match.start()])
+            and re.fullmatch(r"\s*[,，;；]?\s*", text[run[-1].end() : match.start()])
         ):
             run.append(match)
             continue
         items = [m["k"] for m in run]
-        if len(items) >= 2 and all(i.casefold() not in names for i in items):
+        ends_of_a_scale = any(_DEGREE.search(m[0]) for m in run)
+        if len(items) >= 2 and all(i.casefold() not in names for i in items) and not ends_of_a_scale:
             phrase = text[run[0].start() : run[-1].end()]
             out.append(LabelList(items, phrase, 0.8, run[0].start(), "coded"))
         run = [match] if match is not None else []
@@ -601,7 +616,12 @@ _SLASH_CLASSES = re.compile(
     rf"|(?:标签|类别|labels?|classes|检测|判断|识别|区分|是(?=\s))\s*(?:就|只|共|一共)?\s*"
     rf"(?:[两二三四五六七八九十\d]+\s*[个种类档])?\s*(?:是|为|有|[:：])?\s*"
     rf"(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)"
-    rf"(?=\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种|个))?\s*(?:[，,。;；]|\.(?:\s|$)|$))",
+    rf"(?=\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种|个))?\s*(?:[，,。;；]|\.(?:\s|$)|$))"
+    # "，anger/joy/sadness 五类，": closed by a count of classes
+    rf"|(?:^|(?<=[\s，,：:]))(?P<counted>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)"
+    r"\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种)|(?:two|three|four|five|six|\d+)\s+classes)"
+    # "满意度 满意/一般/不满意 数据": Chinese classes between spaces
+    r"|(?<=\s)(?P<spaced>[\u4e00-\u9fff]{1,8}(?:[/／][\u4e00-\u9fff]{1,8})+)(?=\s)",
     re.I,
 )
 
@@ -610,7 +630,7 @@ def _slash_classes(text: str, names: set[str]) -> list[LabelList]:
     """Classes joined by slashes right before a task noun or right after a label noun."""
     out = []
     for match in _SLASH_CLASSES.finditer(text):
-        group = "list" if match["list"] else "after"
+        group = next(g for g in ("list", "after", "counted", "spaced") if match[g])
         items = [_clean(i) for i in re.split(r"\s?[/／]\s?", match[group])]
         if len(items) >= 2 and all(i and _is_label(i, names) for i in items):
             out.append(LabelList(items, match[0], 0.8, match.start(group), "slash"))
@@ -670,6 +690,7 @@ def _read(
     """The list at ``start``: its items, the phrase they span, whether they fill the sentence."""
     rest = text[start:].lstrip(" \t:：")
     rest = re.sub(r"^either\s+(?=[\"'“‘])", "", rest, flags=re.I)  # "either 'a' or 'b'"
+    rest = re.sub(r"^(?:any|one|some|all|several)\s+of\s+", "", rest, flags=re.I)  # "any of x, y"
     if rest[:1] in "[【{":  # "into [A, B, C]": the list inside the brackets
         rest = rest[1:]
     offset = len(text) - start - len(rest)
@@ -955,15 +976,22 @@ _EN_NEVER_FIRST = frozenset(
 _UNITS = frozenset(
     "元 千元 万元 百元 块 美元 人民币 平米 平方米 米 公里 千米 千克 公斤 克 斤 吨 小时 分钟 秒 "
     "天 年 月 周 次 个 人 % "
-    "usd eur rmb cny km kg g m h min s ms mb gb kb "
+    "usd eur rmb cny km kg g m h min s ms mb gb kb kwh m² m2 m³ yr hr sqft "
     "annual yearly monthly weekly daily hourly".split()
 )
 _ZH_NEVER_IN = re.compile(
-    r"属于|(?<!无法)判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
+    r"几[十百千万]|十几|一一|属于|(?<!无法)判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
 )
 
 # "论据对论点是 支持": the words that lead into a list, ending in its verb (never "不是")
 _ZH_COPULA = re.compile(r"[\u4e00-\u9fff]{2,}(?:是|为)(?:\s|$)")
+
+
+_TASK_WORD = re.compile(
+    r"(?:multi|single|binary)[- ]?(?:label|class)(?:\s+classification)?|binary|"
+    r"多标签|多分类|二分类|单标签|多选|单选",
+    re.I,
+)
 
 
 def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
@@ -996,6 +1024,8 @@ def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
         return False  # "标签“重复": a quote opens inside, the item runs past its class
     if re.fullmatch(r"(?:files?|data(?:set)?|path|数据|文件)", part, re.I):
         return False
+    if _TASK_WORD.fullmatch(part):
+        return False  # "(multi-label; SDG1, SDG2)": the kind of task, not a class
     if re.match(r"单位|计量单位|\bunits?\b", part, re.I):
         return False  # "（月薪，单位元）": how a number is measured
     if len(words) > 1 and re.search(
