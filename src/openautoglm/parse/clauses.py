@@ -67,7 +67,7 @@ _QUANTITY = re.compile(
     r"|trials?\b|configs?\b|configurations?\b|epochs?\b|次|组|轮)",
     re.I,
 )
-_MASKED_PATH = re.compile(r"\bFILE\b")
+_MASKED_PATH = re.compile(r"\b(?:FILE|FOLDER)\b")
 # words of a setting that are never part of a class name, for the strict test
 _SETTING_WORDS = re.compile(
     r"\b(?:latency|budget|trials?|deadline|metric|test set|model size)\b|延迟|时延|预算|指标|试验|"

@@ -888,7 +888,12 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
             _drop_name(mentions, name)
         mentions.append(Mention([m["a"], m["b"]], m.start(), m.end("b"), "text", 0.85, m[0]))
         mentions.append(Mention([m["c"]], m.start("c"), m.end(), "label", 0.85, m[0]))
+    # "detect PII: contains_pii vs no_pii … text column raw_text": with the one text column
+    # named outright, names set against each other are its classes
+    one_text = any(o.role == "text" and len(o.names) == 1 and o.strength >= 0.9 for o in mentions)
     for m in _VS.finditer(text):
+        if one_text:
+            break
         if not any(m["a"] in o.names and m["b"] in o.names for o in mentions):
             mentions.append(Mention([m["a"], m["b"]], m.start(), m.end(), "text", 0.85, m[0]))
     if any(m.strength >= 0.85 for m in mentions):

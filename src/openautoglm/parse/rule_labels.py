@@ -664,9 +664,12 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
             text[end:],
         )
         start = end + (skip.end() if skip else 0)
+        if re.match(r"the\s", text[start:], re.I):
+            continue  # "(text is the utterance, category the intent)": what a column holds
         items, phrase, filled = _read(text, start, names, zh=_is_zh(text), fill=True,
                                       keep_names=True)  # fmt: skip
-        if len(items) >= 2 and filled:
+        inside = [i for i in items if len(i.split()) >= 3 and i.split()[0].casefold() in names]
+        if len(items) >= 2 and filled and not inside:
             out.append(LabelList(items, phrase, 0.8, start, "after_column"))
     return out
 
@@ -831,7 +834,7 @@ def _among_peers(
     duration of a real setting in it.
     """
     piece = pieces[i]
-    if len(items) < 2 or piece.sep not in (",", "，", "、") or pieces[i - 1].sep != piece.sep:
+    if len(items) < 2 or piece.sep not in (",", "，", "、", "|", "｜") or pieces[i - 1].sep != piece.sep:
         return False
     following = pieces[i + 1] if i + 1 < len(pieces) else None
     if following and following.sep != piece.sep and not (enumerating and following.sep == "，"):

@@ -81,6 +81,11 @@ _PATH_HEAD = re.compile(
     r"(?:[^\s\"'`，。,；;：:（）()]*[\\/])?[^\s\"'`，。,；;：:（）()/\\]+"
     r"(?:\s[^\s\"'`，。,；;：:（）()/\\]+)?)\s$"
 )
+# a folder, written with its closing slash ("./models/out/", "D:\\exports\\"): never the data
+_FOLDER = re.compile(
+    r"(?:^|(?<=[\s:：(（,，]))((?:[A-Za-z]:[\\/]|~[\\/]|\.{1,2}[\\/]|/)(?:[\w.\-]+[\\/])+)"
+    r"(?=[\s,，。;；)）]|$)"
+)
 _TEST_CUE = re.compile(
     r"(?:test|evaluat\w*|eval|held[- ]?out|hold[- ]?out|validat\w*|dev(?:elopment)? set|测试|评估|"
     r"评测|验证|开发集)[^.。;；]{0,20}$",
@@ -287,6 +292,9 @@ class RuleParser:
         masked = text
         for _, start, end in found:
             masked = masked[:start] + " FILE " + " " * max(0, end - start - 6) + masked[end:]
+        for match in _FOLDER.finditer(masked):  # "an output folder ./models/out/": no data
+            start, end = match.span(1)
+            masked = masked[:start] + " FOLDER " + " " * max(0, end - start - 8) + masked[end:]
         if not found:
             return masked
         tests = [
