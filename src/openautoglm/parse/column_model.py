@@ -11,6 +11,7 @@ roles are phrased, and the rules' reading is one of its strongest features.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ _CANDIDATE = re.compile(r"[A-Za-z_][\w.\-]*\w|[A-Za-z]")
 _WORD = re.compile(r"[A-Za-z_]\w*|[\u4e00-\u9fff]|\S")
 #: a name below this label probability is not taken for the label column
 MIN_LABEL = 0.05
+#: the odds a name must have of being the label column (against none) to be taken for it
+NO_LABEL_ODDS = 0.1
 _OPENERS = "`'\"‘“「『（(【[<《"
 
 
@@ -149,18 +152,38 @@ def read_columns(
         first.setdefault(cand.name, cand.start)
     if not best:
         return ColumnReading(None, None, 0.0, 0.0)
-    k = 2 if pair else 1
-    label: str | None = max(best, key=lambda n: best[n]["label"])
-    if best[label]["label"] < MIN_LABEL or (
-        len(best) <= k and best[label]["label"] < best[label]["text"]
-    ):  # no name reads as a label, or "(premise 和 hypothesis)": too few names for both
-        label = None
-    rest = sorted((n for n in best if n != label), key=lambda n: -best[n]["text"])
+    label, texts = _joint_roles(best, first, 2 if pair else 1)
     label_p = best[label]["label"] if label is not None else 0.0
-    if pair and len(rest) >= 2:
-        sides = sorted(rest[:2], key=first.__getitem__)
-        return ColumnReading(sides, label, min(best[n]["text"] for n in sides), label_p)
-    text = rest[0] if rest else None
+    if pair and len(texts) == 2:
+        return ColumnReading(texts, label, min(best[n]["text"] for n in texts), label_p)
+    text = texts[0] if texts else None
     p = best[text]["text"] if text else 0.0
     # a pair task with one text named: the reading is incomplete, so it is asked, not guessed
     return ColumnReading(text, label, min(p, 0.1) if pair else p, label_p)
+
+
+def _joint_roles(
+    best: dict[str, dict[str, float]], first: dict[str, int], k: int
+) -> tuple[str | None, list[str]]:
+    """The label column and the ``k`` text columns read together, most likely first.
+
+    Each name's roles are weighed against its reading as no column (log-odds), so a name that
+    reads best as the text is not also taken for the label when nothing else does ("标题列
+    title" with a class list and no label column named).
+    """
+
+    def odds(name: str, role: str) -> float:
+        none = max(1e-4, 1.0 - best[name]["text"] - best[name]["label"])
+        return math.log(max(best[name][role], 1e-6) / none)
+
+    by_label = sorted(best, key=lambda n: -best[n]["label"])[:3]
+    options: list[tuple[float, str | None, list[str]]] = []
+    for label in [None, *(n for n in by_label if best[n]["label"] >= MIN_LABEL)]:
+        rest = sorted((n for n in best if n != label), key=lambda n: -odds(n, "text"))[:k]
+        score = sum(odds(n, "text") for n in rest)
+        score += odds(label, "label") if label is not None else math.log(NO_LABEL_ODDS)
+        if label is not None and len(best) <= k and best[label]["label"] < best[label]["text"]:
+            continue  # "(premise 和 hypothesis)": too few names for both roles
+        options.append((score, label, sorted(rest, key=first.__getitem__) if k > 1 else rest))
+    _, label, texts = max(options, key=lambda o: o[0])
+    return label, texts

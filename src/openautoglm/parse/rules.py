@@ -259,7 +259,7 @@ class RuleParser:
         # "我手工标了一列 问题类型": a column the user labelled is what to predict, classes or not
         classes = (
             found is not None
-            and task.task in ("text_classification", None)
+            and task.task in ("text_classification", "multilabel_classification", None)
             and not _LABELLED_COLUMN.search(masked)
         )
         columns = resolve_columns(
