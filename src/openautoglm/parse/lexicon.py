@@ -85,6 +85,7 @@ MULTILABEL_CUES = [
     r"\b(?:tag|label|mark|annotate)\b[^.;]{0,40}\bwith\s+(?:every|all)\b",
     r"\ball (?:the )?applicable\b", r"\bzero or more\b", r"\bany number of\b",
     r"\bsets? of (?:labels|tags|categories|topics)\b", r"\b(?:all|every) (?:labels|tags) that\b",
+    r"\bany combination\b", r"\b(?:can|may) (?:have|get|carry) (?:several|multiple|many)\b",
     r"多标签", r"多个", r"多种", r"所有(?:相关|适用|涉及|符合|命中|提到|出现)",
     r"同时(?:属于|有|涉及|打|是|违反|命中|包含|具有|表达|提到|出现)", r"中的(?:几|多)个",
     r"多条规则", r"全部", r"所有适用", r"多选", r"不止一个", r"不只一个",
@@ -139,7 +140,7 @@ YES_NO = re.compile(
 CLASSIFY = re.compile(
     r"classif|categori[sz]|\blabel (?:each|every|the)\b|\bsort\b|\btag\b|\bdetect|\bintent\b|"
     r"\bspam\b|\bsentiment\b|\bflag\b|\brecogni[sz]e\b|\bidentif|\bdecide\b|\bwhich\b|"
-    r"\bwhether\b|\bstance\b|\brout(?:e|es|ed|ing)\b|\btriag\w*|\bwhat (?:kind|type|sort) of\b|"
+    r"\bwhether\b|\bstance\b|\blanguage (?:id|identification|detection)\b|\blangid\b|\brout(?:e|es|ed|ing)\b|\btriag\w*|\bwhat (?:kind|type|sort) of\b|"
     r"(?:->|→)\s*(?:the\s+)?(?:category|class|label|intent|topic|type)\b|"
     r"分类|分成|分为|分到|分派|分流|归类|识别|判断|打标签|情感分析|区分|辨别|属于|哪",
     re.I,

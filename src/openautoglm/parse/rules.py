@@ -139,7 +139,7 @@ _LATENCY_VALUE = re.compile(
     re.I,
 )
 _SIZE = re.compile(
-    rf"(?P<n>{NUMBER}|half\s+an?)\s*(?:个)?\s*(?P<u>[KMG]i?B|[MG](?![A-Za-z])|兆|megabytes?|gigabytes?)",
+    rf"(?P<n>{NUMBER}|half\s+an?)\s*(?:个)?\s*(?P<u>[KMG]i?B|[MG](?![A-Za-z])|兆|megabytes?|gigabytes?|gigs?\b|megs?\b)",
     re.I,
 )
 _BUDGET_WORDS = re.compile(
@@ -183,6 +183,10 @@ _AIM = re.compile(
 # a number a few words after the metric, said to be a floor: "accuracy, 0.92 or better"
 _OR_BETTER = re.compile(
     rf"[^.;。；\n\d]{{0,30}}?{_NUM}\s*(?:\+|or (?:better|higher|above|more)|及以上|以上)", re.I
+)
+# ... or a ceiling, for an error metric: "log loss 评估，越低越好，0.2 以下"
+_OR_LOWER = re.compile(
+    rf"[^.;。；\n\d]{{0,30}}?{_NUM}\s*(?:or (?:less|lower|below|under)|及以下|以下|以内)", re.I
 )
 # a list item that names the task, not a class: "当回归做", "continuous", "句对分类"
 _TASK_ITEM = re.compile(
@@ -389,7 +393,8 @@ class RuleParser:
                         (match.start(), value, text[match.start() : match.end() + after.end()])
                     )
                     continue
-            later = _OR_BETTER.match(text, match.end())  # "accuracy, 0.92 or better", "F1, 0.7+"
+            # "accuracy, 0.92 or better", "F1, 0.7+", "log loss，越低越好，0.2 以下"
+            later = (_OR_LOWER if lower else _OR_BETTER).match(text, match.end())
             if later:
                 value = _score(later, text[later.end() :], lower)
                 if value is not None:
