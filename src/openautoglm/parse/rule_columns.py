@@ -769,9 +769,10 @@ _ROLE_COLON = re.compile(
     # the name ends its field: a line end, or a separator before the next "key:" field
     # ("类别:a|b|c" is a list of classes, "text: body | target: y" two fields), or the end of
     # a JSON-like object ('{"text": "utterance", "label": "intent"}')
-    rf"[:：=]\s*[`'\"“‘「]?(?P<name>{_NAME_OR_ZH})[`'\"”’」]?"
-    # "文本列: 邮件内容 / 标签列: 是否垃圾 / …": after a column word, a spaced slash ends it too
-    rf"(?=\s*(?:$|\n|。|[}}]|[|;；,，]\s*[^|;；,，:：.。\n]{{1,24}}[:：]|(?(col)[/／]\s|(?!))))",
+    rf"[:：=]\s*(?P<q>[`'\"“‘「])?(?P<name>{_NAME_OR_ZH})[`'\"”’」]?"
+    # "文本列: 邮件内容 / 标签列: 是否垃圾 / …": after a column word, a spaced slash ends it too;
+    # a quoted name ends at a full stop too: "field with labels: 'eurovoc'. f1_micro."
+    rf"(?=\s*(?:$|\n|。|(?(q)\.(?:\s|$)|(?!))|[}})）]|[|;；,，]\s*[^|;；,，:：.。\n]{{1,24}}[:：]|(?(col)[/／]\s|(?!))))",
     re.I | re.M,
 )
 _ARROW_PAIR = re.compile(
@@ -783,6 +784,27 @@ _Z_SPACED_NAME_ROLE = re.compile(
     rf"(?:^|(?<=[\s的：:]))(?P<name>[{_CJK}]{{2,8}})\s+(?:列|字段)\s*(?:是|为|存|放)?\s*"
     rf"(?P<role>{_ROLE_ALT})"
 )
+
+
+# "target 列 logS", "text 字段为 review": a role word, the word for column, then the name
+_ROLE_COL_NAME = re.compile(
+    rf"(?:^|(?<=[\s，,。；;：:（(]))(?P<role>{_ROLE_ALT})\s*(?:列|字段)\s*(?:是|为|叫|名为)?\s*"
+    rf"[`'\"“‘「]?(?P<name>[A-Za-z_][\w-]{{0,40}})[`'\"”’」]?(?![\w-])",
+    re.I,
+)
+# "不用管 url 和 date 列", "ignore the id column": columns the user sets aside
+_SET_ASIDE = re.compile(
+    r"(?:不用管|不用|不要用|别用|忽略|无视|去掉|\bignore|\bdrop|\bexclude|\bskip|"
+    r"\bdon't use|\bdo not use)\s*(?:the\s+)?$",
+    re.I,
+)
+
+
+def set_aside(text: str, mentions: list[Mention]) -> None:
+    """Drop the columns the words say to ignore ("不用管 url 和 date 列")."""
+    mentions[:] = [
+        m for m in mentions if not _SET_ASIDE.search(text[max(0, m.start - 12) : m.start])
+    ]
 
 
 # "match_score is the target", "body is the text"
@@ -865,7 +887,8 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     name the column they mean.
     """
     named = (m for m in _NAME_IS_ROLE.finditer(text) if re.search(r"[_\d`'\"]", m[0]))
-    stated = [*_ROLE_COLON.finditer(text), *_Z_SPACED_NAME_ROLE.finditer(text), *named,
+    stated = [*_ROLE_COLON.finditer(text), *_ROLE_COL_NAME.finditer(text),
+              *_Z_SPACED_NAME_ROLE.finditer(text), *named,
               *_FUTURE_ROLE.finditer(text), *_NAME_THEN_ROLE.finditer(text)]  # fmt: skip
     for m in stated:
         _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)

@@ -38,6 +38,7 @@ from openautoglm.parse.rule_columns import (
     find_mentions,
     pair_evidence,
     resolve_columns,
+    set_aside,
     side_roles,
     stated_roles,
     verb_roles,
@@ -230,6 +231,7 @@ class RuleParser:
         verb_roles(masked, mentions)
         side_roles(masked, mentions)
         stated_roles(masked, mentions)
+        set_aside(masked, mentions)
         file_columns(masked, mentions)
         _classes_in_a_list(masked, mentions)
         mentions = [m for m in mentions if not names_a_class(masked, m)]
