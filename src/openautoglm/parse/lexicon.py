@@ -74,7 +74,7 @@ PAIR_CUES = [
     # "症状描述和诊断是否吻合": two things asked about together
     r"[\u4e00-\u9fff]{2,8}(?:和|与|跟)[\u4e00-\u9fff]{2,10}?(?:之间)?(?:是否|是不是|能否|有没有)",
     # "(source sentence + MT output → score)": two inputs joined into one prediction
-    r"\b[A-Za-z]+(?: [A-Za-z]+)?\s*\+\s*[A-Za-z]+(?: [A-Za-z]+)?\s*(?:→|->)",
+    r"\b\w+(?: [A-Za-z]+)?\s*\+\s*\w+(?: [A-Za-z]+)?\s*(?:→|->)",
 ]  # fmt: skip
 #: several labels a row: multilabel
 MULTILABEL_CUES = [
@@ -125,7 +125,7 @@ CLASS_NOUNS = re.compile(
     r"(?:\w+\s+)?(?:category|categories|class|classes|label|labels|type|types|topic|topics|intent|"
     r"intents|sentiment|emotion|emotions|department|genre|language|author|stance|tag|tags|kind|"
     r"group|team|queue|whether|which|if|outcome|result|status)\b|(?:预测|判断)[^，。；;？?]{0,12}?"
-    r"(?:类别|类型|分类|标签|情感|情绪|意图|部门|主题|话题|语言|立场|是否|哪)",
+    r"(?:类别|类目|类型|分类|标签|情感|情绪|意图|部门|主题|话题|语言|立场|是否|哪)",
     re.I,
 )
 #: a verb that asks for a value of each text (no label list: a number, unless the object is classes)

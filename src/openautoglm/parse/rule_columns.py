@@ -621,12 +621,48 @@ _PREDICT_FROM = re.compile(
 )
 
 
+# "train on body_text to predict level", "use the title column to predict category_l1"
+_USE_TO_PREDICT = re.compile(
+    rf"\b(?:(?:train(?:ed)?|fit|learn)\s+(?:it\s+)?(?:on|from)|use|using)\s+(?:the\s+)?"
+    rf"[`'\"“‘]?(?P<t>{_IDENT})[`'\"”’]?(?:\s+{_COL_EN})?\s+to\s+(?:predict|estimate|classify)\s+"
+    rf"(?:the\s+)?[`'\"“‘]?(?P<l>{_IDENT})[`'\"”’]?(?![\w-])",
+    re.I,
+)
+
+
+# "预测得分 points（0-10）", "用 title 预测 cate。": a name after 预测 that ends its clause
+_ZH_PREDICT_NAME = re.compile(
+    rf"(?:预测|预估|估计)(?:的)?[{_CJK}]{{0,6}}?\s*[`'\"“‘「]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    rf"[`'\"”’」]?(?=\s*(?:[，,。；;（(]|$))"
+)
+
+
+def _use_to_predict(text: str, mentions: list[Mention]) -> None:
+    """Names an "X to predict Y" phrase gives their roles, taken out of a list of columns."""
+    for match in _USE_TO_PREDICT.finditer(text):
+        for name, role in ((match["t"], "text"), (match["l"], "label")):
+            for m in mentions:
+                if len(m.names) > 1 and name in m.names:
+                    m.names = [n for n in m.names if n != name]
+            single = [m for m in mentions if m.names == [name]]
+            for m in single:
+                m.role, m.strength = role, max(m.strength, 0.85)
+            if not single:
+                mentions.append(Mention([name], match.start(), match.end(), role, 0.85, match[0]))
+    mentions[:] = [m for m in mentions if m.names]
+
+
 def verb_roles(text: str, mentions: list[Mention]) -> None:
     """Roles the verbs give names already mentioned: predict the rating from the comment.
 
     "predict X" makes X the label; "predict … from Y", "given Y", "根据 Y", "用 Y" make Y the
     text; "given A and B" names the two texts of a pair.
     """
+    _use_to_predict(text, mentions)
+    for match in _ZH_PREDICT_NAME.finditer(text):  # "预测得分 points（0-10）"
+        name = match["name"]
+        if name.lower() not in NOT_NAMES and not any(name in m.names for m in mentions):
+            mentions.append(Mention([name], match.start(), match.end(), "label", 0.7, match[0]))
     for match in re.finditer(
         r"\b(?P<verb>predict|estimate|forecast|from|given|based on)\s+(?:the\s+)?"
         r"[`'\"“‘](?P<name>[A-Za-z_][\w.-]{0,40})[`'\"”’]",
@@ -849,6 +885,10 @@ _PAIR_ARROW_LOOSE = re.compile(
     r"(?<![\w`'\"])(?P<a>[a-z][a-z_]*)\s*(?:/|&|\+)\s*(?P<b>[a-z][a-z0-9_]*)\s*(?:→|->|=>|⇒)\s*"
     r"(?P<c>[a-z][a-z0-9_]*)(?![\w])"
 )
+# "query + doc_snippet → classes": two column-like names added into one input
+_PLUS_ARROW = re.compile(
+    r"(?<![\w`'\"])(?P<a>[a-z][a-z0-9_]*)\s*\+\s*(?P<b>[a-z][a-z0-9_]*)\s*(?:→|->|=>|⇒)"
+)
 # "policy_text vs employee_question": two columns set against each other
 _VS = re.compile(rf"{_CODE_NAME.format(g='a')}\s+(?:vs\.?|versus)\s+{_CODE_NAME.format(g='b')}")
 
@@ -917,6 +957,14 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     # "detect PII: contains_pii vs no_pii … text column raw_text": with the one text column
     # named outright, names set against each other are its classes
     one_text = any(o.role == "text" and len(o.names) == 1 and o.strength >= 0.9 for o in mentions)
+    for m in _PLUS_ARROW.finditer(text):  # "query + doc_snippet → Relevant / Not Relevant"
+        code_like = re.search(r"[_\d]", m["a"] + m["b"])  # plain words may describe the sides
+        if (
+            code_like
+            and not any(n.lower() in NOT_NAMES for n in (m["a"], m["b"]))
+            and not any(m["a"] in o.names and m["b"] in o.names for o in mentions)
+        ):
+            mentions.append(Mention([m["a"], m["b"]], m.start(), m.end("b"), "text", 0.85, m[0]))
     for m in _VS.finditer(text):
         if one_text:
             break

@@ -345,7 +345,11 @@ def _coded(text: str, names: set[str]) -> list[LabelList]:
             continue
         items = [m["k"] for m in run]
         ends_of_a_scale = any(_DEGREE.search(m[0]) for m in run)
-        if len(items) >= 2 and all(i.casefold() not in names for i in items) and not ends_of_a_scale:
+        if (
+            len(items) >= 2
+            and all(i.casefold() not in names for i in items)
+            and not ends_of_a_scale
+        ):
             phrase = text[run[0].start() : run[-1].end()]
             out.append(LabelList(items, phrase, 0.8, run[0].start(), "coded"))
         run = [match] if match is not None else []
@@ -834,7 +838,11 @@ def _among_peers(
     duration of a real setting in it.
     """
     piece = pieces[i]
-    if len(items) < 2 or piece.sep not in (",", "，", "、", "|", "｜") or pieces[i - 1].sep != piece.sep:
+    if (
+        len(items) < 2
+        or piece.sep not in (",", "，", "、", "|", "｜")
+        or pieces[i - 1].sep != piece.sep
+    ):
         return False
     following = pieces[i + 1] if i + 1 < len(pieces) else None
     if following and following.sep != piece.sep and not (enumerating and following.sep == "，"):

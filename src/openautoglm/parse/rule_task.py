@@ -28,7 +28,8 @@ _MULTILABEL_ONLY = ("f1_samples", "subset_accuracy", "hamming_loss")
 _EXPLICIT_REGRESSION = re.compile(r"\bregression\b|\bregressors?\b|回归", re.I)
 _EXPLICIT_MULTILABEL = re.compile(r"multi[- ]?label|多标签", re.I)
 _EXPLICIT_CLASSIFICATION = re.compile(
-    r"\bclassif\w*|\bclassifier\b|\bcategori[sz]\w*|二分类|多分类|分类|分成|分为|归类", re.I
+    r"\bclassif\w*|\bclassifier\b|\bcategori[sz]\w*|二分类|多分类|分类|分成|分为|分到|分入|归到|归入|归类",
+    re.I,
 )
 
 

@@ -515,9 +515,7 @@ def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
         if close and word != "accuracy" and not any(s <= match.start() < e for s, e, _, _ in hits):
             hits.append((match.start(), match.end(), "accuracy", 0.85))
     return [
-        h
-        for h in hits
-        if not _NOT_WANTED.match(text[h[1] :]) and not _in_past_clause(text, h[0])
+        h for h in hits if not _NOT_WANTED.match(text[h[1] :]) and not _in_past_clause(text, h[0])
     ]
 
 
