@@ -140,7 +140,8 @@ YES_NO = re.compile(
 CLASSIFY = re.compile(
     r"classif|categori[sz]|\blabel (?:each|every|the)\b|\bsort\b|\btag\b|\bdetect|\bintent\b|"
     r"\bspam\b|\bsentiment\b|\bflag\b|\brecogni[sz]e\b|\bidentif|\bdecide\b|\bwhich\b|"
-    r"\bwhether\b|\bstance\b|\blanguage (?:id|identification|detection)\b|\blangid\b|\brout(?:e|es|ed|ing)\b|\btriag\w*|\bwhat (?:kind|type|sort) of\b|"
+    r"\bwhether\b|\bstance\b|\blanguage (?:id|identification|detection)\b|\blangid\b|"
+    r"\brout(?:e|es|ed|ing)\b|\btriag\w*|\bwhat (?:kind|type|sort) of\b|"
     r"(?:->|→)\s*(?:the\s+)?(?:category|class|label|intent|topic|type)\b|"
     r"分类|分成|分为|分到|分派|分流|归类|识别|判断|打标签|情感分析|区分|辨别|属于|哪",
     re.I,

@@ -315,7 +315,7 @@ def _each_is(text: str, names: set[str]) -> list[LabelList]:
 
 
 # "0=非广告，1=广告", "label values 1 = answers, 0 = doesn't": short codes each given a meaning
-# "1 means toxic, 0 means non-toxic", "0 表示无，1 表示有": a digit or a capital with a word for "is"
+# "1 means toxic, 0 means non-toxic", "0 表示无，1 表示有": a digit or a capital, a word for "is"
 _CODE_IS = r"(?:[=＝]|(?<=[\dA-Z])\s*(?:表示|代表|means|stands for)(?=\s|[\u4e00-\u9fff]))"
 _CODED = re.compile(
     rf"(?<![\w=])(?P<k>\d{{1,3}}|[A-Za-z]{{1,4}})\s*{_CODE_IS}\s*[^,，;；)）。=＝\n]{{1,24}}?"
