@@ -828,6 +828,12 @@ _ROLE_COL_NAME = re.compile(
     rf"[`'\"“‘「]?(?P<name>[A-Za-z_][\w-]{{0,40}})[`'\"”’」]?(?![\w-])",
     re.I,
 )
+# "essay 列是作文正文，score 列是老师给的分数": a name, its column, and a description ending in a role
+_NAME_COL_IS_DESC = re.compile(
+    rf"(?<![\w`'\"])(?P<name>[A-Za-z_][\w-]{{0,40}})\s*(?:列|字段)\s*(?:是|为|存的是|放的是|存|放)\s*"
+    rf"[^，,。；;\s]{{0,8}}?(?P<role>{_ROLE_ALT})(?=\s*(?:[，,。；;（(]|$))",
+    re.I,
+)
 # "不用管 url 和 date 列", "ignore the id column": columns the user sets aside
 _SET_ASIDE = re.compile(
     r"(?:不用管|不用|不要用|别用|忽略|无视|去掉|\bignore|\bdrop|\bexclude|\bskip|"
@@ -837,10 +843,23 @@ _SET_ASIDE = re.compile(
 
 
 def set_aside(text: str, mentions: list[Mention]) -> None:
-    """Drop the columns the words say to ignore ("不用管 url 和 date 列")."""
+    """Drop the columns the words say to ignore ("不用管 url 和 date 列"), and two plain words
+    that only describe a pair's sides when two column-like names say which columns hold them
+    ("(question, answer) pairs … Columns q_body, a_body")."""
     mentions[:] = [
         m for m in mentions if not _SET_ASIDE.search(text[max(0, m.start - 12) : m.start])
     ]
+    code_pairs = [m for m in mentions if len(m.names) == 2 and all(map(_code_like, m.names))]
+    if code_pairs:
+        mentions[:] = [
+            m
+            for m in mentions
+            if not (len(m.names) == 2 and not any(map(_code_like, m.names)) and m.role == "text")
+        ]
+
+
+def _code_like(name: str) -> bool:
+    return bool(re.search(r"[_\d]", name))
 
 
 # "match_score is the target", "body is the text"
@@ -928,6 +947,7 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     """
     named = (m for m in _NAME_IS_ROLE.finditer(text) if re.search(r"[_\d`'\"]", m[0]))
     stated = [*_ROLE_COLON.finditer(text), *_ROLE_COL_NAME.finditer(text),
+              *_NAME_COL_IS_DESC.finditer(text),
               *_Z_SPACED_NAME_ROLE.finditer(text), *named,
               *_FUTURE_ROLE.finditer(text), *_NAME_THEN_ROLE.finditer(text)]  # fmt: skip
     for m in stated:

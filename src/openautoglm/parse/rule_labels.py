@@ -331,11 +331,22 @@ _DEGREE = re.compile(
 )
 
 
+# "是 → 1，否 → 0": the meaning first, its code after an arrow
+_CODED_AFTER = re.compile(
+    r"(?:^|(?<=[\s,，;；:：(（]))[^\s,，;；:：()（）→]{1,12}\s*(?:→|->|=>)\s*(?P<k>\d{1,3})"
+    r"(?=\s*(?:[,，;；)）。]|$|\.(?:\s|$)))"
+)
+
+
 def _coded(text: str, names: set[str]) -> list[LabelList]:
     """Two or more codes in a row, each with its meaning after an equals sign."""
+    return _code_runs(text, names, _CODED) + _code_runs(text, names, _CODED_AFTER)
+
+
+def _code_runs(text: str, names: set[str], pattern: re.Pattern[str]) -> list[LabelList]:
     out: list[LabelList] = []
     run: list[re.Match[str]] = []
-    for match in [*_CODED.finditer(text), None]:
+    for match in [*pattern.finditer(text), None]:
         if (
             match is not None
             and run
@@ -396,6 +407,7 @@ def _brackets(text: str, names: set[str]) -> list[LabelList]:
             items = [m.group(1) for m in coded if m]
             out.append(LabelList(items, match[0], 0.8, match.start(), "brackets"))
             continue
+        inner = re.sub(rf"^\s*(?:{_TASK_WORD.pattern})\s*[;；:：]\s*", "", inner, flags=re.I)
         items, phrase, _ = _read(inner + "\n", 0, names, zh=_is_zh(inner))
         rest = inner.strip()[len(phrase.strip()) :].strip(" \t" + _QUOTES)
         if len(items) >= 2 and not rest:  # the brackets hold the list and nothing else
@@ -678,10 +690,29 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
     return out
 
 
+# "each job post may require Python, SQL, Java, Excel, Communication.": capitalised names that
+# run to the end of an English sentence
+_CAPITAL_RUN = re.compile(
+    r"(?<=[a-z]\s)(?P<list>[A-Z][\w+#.&-]*(?:\s*,\s*[A-Z][\w+#.&-]*){2,}"
+    r"(?:,?\s+(?:and|or)\s+[A-Z][\w+#.&-]*)?)(?=\s*(?:[.;!?](?:\s|$)|$))"
+)
+
+
+def _capital_run(text: str, names: set[str]) -> list[LabelList]:
+    """Three or more capitalised names closing a sentence (a weak reading, taken last)."""
+    out = []
+    for match in _CAPITAL_RUN.finditer(text):
+        items = [_clean(i) for i in re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+",
+                                             match["list"])]  # fmt: skip
+        if all(i and _is_label(i, names) for i in items) and len(set(items)) == len(items):
+            out.append(LabelList(items, match["list"], 0.55, match.start("list"), "capitals"))
+    return out
+
+
 _FINDERS = (
     _triggers, _plural_are, _each_is, _coded, _quote_runs, _colons, _brackets, _dashes,
     _sentence_starts, _either_zh, _either_en, _ideographic_commas, _enumerated, _item_lines,
-    _slash_classes, _spaced_zh,
+    _slash_classes, _spaced_zh, _capital_run,
 )  # fmt: skip
 
 
@@ -698,6 +729,9 @@ def _read(
     rest = text[start:].lstrip(" \t:：")
     rest = re.sub(r"^either\s+(?=[\"'“‘])", "", rest, flags=re.I)  # "either 'a' or 'b'"
     rest = re.sub(r"^(?:any|one|some|all|several)\s+of\s+", "", rest, flags=re.I)  # "any of x, y"
+    rest = re.sub(
+        rf"^(?:{_TASK_WORD.pattern})\s*[;；:：]\s*", "", rest, flags=re.I
+    )  # "(multi-label; a, b"
     if rest[:1] in "[【{":  # "into [A, B, C]": the list inside the brackets
         rest = rest[1:]
     offset = len(text) - start - len(rest)
@@ -915,6 +949,8 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     tail = text[at + len(found.evidence) :] if at >= 0 else ""
     if _OPEN_END.match(tail):
         return False
+    if re.match(r"\s*(?:pairs?\b|对)", tail, re.I):
+        return False  # "(question, answer) pairs": the two sides of a pair, not classes
     if len(set(found.items)) != len(found.items):
         return False
     if all(item.casefold() in _UNITS for item in found.items):
