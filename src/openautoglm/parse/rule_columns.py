@@ -828,7 +828,7 @@ _ROLE_COL_NAME = re.compile(
     rf"[`'\"“‘「]?(?P<name>[A-Za-z_][\w-]{{0,40}})[`'\"”’」]?(?![\w-])",
     re.I,
 )
-# "essay 列是作文正文，score 列是老师给的分数": a name, its column, and a description ending in a role
+# "essay 列是作文正文，score 列是老师给的分数": a name, 列, a description ending in a role
 _NAME_COL_IS_DESC = re.compile(
     rf"(?<![\w`'\"])(?P<name>[A-Za-z_][\w-]{{0,40}})\s*(?:列|字段)\s*(?:是|为|存的是|放的是|存|放)\s*"
     rf"[^，,。；;\s]{{0,8}}?(?P<role>{_ROLE_ALT})(?=\s*(?:[，,。；;（(]|$))",
