@@ -45,6 +45,7 @@ from openautoglm.parse.rule_columns import (
 )
 from openautoglm.parse.rule_labels import best_label_list, without_glosses
 from openautoglm.parse.rule_task import pair_words, task_type
+from openautoglm.parse.typos import fix_keyword_typos
 
 #: a column mention at least this sure keeps its name out of the label list
 _SURE_MENTION = 0.7
@@ -226,7 +227,7 @@ class RuleParser:
         """The rules' reading, before the learned models and before unsure fields are asked."""
         result = ParseResult(description=description, backend="rules")
         text = description.strip()
-        masked = without_glosses(self._paths(text, result))
+        masked = fix_keyword_typos(without_glosses(self._paths(text, result)))
         mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
         verb_roles(masked, mentions)
         side_roles(masked, mentions)
@@ -535,11 +536,21 @@ def _metric_of(phrase: str, after: str = "") -> str | None:
     return None
 
 
+# "（文件名里有空格）", "(yes, there's a space in the name)": said right after the path
+_SPACE_SAID = re.compile(r"[^。.;；\n]{0,12}?(?:空格|\bspaces?\b)")
+
+
 def _with_spaces(text: str, match: re.Match[str], group: int) -> tuple[str, int, int]:
     """The path a match names (its ``group``) and the match's span, grown back over spaces in
     the path: "/data/cfpb/complaints 2023.csv"."""
     path, start = match.group(group), match.start()
     head = _PATH_HEAD.search(text[:start])
+    said = _SPACE_SAID.match(text, match.end())
+    if head is None and said and not re.match(r"[A-Za-z]:|[/\\~.]", path):
+        # "文件 评论数据 2024.csv（文件名里有空格）": the user says the name holds a space
+        word = re.search(r"(?:^|(?<=[\s:：]))([^\s:：，,。;；()（）\"'`]+)\s$", text[:start])
+        if word and not re.fullmatch(r"文件|数据|file|data(?:set)?|in|at|is", word[1], re.I):
+            return f"{word[1]} {path}", word.start(1), match.end()
     if (
         match.re is _QUOTED_PATH
         or head is None
