@@ -743,3 +743,179 @@ def test_task_and_column_phrasings_of_the_sixth_development_round(
 def test_phrasings_of_the_sixth_development_round(text: str, expected: dict) -> None:
     flat = RuleParser().parse(text).flat()
     assert {k: flat.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a setting word standing among its peers is a class
+        (
+            "给优惠券打标签：满减、新人、包邮、限时折扣。coupons.csv",
+            {"labels": ["满减", "新人", "包邮", "限时折扣"]},
+        ),
+        (
+            "Tag each task with its stage: Plan, Build, Test, Evaluate, Release. t.csv",
+            {"labels": ["Plan", "Build", "Test", "Evaluate", "Release"]},
+        ),
+        (
+            "投诉原因：物流慢、破损、与描述不符、其他。c.csv",
+            {"labels": ["物流慢", "破损", "与描述不符", "其他"]},
+        ),
+        (
+            "Route to: Web | Mobile | Infra | Data. r.csv",
+            {"labels": ["Web", "Mobile", "Infra", "Data"]},
+        ),
+        # codes with a word for "is", spaced codes, codes after an arrow; not a scale's ends
+        ("判断是否退款，1 表示退款，0 表示不退。r.csv", {"labels": ["1", "0"]}),
+        ("Flag spam: label 1 means spam, 0 means ham. s.csv", {"labels": ["1", "0"]}),
+        ("识别辱骂，0=正常 1=辱骂，a.csv", {"labels": ["0", "1"]}),
+        ("识别谣言，是 → 1，否 → 0。r.csv", {"labels": ["1", "0"]}),
+        (
+            "给愤怒程度打分，0 表示很平静，1 表示非常愤怒，e.csv",
+            {"labels": None, "task_type": "text_regression"},
+        ),
+        # slash lists closed by a count or standing alone; 集合 after the label noun
+        ("推文情绪分类，anger/joy/fear 三类，t.csv", {"labels": ["anger", "joy", "fear"]}),
+        ("工单紧急度 高/中/低 数据:t.csv", {"labels": ["高", "中", "低"]}),
+        ("标签集合为 体育/财经/科技。n.csv", {"labels": ["体育", "财经", "科技"]}),
+        # what a list is not: a count, a refusal, a task word, units, a folder, a description
+        ("分到品类：数据 p.csv，品类有几百个，不一一列了。", {"labels": None}),
+        (
+            "Tag papers (multi-label; NLP, CV, RL, Theory). p.csv",
+            {"labels": ["NLP", "CV", "RL", "Theory"]},
+        ),
+        ("Predict the heating demand (kWh/m²/yr) from audits. a.csv", {"labels": None}),
+        (
+            "Sort tickets: Billing | Tech | Other. t.csv. Write models to ./out/models/ please.",
+            {"labels": ["Billing", "Tech", "Other"], "dataset_path": "t.csv"},
+        ),
+        (
+            "Data: d.csv with columns text and intent (text is the message, intent the goal).",
+            {"labels": None, "text_column": "text", "label_column": "intent"},
+        ),
+        (
+            "Does each post cover any of Sports, Music, Film, Food? p.csv",
+            {"labels": ["Sports", "Music", "Film", "Food"]},
+        ),
+        (
+            "want to know if they're happy, sad, or angry. m.csv",
+            {"labels": ["happy", "sad", "angry"]},
+        ),
+        (
+            "Detect leaks in free text: has_secret vs no_secret. l.csv, text column body.",
+            {"labels": ["has_secret", "no_secret"], "text_column": "body"},
+        ),
+        # an earlier result is no requirement
+        (
+            "上次用规则的准确率才 70%，这次重新训一个意图分类，i.csv",
+            {"metric": None, "target_score": None},
+        ),
+        (
+            "Predict hours to close. h.csv, MAE. We tried a GBM before and got MAE 12, ignore that.",
+            {"metric": "mae", "target_score": None},
+        ),
+        (
+            "Spam filter, s.csv. Log loss isn't meaningful here, use macro F1.",
+            {"metric": "f1_macro"},
+        ),
+        ("钓鱼邮件检测，p.csv，log loss 评估，越低越好，0.3 以下。", {"target_score": 0.3}),
+    ],
+)
+def test_label_and_target_phrasings_of_the_eighth_development_round(
+    text: str, expected: dict
+) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '配置：{"file": "a.csv", "text": "utterance", "label": "intent"}，意图分类。',
+            {"text_column": "utterance", "label_column": "intent"},
+        ),
+        (
+            "垃圾短信检测 / 数据: s.csv / 文本列: 短信内容 / 标签列: 是否垃圾 / 准确率 0.9",
+            {"text_column": "短信内容", "label_column": "是否垃圾"},
+        ),
+        (
+            "给视频标题打多个标签 [美食, 旅行, 萌宠]，数据 v.csv，标题列 title。",
+            {"text_column": "title", "label_column": None},
+        ),
+        (
+            "预测房价，文件 h.tsv，text 列 desc，target 列 price。",
+            {"text_column": "desc", "label_column": "price"},
+        ),
+        (
+            "Topic tagging, multi-label. Field with text: 'body', field with labels: 'topics'. x.jsonl",
+            {"text_column": "body", "label_column": "topics"},
+        ),
+        (
+            "新闻分类，n.csv，不用管 url 和 date 列，文本是 content，标签是 label。",
+            {"task_type": "text_classification", "text_column": "content", "label_column": "label"},
+        ),
+        (
+            "Classify memos by risk: Low, High. m.csv has columns id, author, memo, risk — "
+            "train on memo to predict risk.",
+            {"text_column": "memo", "label_column": "risk"},
+        ),
+        (
+            "Use the title column to predict genre_id. Genres: Rock, Jazz. s.csv",
+            {"text_column": "title", "label_column": "genre_id"},
+        ),
+        (
+            "作答评分：参考答案 ref_answer 和学生答案 stu_answer，预测得分 points（0-5），g.csv",
+            {
+                "task_type": "text_pair_regression",
+                "text_column": ["ref_answer", "stu_answer"],
+                "label_column": "points",
+            },
+        ),
+        (
+            "Relevance: query + doc_text → Good / Bad. j.csv, label column grade.",
+            {"task_type": "text_pair_classification", "text_column": ["query", "doc_text"]},
+        ),
+        (
+            "Score (question, answer) pairs for helpfulness. Columns q_text, a_text; target help. "
+            "x.csv. Spearman.",
+            {
+                "task_type": "text_pair_regression",
+                "text_column": ["q_text", "a_text"],
+                "labels": None,
+            },
+        ),
+        (
+            "作文评分：essay 列是作文正文，score 列是老师给的分数，e.csv",
+            {"text_column": "essay", "label_column": "score"},
+        ),
+        (
+            "把工单分到部门：t.csv，用 body 预测 dept。",
+            {"task_type": "text_classification", "label_column": "dept"},
+        ),
+        # typos in keywords, a name said to hold a space, words for sizes and tasks
+        (
+            "trian a clasifier on t.csv, text colum tweet and label colum sentimnet",
+            {
+                "task_type": "text_classification",
+                "text_column": "tweet",
+                "label_column": "sentimnet",
+            },
+        ),
+        (
+            "情绪分类，文件 评论数据 2024.csv（文件名里有空格）",
+            {"dataset_path": "评论数据 2024.csv"},
+        ),
+        ("Flag clauses (multilabel), c.csv. 2 gigs max model size.", {"max_model_mb": 2048.0}),
+        (
+            "Recipe tags: vegan, keto, spicy (any combination). r.csv",
+            {"task_type": "multilabel_classification"},
+        ),
+        ("language id model pls, langs.txt", {"task_type": "text_classification"}),
+    ],
+)
+def test_column_and_task_phrasings_of_the_eighth_development_round(
+    text: str, expected: dict
+) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected

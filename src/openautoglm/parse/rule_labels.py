@@ -893,9 +893,12 @@ def _peer_word(part: str, others: list[str]) -> bool:
         short = len(part) <= 6 and " " not in part and all(len(i) <= 8 for i in others)
         return short and words[0] not in ZH_OPENERS
     words = part.split()
+    # "Plan, Build, Test, Evaluate": a verb capitalised like its peers is one of them
+    capitals = part[:1].isupper() and all(i[:1].isupper() for i in others)
     return (
         len(words) == 1
-        and words[0].lower() not in _EN_FUNCTION | _EN_NOT_LABEL_START
+        and words[0].lower() not in _EN_FUNCTION
+        and (capitals or words[0].lower() not in _EN_NOT_LABEL_START)
         and all(len(i.split()) <= 2 for i in others)
     )
 
