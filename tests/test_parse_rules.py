@@ -811,7 +811,7 @@ def test_phrasings_of_the_sixth_development_round(text: str, expected: dict) -> 
             {"metric": None, "target_score": None},
         ),
         (
-            "Predict hours to close. h.csv, MAE. We tried a GBM before and got MAE 12, ignore that.",
+            "Predict hours to close. h.csv, MAE. We tried a GBM and got MAE 12, ignore that.",
             {"metric": "mae", "target_score": None},
         ),
         (
@@ -848,7 +848,7 @@ def test_label_and_target_phrasings_of_the_eighth_development_round(
             {"text_column": "desc", "label_column": "price"},
         ),
         (
-            "Topic tagging, multi-label. Field with text: 'body', field with labels: 'topics'. x.jsonl",
+            "Topic tags, multi-label. Field with text: 'body', field with labels: 'topics'. x.jl",
             {"text_column": "body", "label_column": "topics"},
         ),
         (
