@@ -54,6 +54,7 @@ SPLITS = {
     "dev6": ROOT / "tests" / "parser_corpus" / "dev6.jsonl",
     "dev7": ROOT / "tests" / "parser_corpus" / "dev7.jsonl",
     "dev8": ROOT / "tests" / "parser_corpus" / "dev8.jsonl",
+    "dev9": ROOT / "tests" / "parser_corpus" / "dev9.jsonl",
     "eval": ROOT / "tests" / "parser_corpus" / "eval.jsonl",
     "eval2": ROOT / "tests" / "parser_corpus" / "eval2.jsonl",
     "eval3": ROOT / "tests" / "parser_corpus" / "eval3.jsonl",
