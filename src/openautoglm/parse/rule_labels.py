@@ -65,6 +65,8 @@ _SENTENCE_END = re.compile(r"[。！!？?\n;；]|[.](?:\s|$)")
 _COUNT_SUFFIX = re.compile(
     r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级)(?:之中|当中|里面|里|中)?"
     r"\s*(?:吗|呢)?\s*$"
+    # "P0、P1、P2、P3 四个", "yes / no 两个值": a count after a class that is not Chinese
+    r"|(?<=[A-Za-z0-9_.])\s+(?:共|这)?[二两三四五六七八九十\d]{1,2}\s*个(?:值|取值|标签|类别|选项)?\s*$"
     r"|\s*(?:等|这)?\s*几(?:个|类|种|大类)[\u4e00-\u9fff]{0,4}\s*$"
     # "修复这五个科室", "其他这几个部门": a count of any noun after 这
     r"|\s*这\s*[\d一二两三四五六七八九十]+\s*(?:个|种|类)[\u4e00-\u9fff]{0,3}\s*$"
@@ -239,6 +241,10 @@ def _tidy(items: list[str]) -> list[str]:
             out = out[:-1]
     out[0] = _TASK_LEAD.sub("", out[0])
     out[0] = _cut_zh_lead(out[0], out[1:])
+    latin = re.fullmatch(r"[\u4e00-\u9fff]+\s*([A-Za-z0-9][\w.+#-]*)", out[0])
+    if latin and not any(_CJK.search(o) for o in out[1:]):
+        out[0] = latin[1]  # "等级就 P0, P1": Chinese lead words before a list of codes
+    out[-1] = _COUNT_SUFFIX.sub("", out[-1]) or out[-1]
     if all(re.fullmatch(r"\d+", item) for item in out[1:]):  # "levels 1, 2, 3": the noun
         out[0] = re.sub(r"^[A-Za-z]+\s+(?=\d+$)", "", out[0])
     out[-1] = _VALUES_TAIL.sub("", out[-1])
@@ -246,7 +252,7 @@ def _tidy(items: list[str]) -> list[str]:
 
 
 # the verb leading into a Chinese list, glued to its first class: "弹幕情绪是开心", "可能涉及退款"
-_ZH_LIST_VERB = re.compile(r".*(?:是|为|涉及|包括|包含|属于|有)")
+_ZH_LIST_VERB = re.compile(r".*(?:是|为|涉及|包括|包含|属于|有|就)")
 
 
 def _cut_zh_lead(first: str, others: list[str]) -> str:
@@ -471,6 +477,10 @@ def _either_zh(text: str, names: set[str]) -> list[LabelList]:
             continue
         end = match.end() + last.end()
         for opener in reversed(list(_ZH_EITHER_OPEN.finditer(text, clause_start, match.start()))):
+            glued = not text[opener.end() : opener.end() + 1].isspace()
+            before = text[max(0, opener.start() - 1) : opener.start()]
+            if opener[0] == "看" and glued and (not before or re.match(r"[、，,\s]", before)):
+                continue  # "是 看多、看空 还是 中性": 看 inside a class, not the verb that asks
             body = text[opener.end() : end]
             items, phrase, filled = _read(body + "\n", 0, names, zh=True, fill=True)
             if len(items) >= 2 and filled:
