@@ -19,7 +19,7 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
     (r"micro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*micro|"
      r"微\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:micro|微平均|微)\s*[)）]", "f1_micro", 0.95),
     (r"samples?[\s_-]*(?:avg|average|averaged|based)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*samples?|"
-     r"example[\s_-]*based[\s_-]*f1|样本\s*(?:平均)?\s*f1(?:值|分数)?|"
+     r"example[\s_-]*based[\s_-]*f1|样本\s*(?:平均)?(?:的)?\s*f1(?:值|分数)?|f1\s*(?:值)?\s*(?:按)?样本平均|"
      r"f1\s*[(（]\s*(?:samples?|样本)(?:\s*(?:avg|average|平均))?\s*[)）]", "f1_samples", 0.95),
     (r"subset[\s_-]*accuracy|exact[\s_-]*match(?:[\s_-]*(?:ratio|accuracy|rate))?|子集准确率|"
      r"完全匹配率?|精确匹配率?", "subset_accuracy", 0.95),
@@ -32,7 +32,7 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
     # a bare "R2" only with a target, a number or a metric word next to it ("R1、R2、R3" are
     # classes, and a class is read alone)
     (r"\bR\s*(?:\^\s*2|²)|\bR[\s_-]?squared\b|\br2[\s_-]*score\b|"
-     r"\br2\b(?=\s*[,，]?\s*(?:target|要|达到|做到|目标|>=|≥|of\b|as\b|at least|above|不低于|"
+     r"\br2\b(?=\s*[,，]?\s*(?:target|要|达到|做到|目标|>=|≥|>|of\b|as\b|at least|above|不低于|至少|大于|超过|"
      r"作为|为准|\d|\.\d))|"
      r"(?<=metric[:：=\s])\s*r2\b|(?:(?<=用)|(?<=看)|(?<=指标)|(?<=评估))\s*r2\b|(?<=target)\s*r2\b|"
      # "…, 45 minutes, r2." or "(los = target). r2." at the end

@@ -782,7 +782,7 @@ def resolve_columns(
 #: role words a "role: name" line or an arrow uses ("text: body", "`msg` → text", "标签：tag")
 _ROLE_WORDS = {
     **dict.fromkeys(
-        "text texts input content sentence body 文本 内容 正文 输入 句子".split(), "text"
+        "text texts input content sentence body x 文本 内容 正文 输入 句子".split(), "text"
     ),
     **dict.fromkeys(
         "label labels target class category tag tags y output 标签 类别 目标 分数 得分 "

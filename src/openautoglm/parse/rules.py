@@ -45,6 +45,7 @@ from openautoglm.parse.rule_columns import (
 )
 from openautoglm.parse.rule_labels import best_label_list, without_glosses
 from openautoglm.parse.rule_task import pair_words, task_type
+from openautoglm.parse.flags import spell_out_flags
 from openautoglm.parse.typos import fix_keyword_typos
 
 #: a column mention at least this sure keeps its name out of the label list
@@ -106,6 +107,7 @@ _TRIALS = [
                rf"hyper-?parameter (?:sets?|settings?|combinations?))\b", re.I),
     re.compile(rf"\b(?:max(?:imum)?|at most|up to)\s*(?:of\s*)?(?P<n>{NUMBER})\s*trials?\b", re.I),
     re.compile(r"\bmax_trials\s*[=:]\s*(?P<n>\d+)", re.I),
+    re.compile(r"\btrials?[\"']?\s*(?:改成|改为|换成|[=:：])\s*(?P<n>\d+)\b(?!\s*(?:min|h|s\b|秒|分|小时|%))", re.I),
     re.compile(r"\btrials?\s*[=:：]\s*(?P<n>\d+)\b(?!\s*(?:min|h|s\b|秒|分|小时|%))", re.I),
     # "max trials 60", "trial 数上限 100", "trial 不超过 80", "trials 最多 150"
     re.compile(r"\bmax(?:imum)?\s+(?:number of\s+)?trials?\s*(?:[=:：]|of|is)?\s*(?P<n>\d+)", re.I),
@@ -227,7 +229,7 @@ class RuleParser:
         """The rules' reading, before the learned models and before unsure fields are asked."""
         result = ParseResult(description=description, backend="rules")
         text = description.strip()
-        masked = fix_keyword_typos(without_glosses(self._paths(text, result)))
+        masked = spell_out_flags(fix_keyword_typos(without_glosses(self._paths(text, result))))
         mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
         verb_roles(masked, mentions)
         side_roles(masked, mentions)
@@ -326,6 +328,8 @@ class RuleParser:
         hits = _metric_hits(text)
         if not hits:
             return
+        fixed = _correction(text)  # "先用 accuracy——哦等等，还是改成 macro F1 吧": the later one
+        hits = [h for h in hits if h[0] >= fixed] or hits
         # the metric named next to "optimise"/"优化"/"为准" wins over one merely mentioned
         cue = re.search(
             r"optimi[sz]e|maximi[sz]e|metric|优化|指标|为准|衡量|评价|评估|用", text, re.I
@@ -364,17 +368,21 @@ class RuleParser:
                 continue  # "(in hours)", "24 小时的阅读量": part of what is predicted
             budget = bool(_BUDGET_WORDS.search(_clause_around(text, start, end)))
             found.append((not budget, start, seconds, text[start:end]))
+        fixed = _correction(text)
+        found = [f for f in found if f[1] >= fixed] or found
         if found:  # a duration in a clause about the budget first, else the first one
             _, _, seconds, evidence = min(found)
             result.set("time_budget_s", seconds, "words", 0.9, evidence)
 
     def _trials(self, text: str, result: ParseResult) -> None:
-        for pattern in _TRIALS:
-            match = pattern.search(text)
-            value = to_number(match.group("n")) if match else None
-            if match and value is not None and value >= 1 and float(value).is_integer():
-                result.set("max_trials", int(value), "words", 0.9, match.group(0))
-                return
+        fixed = _correction(text)  # "trials 改成 15 吧": the corrected number
+        for start in dict.fromkeys((fixed, 0)):
+            for pattern in _TRIALS:
+                match = pattern.search(text, start)
+                value = to_number(match.group("n")) if match else None
+                if match and value is not None and value >= 1 and float(value).is_integer():
+                    result.set("max_trials", int(value), "words", 0.9, match.group(0))
+                    return
 
     def _target(self, text: str, result: ParseResult) -> None:
         text = _spoken_scores(text)
@@ -408,20 +416,22 @@ class RuleParser:
                 candidates.append(
                     (match.start(), before[0], before[1] + text[match.start() : match.end()])
                 )
+        # with an error metric named, a bare target is in the label's units ("目标 8 分")
+        lower = result.value("metric") in LOWER_IS_BETTER
         if not candidates:
             before = re.search(rf"{_NUM}\s*(?:target|目标)\b", text, re.I)  # "0.8 target"
             if before:
-                value = _score(before, text[before.end() :])
+                value = _score(before, text[before.end() :], lower)
                 if value is not None:
                     candidates.append((before.start(), value, before.group(0)))
         if not candidates and "metric" in result.fields:  # "aim for 88%", "stop once it hits 0.9"
             for match in _AIM.finditer(text):
-                value = _score(match, text[match.end() :])
+                value = _score(match, text[match.end() :], lower)
                 if value is not None:
                     candidates.append((match.start(), value, match.group(0)))
         if not candidates:
             for match in _TARGET_GENERIC.finditer(text):
-                value = _score(match, text[match.end() :])
+                value = _score(match, text[match.end() :], lower)
                 if value is not None:
                     candidates.append((match.start(), value, match.group(0)))
         candidates = [c for c in candidates if not _in_past_clause(text, c[0])]
@@ -486,13 +496,42 @@ _NOT_WANTED = re.compile(
 #: a clause that reports an earlier result ("上次准确率才 80%", "we tried … and got RMSE 30"):
 #: its metric and score are history, not what this run must reach
 _PAST = re.compile(
-    r"上次|上一次|上回|之前|以前|原来|原先|目前|现有|旧模型|老模型|基线|\bbaseline\b|"
+    r"上次|上一次|上回|上个?(?:季度|月|星期|周|版)|上一版|上周|去年|之前|以前|原来|原先|目前|现有|"
+    r"旧模型|老模型|基线|\bbaseline\b|"
     r"\blast (?:time|run|quarter|year|month|week|attempt)\b|\bpreviously\b|\bearlier\b|"
     r"\bcurrently\b|\btried\b|\bwe got\b|\bgot (?:around|about)\b|\bused to\b|"
     r"\b(?:our|the) (?:old|current|existing)\b|\bignore\b",
     re.I,
 )
 _PAST_CLAUSE_END = re.compile(r"[,，;；。!?！？\n]|\.(?:\s|$)")
+# "…大概 93%，仅供参考，不是硬指标": said later in the sentence, the score is only a reference
+_ONLY_A_REFERENCE = re.compile(
+    r"仅供参考|只是参考|只作参考|不是硬指标|不是硬性要求|不用管|\bfor reference\b|"
+    r"\bnot a (?:hard )?(?:target|requirement)\b|\bignore (?:that|it|this)\b",
+    re.I,
+)
+_SENTENCE_END_MARK = re.compile(r"[;；。!?！？\n]|\.(?:\s|$)")
+
+
+# words that take back what was said before them: the value after them is the one meant
+_CORRECTION = re.compile(
+    r"哦?不对|说错了|改成|改为|换成|还是改|还是用|算了|更正一下|"
+    r"\bactually\b|\binstead\b|\bscratch that\b|\bno wait\b|\bcorrection\b|\bchange (?:it|that) to\b|"
+    r"\bmake (?:it|that)\b",
+    re.I,
+)
+
+
+def _correction(text: str) -> int:
+    """Where the last value the user took back ends: the start of the clause that corrects it
+    (0 when nothing is corrected)."""
+    last = None
+    for last in _CORRECTION.finditer(text):
+        pass
+    if last is None:
+        return 0
+    left = max((m.end() for m in _PAST_CLAUSE_END.finditer(text, 0, last.start())), default=0)
+    return left
 
 
 def _in_past_clause(text: str, start: int) -> bool:
@@ -500,7 +539,9 @@ def _in_past_clause(text: str, start: int) -> bool:
     left = max((m.end() for m in _PAST_CLAUSE_END.finditer(text, 0, start)), default=0)
     right = _PAST_CLAUSE_END.search(text, start)
     clause = text[left : right.start() if right else len(text)]
-    return bool(_PAST.search(clause))
+    end = _SENTENCE_END_MARK.search(text, start)
+    rest = text[start : end.start() if end else len(text)]
+    return bool(_PAST.search(clause) or _ONLY_A_REFERENCE.search(rest))
 
 
 def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:

@@ -1,0 +1,58 @@
+"""Command-line flags pasted into a description, spelt out as the words the rules read.
+
+Users paste the command they already run ("automl train --data a.csv --text-col msg --label-col y
+--budget 20m --trials 30") or a ``key=value`` line ("labels=toxic,non_toxic metric=f1"). Each flag
+becomes the phrase a person would write ("text column msg", "time budget 20 minutes", "labels:
+toxic, non_toxic."), so one set of rules reads both.
+"""
+
+from __future__ import annotations
+
+import re
+
+_VALUE = r"[`'\"]?(?P<v>[^\s`'\",，;；]+)[`'\"]?"
+_LIST = r"[`'\"]?(?P<v>[^\s`'\"]+)[`'\"]?"
+_UNITS = {"s": "seconds", "m": "minutes", "min": "minutes", "h": "hours", "d": "days"}
+_DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>s|m|min|h|d)?", re.I)
+
+
+def spell_out_flags(text: str) -> str:
+    """``text`` with ``--flag value`` and list-valued ``key=value`` pairs written as words.
+
+    Example:
+        >>> spell_out_flags("run --text-col msg --label-col y --budget 20m --trials 30")
+        'run text column msg , label column y , time budget 20 minutes , 30 trials ,'
+    """
+    text = re.sub(rf"(?<!\S)--?labels?[= ]\s*{_LIST}(?=\s|$)", _label_list, text, flags=re.I)
+    text = re.sub(rf"(?<![\w-])labels?\s*=\s*{_LIST}(?=\s|$)", _label_list, text, flags=re.I)
+    for flag, words in (
+        (r"text[-_]?col(?:umns?)?|text", "text column"),
+        (r"label[-_]?col(?:umn)?|label|target", "label column"),
+        (r"metric", "metric"),
+    ):
+        text = re.sub(rf"(?<!\S)--(?:{flag})[= ]\s*{_VALUE}", rf"{words} \g<v> ,", text, flags=re.I)
+    text = re.sub(
+        rf"(?<!\S)--(?:max[-_])?trials[= ]\s*{_VALUE}", r"\g<v> trials ,", text, flags=re.I
+    )
+    return re.sub(
+        rf"(?<!\S)--(?:time[-_]?budget|budget|time|timeout|time[-_]limit)[= ]\s*{_VALUE}",
+        _budget,
+        text,
+        flags=re.I,
+    )
+
+
+def _label_list(match: re.Match[str]) -> str:
+    items = [i for i in re.split(r"[,，|]", match["v"]) if i]
+    if len(items) < 2:
+        return match[0]
+    end = "。" if re.search(r"[\u4e00-\u9fff]", match["v"]) else "."
+    return f"labels: {', '.join(items)}{end}"
+
+
+def _budget(match: re.Match[str]) -> str:
+    value = _DURATION.fullmatch(match["v"])
+    if value is None:
+        return match[0]
+    unit = _UNITS.get((value["u"] or "s").lower(), "seconds")
+    return f"time budget {value['n']} {unit} ,"
