@@ -28,6 +28,7 @@ from openautoglm.data.readers import SUPPORTED_EXTENSIONS
 from openautoglm.evaluate.task_metrics import LOWER_IS_BETTER
 from openautoglm.parse.class_mentions import names_a_class
 from openautoglm.parse.clauses import METRICS
+from openautoglm.parse.flags import spell_out_flags
 from openautoglm.parse.learned import ParserModels, load_models
 from openautoglm.parse.numbers import EN_NUMBER, NUMBER, cn_number, find_durations, to_number
 from openautoglm.parse.reading import RuleReading
@@ -45,7 +46,6 @@ from openautoglm.parse.rule_columns import (
 )
 from openautoglm.parse.rule_labels import best_label_list, without_glosses
 from openautoglm.parse.rule_task import pair_words, task_type
-from openautoglm.parse.flags import spell_out_flags
 from openautoglm.parse.typos import fix_keyword_typos
 
 #: a column mention at least this sure keeps its name out of the label list
@@ -107,8 +107,9 @@ _TRIALS = [
                rf"hyper-?parameter (?:sets?|settings?|combinations?))\b", re.I),
     re.compile(rf"\b(?:max(?:imum)?|at most|up to)\s*(?:of\s*)?(?P<n>{NUMBER})\s*trials?\b", re.I),
     re.compile(r"\bmax_trials\s*[=:]\s*(?P<n>\d+)", re.I),
-    re.compile(r"\btrials?[\"']?\s*(?:改成|改为|换成|[=:：])\s*(?P<n>\d+)\b(?!\s*(?:min|h|s\b|秒|分|小时|%))", re.I),
-    re.compile(r"\btrials?\s*[=:：]\s*(?P<n>\d+)\b(?!\s*(?:min|h|s\b|秒|分|小时|%))", re.I),
+    # "trials: 30", '"trials": 100', "trials 改成 15"
+    re.compile(r"\btrials?[\"']?\s*(?:改成|改为|换成|[=:：])\s*(?P<n>\d+)\b"
+               r"(?!\s*(?:min|h|s\b|秒|分|小时|%))", re.I),
     # "max trials 60", "trial 数上限 100", "trial 不超过 80", "trials 最多 150"
     re.compile(r"\bmax(?:imum)?\s+(?:number of\s+)?trials?\s*(?:[=:：]|of|is)?\s*(?P<n>\d+)", re.I),
     re.compile(r"\btrials?\s*(?:数|数量|次数|个数)?\s*(?:上限|最多|至多|不超过|不多于|限制|最大)\s*"
@@ -516,8 +517,8 @@ _SENTENCE_END_MARK = re.compile(r"[;；。!?！？\n]|\.(?:\s|$)")
 # words that take back what was said before them: the value after them is the one meant
 _CORRECTION = re.compile(
     r"哦?不对|说错了|改成|改为|换成|还是改|还是用|算了|更正一下|"
-    r"\bactually\b|\binstead\b|\bscratch that\b|\bno wait\b|\bcorrection\b|\bchange (?:it|that) to\b|"
-    r"\bmake (?:it|that)\b",
+    r"\bactually\b|\binstead\b|\bscratch that\b|\bno wait\b|\bcorrection\b|"
+    r"\bchange (?:it|that) to\b|\bmake (?:it|that)\b",
     re.I,
 )
 
@@ -525,9 +526,7 @@ _CORRECTION = re.compile(
 def _correction(text: str) -> int:
     """Where the last value the user took back ends: the start of the clause that corrects it
     (0 when nothing is corrected)."""
-    last = None
-    for last in _CORRECTION.finditer(text):
-        pass
+    last = max(_CORRECTION.finditer(text), key=lambda m: m.start(), default=None)
     if last is None:
         return 0
     left = max((m.end() for m in _PAST_CLAUSE_END.finditer(text, 0, last.start())), default=0)
