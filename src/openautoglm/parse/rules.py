@@ -315,6 +315,8 @@ class RuleParser:
         ]
         tests = tests or [p for p, _, _ in found[1:] if re.search(r"test|dev|valid|测试", p, re.I)]
         trains = [p for p, _, _ in found if p not in tests]
+        fixed = _correction(text)  # "先用 a.csv——哦不对，用新导出的 b.csv"
+        trains = [p for p, s, _ in found if p in trains and s >= fixed] or trains
         if trains:
             result.set("dataset_path", trains[0], "words", 0.95, trains[0])
         if tests:
@@ -515,22 +517,25 @@ _SENTENCE_END_MARK = re.compile(r"[;；。!?！？\n]|\.(?:\s|$)")
 
 
 # words that take back what was said before them: the value after them is the one meant
-_CORRECTION = re.compile(
-    r"哦?不对|说错了|改成|改为|换成|还是改|还是用|算了|更正一下|"
-    r"\bactually\b|\binstead\b|\bscratch that\b|\bno wait\b|\bcorrection\b|"
-    r"\bchange (?:it|that) to\b|\bmake (?:it|that)\b",
+_TAKEN_BACK = re.compile(
+    r"哦?不对|说错了|算了|更正一下|\bscratch that\b|\bno wait\b|\bcorrection\b|\bsorry\b", re.I
+)
+# words that replace a value in their own clause ("trials 改成 15", "use b.csv instead")
+_REPLACED = re.compile(
+    r"改成|改为|换成|还是改|还是用|\bactually\b|\binstead\b|\bchange (?:it|that) to\b|"
+    r"\bmake (?:it|that)\b",
     re.I,
 )
 
 
 def _correction(text: str) -> int:
-    """Where the last value the user took back ends: the start of the clause that corrects it
-    (0 when nothing is corrected)."""
-    last = max(_CORRECTION.finditer(text), key=lambda m: m.start(), default=None)
-    if last is None:
-        return 0
-    left = max((m.end() for m in _PAST_CLAUSE_END.finditer(text, 0, last.start())), default=0)
-    return left
+    """Where the value the user settled on may start: after the last words that take one back
+    ("哦不对，"), or at the clause that replaces one ("trials 改成 15"); 0 when none does."""
+    back = max((m.end() for m in _TAKEN_BACK.finditer(text)), default=0)
+    replaced = max((m.start() for m in _REPLACED.finditer(text)), default=0)
+    if replaced > back:
+        return max((m.end() for m in _PAST_CLAUSE_END.finditer(text, 0, replaced)), default=0)
+    return back
 
 
 def _in_past_clause(text: str, start: int) -> bool:
