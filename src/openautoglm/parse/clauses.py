@@ -17,9 +17,11 @@ from openautoglm.parse.numbers import find_durations
 #: Order matters where phrases overlap: "subset accuracy" before "accuracy", named F1s before F1.
 _METRIC_PATTERNS: list[tuple[str, str, float]] = [
     (r"micro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*micro|"
-     r"微\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:micro|微平均|微)\s*[)）]", "f1_micro", 0.95),
+     r"微\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:micro|微平均|微)\s*[)）]|f1\s*(?:值)?\s*微平均",
+     "f1_micro", 0.95),
     (r"samples?[\s_-]*(?:avg|average|averaged|based)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*samples?|"
      r"example[\s_-]*based[\s_-]*f1|样本\s*(?:平均)?(?:的)?\s*f1(?:值|分数)?|f1\s*(?:值)?\s*(?:按)?样本平均|"
+     r"按样本(?:算|计算|平均)?\s*(?:的)?\s*f1|"
      r"f1\s*[(（]\s*(?:samples?|样本)(?:\s*(?:avg|average|平均))?\s*[)）]", "f1_samples", 0.95),
     (r"subset[\s_-]*accuracy|exact[\s_-]*match(?:[\s_-]*(?:ratio|accuracy|rate))?|子集准确率|"
      r"完全匹配率?|精确匹配率?", "subset_accuracy", 0.95),

@@ -146,3 +146,15 @@ CLASSIFY = re.compile(
     r"分类|分成|分为|分到|分派|分流|归类|识别|判断|打标签|情感分析|区分|辨别|属于|哪",
     re.I,
 )
+#: a name that is one side of a pair: question1 / question2, text_a / text_b, s1 / s2
+SIDE_SUFFIX = re.compile(r"(?P<stem>[A-Za-z][\w-]*?)[_-]?(?P<side>[12ab]|left|right)", re.I)
+
+
+def two_sides(names: list[str]) -> bool:
+    """Whether two of ``names`` are the numbered sides of one pair (question1, question2)."""
+    sides = [SIDE_SUFFIX.fullmatch(n) for n in names]
+    return any(
+        a and b and a["stem"] == b["stem"] and a["side"].lower() != b["side"].lower()
+        for i, a in enumerate(sides)
+        for b in sides[i + 1 :]
+    )

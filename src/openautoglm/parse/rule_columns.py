@@ -25,6 +25,7 @@ from openautoglm.parse.lexicon import (
     LABEL_ROLE_ZH,
     NOT_NAMES,
     NOT_NAMES_IN_ZH,
+    SIDE_SUFFIX,
     TEXT_ROLE_EN,
     TEXT_ROLE_ZH,
 )
@@ -842,12 +843,23 @@ _SET_ASIDE = re.compile(
 )
 
 
+# "价格列 price_wan 不用管。", "（表里还有答案列 a，这次不用）", "an `age` column, ignore it."
+_SET_ASIDE_AFTER = re.compile(
+    r"[^。.;；\n]{0,16}?(?:这次不用|不用管|先别用|不用|别用|没关系|别当标签|\bignore (?:it|that|this)|"
+    r"\bskip (?:it|that)|\bnot needed|\b(?:is|are) irrelevant)\s*(?:[。.;；，,）)!！]|$)",
+    re.I,
+)
+
+
 def set_aside(text: str, mentions: list[Mention]) -> None:
     """Drop the columns the words say to ignore ("不用管 url 和 date 列"), and two plain words
     that only describe a pair's sides when two column-like names say which columns hold them
     ("(question, answer) pairs … Columns q_body, a_body")."""
     mentions[:] = [
-        m for m in mentions if not _SET_ASIDE.search(text[max(0, m.start - 12) : m.start])
+        m
+        for m in mentions
+        if not _SET_ASIDE.search(text[max(0, m.start - 12) : m.start])
+        and not _SET_ASIDE_AFTER.match(text, m.end)
     ]
     code_pairs = [m for m in mentions if len(m.names) == 2 and all(map(_code_like, m.names))]
     if code_pairs:
@@ -1039,9 +1051,6 @@ _SIDE_BEFORE = re.compile(
 )
 
 
-_SIDE_SUFFIX = re.compile(r"(?P<stem>[A-Za-z][\w-]*?)[_-]?(?P<side>[12ab]|left|right)", re.I)
-
-
 def side_roles(text: str, mentions: list[Mention]) -> None:
     """Mark single names the words before them call one side of a pair ("query column q")."""
     for m in mentions:
@@ -1060,7 +1069,7 @@ def pair_evidence(mentions: list[Mention]) -> tuple[bool, str | None]:
     # "utterance_a, utterance_b", "reason_1 / reason_2": one stem, two numbered sides
     names_all = [n for m in mentions for n in m.names if n != label_name]
     for a, b in itertools.combinations(dict.fromkeys(names_all), 2):
-        sa, sb = _SIDE_SUFFIX.fullmatch(a), _SIDE_SUFFIX.fullmatch(b)
+        sa, sb = SIDE_SUFFIX.fullmatch(a), SIDE_SUFFIX.fullmatch(b)
         if sa and sb and sa["stem"] == sb["stem"] and sa["side"].lower() != sb["side"].lower():
             return True, f"{a} / {b}"
     sides = [m for m in mentions if m.side and m.names[0] != label_name]

@@ -39,7 +39,7 @@ from openautoglm.parse.clauses import (
     word_bounds,
     zh_words,
 )
-from openautoglm.parse.lexicon import RANGE
+from openautoglm.parse.lexicon import RANGE, SIDE_SUFFIX, two_sides
 from openautoglm.parse.numbers import cn_number
 
 # separators between labels: punctuation (maybe with a conjunction after it) or a conjunction
@@ -962,6 +962,9 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     tail = text[at + len(found.evidence) :] if at >= 0 else ""
     if _OPEN_END.match(tail):
         return False
+    sides = [i for i in found.items if SIDE_SUFFIX.fullmatch(i)]
+    if len(sides) == 2 and len(found.items) <= 3 and two_sides(sides):
+        return False  # "question1, question2, is_duplicate": a pair's columns, not classes
     if re.match(r"\s*(?:pairs?\b|对)", tail, re.I):
         return False  # "(question, answer) pairs": the two sides of a pair, not classes
     if len(set(found.items)) != len(found.items):

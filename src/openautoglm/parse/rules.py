@@ -103,7 +103,7 @@ _TRAIN_CUE = re.compile(
 )
 
 _TRIALS = [
-    re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:trials?|trails?|configurations?|configs?|runs?|"
+    re.compile(rf"(?P<n>{NUMBER})[ \t]*[- ]?[ \t]*(?:trials?|trails?|configurations?|configs?|runs?|"
                rf"hyper-?parameter (?:sets?|settings?|combinations?))\b", re.I),
     re.compile(rf"\b(?:max(?:imum)?|at most|up to)\s*(?:of\s*)?(?P<n>{NUMBER})\s*trials?\b", re.I),
     re.compile(r"\bmax_trials\s*[=:]\s*(?P<n>\d+)", re.I),
@@ -144,7 +144,7 @@ _LATENCY_VALUE = re.compile(
     re.I,
 )
 _SIZE = re.compile(
-    rf"(?P<n>{NUMBER}|half\s+an?)\s*(?:个)?\s*(?P<u>[KMG]i?B|[MG](?![A-Za-z])|兆|megabytes?|gigabytes?|gigs?\b|megs?\b)",
+    rf"(?P<n>{NUMBER}|half\s+an?)\s*(?:个)?\s*(?P<u>[KMG]i?B|(?-i:[MG])(?![A-Za-z])|兆|megabytes?|gigabytes?|gigs?\b|megs?\b)",
     re.I,
 )
 _BUDGET_WORDS = re.compile(
@@ -192,6 +192,15 @@ _OR_BETTER = re.compile(
 # ... or a ceiling, for an error metric: "log loss 评估，越低越好，0.2 以下"
 _OR_LOWER = re.compile(
     rf"[^.;。；\n\d]{{0,30}}?{_NUM}\s*(?:or (?:less|lower|below|under)|及以下|以下|以内)", re.I
+)
+# a bound said before the number, a few words after the metric: "Pearson r; anything ≥ 0.85",
+# "Hamming loss please, <= 0.08", "MAE, we want under 2 days"
+_BOUND_ABOVE = re.compile(
+    rf"[^.。\n\d]{{0,30}}?(?:≥|>=|>|\bat least|\babove|\bover|不低于|高于|大于)\s*{_NUM}", re.I
+)
+_BOUND_BELOW = re.compile(
+    rf"[^.。\n\d]{{0,30}}?(?:≤|<=|<|\bbelow|\bunder|\bless than|\bat most|不超过|低于|小于)\s*{_NUM}",
+    re.I,
 )
 # a list item that names the task, not a class: "当回归做", "continuous", "句对分类"
 _TASK_ITEM = re.compile(
@@ -408,7 +417,9 @@ class RuleParser:
                     )
                     continue
             # "accuracy, 0.92 or better", "F1, 0.7+", "log loss，越低越好，0.2 以下"
-            later = (_OR_LOWER if lower else _OR_BETTER).match(text, match.end())
+            later = (_OR_LOWER if lower else _OR_BETTER).match(text, match.end()) or (
+                _BOUND_BELOW if lower else _BOUND_ABOVE
+            ).match(text, match.end())
             if later:
                 value = _score(later, text[later.end() :], lower)
                 if value is not None:
