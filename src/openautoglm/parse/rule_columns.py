@@ -845,7 +845,8 @@ _SET_ASIDE = re.compile(
 
 # "价格列 price_wan 不用管。", "（表里还有答案列 a，这次不用）", "an `age` column, ignore it."
 _SET_ASIDE_AFTER = re.compile(
-    r"[^。.;；\n]{0,16}?(?:这次不用|不用管|先别用|不用|别用|没关系|别当标签|\bignore (?:it|that|this)|"
+    r"[^。.;；\n]{0,16}?(?:这次不用|不用管|先别用|不用|别用|没关系|别当标签|"
+    r"\bignore (?:it|that|this)|"
     r"\bskip (?:it|that)|\bnot needed|\b(?:is|are) irrelevant)\s*(?:[。.;；，,）)!！]|$)",
     re.I,
 )

@@ -103,7 +103,8 @@ _TRAIN_CUE = re.compile(
 )
 
 _TRIALS = [
-    re.compile(rf"(?P<n>{NUMBER})[ \t]*[- ]?[ \t]*(?:trials?|trails?|configurations?|configs?|runs?|"
+    re.compile(rf"(?P<n>{NUMBER})[ \t]*[- ]?[ \t]*(?:trials?|trails?|configurations?|configs?|"
+               r"runs?|"
                rf"hyper-?parameter (?:sets?|settings?|combinations?))\b", re.I),
     re.compile(rf"\b(?:max(?:imum)?|at most|up to)\s*(?:of\s*)?(?P<n>{NUMBER})\s*trials?\b", re.I),
     re.compile(r"\bmax_trials\s*[=:]\s*(?P<n>\d+)", re.I),
@@ -199,7 +200,8 @@ _BOUND_ABOVE = re.compile(
     rf"[^.。\n\d]{{0,30}}?(?:≥|>=|>|\bat least|\babove|\bover|不低于|高于|大于)\s*{_NUM}", re.I
 )
 _BOUND_BELOW = re.compile(
-    rf"[^.。\n\d]{{0,30}}?(?:≤|<=|<|\bbelow|\bunder|\bless than|\bat most|不超过|低于|小于)\s*{_NUM}",
+    rf"[^.。\n\d]{{0,30}}?(?:≤|<=|<|\bbelow|\bunder|\bless than|\bat most|不超过|低于|小于)"
+    rf"\s*{_NUM}",
     re.I,
 )
 # a list item that names the task, not a class: "当回归做", "continuous", "句对分类"
