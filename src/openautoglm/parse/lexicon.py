@@ -66,7 +66,10 @@ PAIR_CUES = [
     r"是否一致", r"是否等价", r"蕴含", r"是否相似", r"语义相似", r"是否重复", r"复述",
     r"同一(?:个|件|种)?", r"配对",
     r"两(?:个|份|套|段|篇|条|句|则|组)[^，。；;]{0,10}?(?:之间|相似|相同|一致|匹配|相关|是否|是不是)",
-    r"匹配", r"对题", r"是否相关", r"相关性",
+    r"匹配", r"对题", r"是否相关", r"相关性", r"同义", r"一起(?:看|输入|判断|送进|喂给)",
+    r"是否对应", r"对应性", r"是否吻合",
+    r"两(?:列|个字段)一起", r"\btoward(?:s)? the (?:topic|target|claim|question)\b",
+    r"\b(?:answer(?:ing)?|answers) the question\b",
     r"原文[^，。；]{0,12}译文", r"\bsource\b[^.;]{0,30}\btranslation\b",
     # "Given a claim and an evidence sentence", "compare reference_answer with student_answer"
     r"\bgiven (?:a|an|the|two)\b[^.;?]{0,60}?\band (?:a|an|the|its|their|his|her)\b",
@@ -74,7 +77,7 @@ PAIR_CUES = [
     # "症状描述和诊断是否吻合": two things asked about together
     r"[\u4e00-\u9fff]{2,8}(?:和|与|跟)[\u4e00-\u9fff]{2,10}?(?:之间)?(?:是否|是不是|能否|有没有)",
     # "(source sentence + MT output → score)": two inputs joined into one prediction
-    r"\b\w+(?: [A-Za-z]+)?\s*\+\s*\w+(?: [A-Za-z]+)?\s*(?:→|->)",
+    r"[`'\"]?\b\w+(?: [A-Za-z]+)?[`'\"]?\s*\+\s*[`'\"]?\w+(?: [A-Za-z]+)?[`'\"]?\s*(?:→|->)",
 ]  # fmt: skip
 #: several labels a row: multilabel
 MULTILABEL_CUES = [

@@ -919,7 +919,14 @@ _PAIR_ARROW_LOOSE = re.compile(
 )
 # "query + doc_snippet → classes": two column-like names added into one input
 _PLUS_ARROW = re.compile(
-    r"(?<![\w`'\"])(?P<a>[a-z][a-z0-9_]*)\s*\+\s*(?P<b>[a-z][a-z0-9_]*)\s*(?:→|->|=>|⇒)"
+    r"(?<![\w`'\"])(?P<qa>[`'\"])?(?P<a>[a-z][a-z0-9_]*)[`'\"]?\s*\+\s*(?P<qb>[`'\"])?"
+    r"(?P<b>[a-z][a-z0-9_]*)[`'\"]?\s*(?:→|->|=>|⇒)"
+)
+# "compare name_crm1 with name_crm2": two column-like names set side by side
+_COMPARE = re.compile(
+    rf"\bcompare\s+(?:the\s+)?{_CODE_NAME.format(g='a')}\s+(?:with|to|and|against)\s+"
+    rf"(?:the\s+)?{_CODE_NAME.format(g='b')}",
+    re.I,
 )
 # "policy_text vs employee_question": two columns set against each other
 _VS = re.compile(rf"{_CODE_NAME.format(g='a')}\s+(?:vs\.?|versus)\s+{_CODE_NAME.format(g='b')}")
@@ -991,13 +998,17 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     # named outright, names set against each other are its classes
     one_text = any(o.role == "text" and len(o.names) == 1 and o.strength >= 0.9 for o in mentions)
     for m in _PLUS_ARROW.finditer(text):  # "query + doc_snippet → Relevant / Not Relevant"
-        code_like = re.search(r"[_\d]", m["a"] + m["b"])  # plain words may describe the sides
+        # plain words may describe the sides; quoted ones name columns
+        code_like = re.search(r"[_\d]", m["a"] + m["b"]) or (m["qa"] and m["qb"])
         if (
             code_like
             and not any(n.lower() in NOT_NAMES for n in (m["a"], m["b"]))
             and not any(m["a"] in o.names and m["b"] in o.names for o in mentions)
         ):
             mentions.append(Mention([m["a"], m["b"]], m.start(), m.end("b"), "text", 0.85, m[0]))
+    for m in _COMPARE.finditer(text):
+        if not any(m["a"] in o.names and m["b"] in o.names for o in mentions):
+            mentions.append(Mention([m["a"], m["b"]], m.start(), m.end(), "text", 0.85, m[0]))
     for m in _VS.finditer(text):
         if one_text:
             break

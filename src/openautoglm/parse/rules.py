@@ -272,7 +272,7 @@ class RuleParser:
         if not paired:
             paired, pair_ev = _pair_file(result, mentions)
         # the task words are read without the classes: a class "entail" is no pair task
-        words = _without_items(masked, found.items) if found else masked
+        words = _without_items(masked, found.items, found.start) if found else masked
         task = task_type(words, found is not None, paired, pair_ev, _metric_hits(words))
         if task.task:
             result.set("task_type", task.task, "words", task.confidence, task.evidence)
@@ -494,9 +494,11 @@ def _spoken_scores(text: str) -> str:
     return _ZH_TENTHS.sub(tenths, _ZH_PERCENT.sub(percent, text))
 
 
-def _without_items(text: str, items: list[str]) -> str:
-    """``text`` with the label list blanked out, from its first class to its last."""
-    start = text.find(items[0])
+def _without_items(text: str, items: list[str], near: int = 0) -> str:
+    """``text`` with the label list blanked out, from its first class to its last (the list
+    read at about ``near``: "岗位匹配 … 判断 匹配/不匹配" keeps the first 匹配)."""
+    start = text.find(items[0], max(0, near - 10))
+    start = start if start >= 0 else text.find(items[0])
     end = text.find(items[-1], max(start, 0))
     if start < 0 or end < 0:
         return text
