@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from openautoglm.parse.lexicon import two_sides
 from openautoglm.parse.rule_columns import Mention
 
 # two or more items after a name: "target: FAVOR, AGAINST, or NONE", "text 'a', 'b' or 'c'"
@@ -70,3 +71,35 @@ def _first_of_a_list(text: str, mention: Mention) -> bool:
     name = re.search(rf"{re.escape(mention.names[0])}[\"'’”`]?", text[mention.start : mention.end])
     end = mention.start + name.end() if name else mention.end
     return _LIST_AFTER.match(text, end) is not None
+
+
+def classes_beside_the_text(mentions: list[Mention]) -> list[Mention]:
+    """The mentions left once a weakly read list of names is taken for classes, because the
+    text column is named outright elsewhere ("native / non_native. … the essay column",
+    "into debt_consolidation, home_improvement, … column purpose_text")."""
+    text_named = [
+        m
+        for m in mentions
+        if len(m.names) == 1
+        and m.strength >= 0.9
+        and (m.role == "text" or (m.role is None and _COLUMN_WORD.search(m.evidence)))
+    ]
+    if not text_named:
+        return mentions
+    taken = {n for m in text_named for n in m.names}
+    listed = [
+        m
+        for m in mentions
+        if len(m.names) >= 2
+        and m.role is None
+        and m.strength < 0.85
+        and not _COLUMN_WORD.search(m.evidence)
+        and not taken & set(m.names)
+        and not two_sides(m.names)  # "addr1, addr2": a pair's two texts
+    ]
+    classes = {n for m in listed for n in m.names}
+    return [
+        m
+        for m in mentions
+        if m not in listed and not (m.strength < 0.85 and set(m.names) <= classes)
+    ]

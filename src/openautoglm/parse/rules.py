@@ -26,7 +26,7 @@ from typing import Literal
 
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS
 from openautoglm.evaluate.task_metrics import LOWER_IS_BETTER
-from openautoglm.parse.class_mentions import names_a_class
+from openautoglm.parse.class_mentions import classes_beside_the_text, names_a_class
 from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.flags import spell_out_flags
 from openautoglm.parse.learned import ParserModels, load_models
@@ -249,7 +249,7 @@ class RuleParser:
         set_aside(masked, mentions)
         file_columns(masked, mentions)
         _classes_in_a_list(masked, mentions)
-        mentions = [m for m in mentions if not names_a_class(masked, m)]
+        mentions = classes_beside_the_text([m for m in mentions if not names_a_class(masked, m)])
         # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
         names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
         # values right after a column that is not the text: "same_place column has True/False"
