@@ -177,6 +177,11 @@ def _zh_clause(item: str) -> bool:
     words = set(spans)
     if spans and spans[0] in _ZH_MODALS and len(item) <= 4 and not words & ZH_OPENERS - {spans[0]}:
         words.discard(spans[0])  # a short class that starts with a modal: 需要复查, 不要葱
+    negated = (
+        spans[:1] in (["不"], ["无"], ["没"], ["非"]) and spans[1:2] and spans[1] in _ZH_MODALS
+    )
+    if negated and len(item) <= 4:
+        words.discard(spans[1])  # "需要、不需要": the negated modal is the class
     return bool(words & _ZH_CHARS or words & ZH_OPENERS)
 
 

@@ -37,7 +37,8 @@ NOT_NAMES = frozenset(
     "train training test testing use using used predict classify label_the treated treat "
     "considered regarded "
     # units and currencies ("cost in dollars") and metric names are never columns
-    "dollars usd eur euros yuan rmb cents percent kwh km kg ms mb gb "
+    "dollars usd eur euros yuan rmb cents percent kwh km kg ms mb gb cpu gpu "
+    "qwk kappa auc roc_auc precision recall "
     "rmse mae mse pearson spearman r2 hamming f1_samples f1_micro f1_macro f1_weighted "
     "log_loss subset_accuracy sts nli mnli applicable possible appropriate".split()
 )

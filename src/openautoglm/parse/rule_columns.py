@@ -662,7 +662,12 @@ def verb_roles(text: str, mentions: list[Mention]) -> None:
     _use_to_predict(text, mentions)
     for match in _ZH_PREDICT_NAME.finditer(text):  # "预测得分 points（0-10）"
         name = match["name"]
-        if name.lower() not in NOT_NAMES and not any(name in m.names for m in mentions):
+        acronym = re.fullmatch(r"[A-Z]{2,5}", name)  # "预测点击率 CTR": the quantity's name
+        if (
+            not acronym
+            and name.lower() not in NOT_NAMES
+            and not any(name in m.names for m in mentions)
+        ):
             mentions.append(Mention([name], match.start(), match.end(), "label", 0.7, match[0]))
     for match in re.finditer(
         r"\b(?P<verb>predict|estimate|forecast|from|given|based on)\s+(?:the\s+)?"
@@ -845,7 +850,7 @@ _SET_ASIDE = re.compile(
 
 # "价格列 price_wan 不用管。", "（表里还有答案列 a，这次不用）", "an `age` column, ignore it."
 _SET_ASIDE_AFTER = re.compile(
-    r"[^。.;；\n]{0,16}?(?:这次不用|不用管|先别用|不用|别用|没关系|别当标签|"
+    r"[^。.;；\n（(]{0,16}?(?:这次不用|不用管|先别用|不用|别用|没关系|别当标签|"
     r"\bignore (?:it|that|this)|"
     r"\bskip (?:it|that)|\bnot needed|\b(?:is|are) irrelevant)\s*(?:[。.;；，,）)!！]|$)",
     re.I,

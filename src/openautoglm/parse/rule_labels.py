@@ -77,7 +77,7 @@ _ZH_TRIGGERS = re.compile(
     # "类别值写作 a / b", "标签列 y 取 1 或 0"
     r"写作|写成|记作|记为|编码为|取(?=\s+\S)|"
     r"(?:类别|标签|类目|分类|选项|类型)(?:集合|体系|集|列表|范围)?"
-    r"(?:(?:分别)?(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：]))\s*"
+    r"(?:(?:分别)?(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：=＝]))\s*"
 )
 _EN_TRIGGERS = re.compile(
     r"\b(?:(?:as(?:\s+either)?|into)\b(?:\s*[:：])?|"
@@ -645,7 +645,8 @@ _SLASH_CLASSES = re.compile(
     rf"(?=\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种|个))?\s*(?:[，,。;；]|\.(?:\s|$)|$))"
     # "，anger/joy/sadness 五类，": closed by a count of classes
     rf"|(?:^|(?<=[\s，,：:]))(?P<counted>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)"
-    r"\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种)|(?:two|three|four|five|six|\d+)\s+classes)"
+    r"\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种)|[二两三四]选一|"
+    r"(?:two|three|four|five|six|\d+)\s+classes)"
     # "满意度 满意/一般/不满意 数据": Chinese classes between spaces
     r"|(?<=\s)(?P<spaced>[\u4e00-\u9fff]{1,8}(?:[/／][\u4e00-\u9fff]{1,8})+)(?=\s)",
     re.I,
@@ -667,6 +668,9 @@ def _slash_classes(text: str, names: set[str]) -> list[LabelList]:
 _SPACED_ZH = re.compile(
     r"(?:分类|分级|分档|分成|分为)\s+"
     r"(?P<list>[\u4e00-\u9fff]{1,6}(?:\s+[\u4e00-\u9fff]{1,6}){1,9})\s*(?=[，,。；;]|$)"
+    # "二分类 positive negative。": English classes after a counted classification
+    r"|(?:[二两三四五六七八九十\d]分类)\s+(?P<latin>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){1,9})"
+    r"\s*(?=[，,。；;]|$)"
 )
 
 
@@ -674,9 +678,10 @@ def _spaced_zh(text: str, names: set[str]) -> list[LabelList]:
     """Chinese classes separated by spaces after 分类 / 分级, up to the clause's end."""
     out = []
     for match in _SPACED_ZH.finditer(text):
-        items = match["list"].split()
+        group = "list" if match["list"] else "latin"
+        items = match[group].split()
         if all(_is_label(i, names) for i in items) and len(set(items)) == len(items):
-            out.append(LabelList(items, match[0], 0.75, match.start("list"), "spaced"))
+            out.append(LabelList(items, match[0], 0.75, match.start(group), "spaced"))
     return out
 
 
@@ -1039,11 +1044,11 @@ _EN_NEVER_FIRST = frozenset(
 _UNITS = frozenset(
     "元 千元 万元 百元 块 美元 人民币 平米 平方米 米 公里 千米 千克 公斤 克 斤 吨 小时 分钟 秒 "
     "天 年 月 周 次 个 人 % "
-    "usd eur rmb cny km kg g m h min s ms mb gb kb kwh m² m2 m³ yr hr sqft "
+    "usd eur rmb cny km kg g m h min s ms mb gb kb kwh m² m2 m³ yr hr sqft l 100km "
     "annual yearly monthly weekly daily hourly".split()
 )
 _ZH_NEVER_IN = re.compile(
-    r"几[十百千万]|十几|一一|属于|(?<!无法)判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
+    r"几[十百千万]|十几|[十百千]来个|比如|例如|一一|属于|(?<!无法)判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
 )
 
 # "论据对论点是 支持": the words that lead into a list, ending in its verb (never "不是")
