@@ -43,7 +43,7 @@ DURATION = re.compile(
     rf"|(?P<half_en>half an? hour)|(?P<half_cn>半(?:个)?(?:小时|钟头))"
     rf"|(?P<num_half>{NUMBER})\s+and\s+a\s+half\s+(?P<unit_half>hours?|minutes?)(?![A-Za-z])"
     # not a digit ending a name ("列 s1 s2": no "1 s")
-    rf"|(?<![A-Za-z_])(?P<num>{NUMBER})\s*(?:个)?(?P<cn_half>半)?\s*(?P<unit>{_UNIT})(?![A-Za-z])"
+    rf"|(?<!(?<![\d.])[A-Za-z_])(?P<num>{NUMBER})\s*(?:个)?(?P<cn_half>半)?\s*(?P<unit>{_UNIT})(?![A-Za-z])"
     rf"(?P<and_half>\s*and a half)?",
     re.IGNORECASE,
 )

@@ -81,7 +81,8 @@ _ZH_TRIGGERS = re.compile(
 )
 _EN_TRIGGERS = re.compile(
     r"\b(?:(?:as(?:\s+either)?|into)\b(?:\s*[:：])?|"
-    r"(?:labels?|classes|categories|tags?|values|options)(?:\s+(?:are|include|including)\s*[:=：]?|"
+    r"(?:labels?|classes|categories|tags?|values|options|buckets|groups|bins|types|kinds|intents)"
+    r"(?:\s+(?:are|include|including)\s*[:=：]?|"
     r"\s*[:=：])|(?:labels|classes|categories|values)(?=\s+[\"'“‘]?[\w-]+\s*(?:,|/|\bor\b))|"
     r"with\s+(?:the\s+)?(?:values|classes|labels|categories)|"
     r"(?:one|any|each|some)\s+of(?:\s+(?:the\s+following|these|those|the))?(?:\s+[a-z]+)?\s*[:：]|"
@@ -639,7 +640,8 @@ _SLASH_CLASSES = re.compile(
     rf"(?:(?<=\s)|^)(?P<list>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)\s+"
     r"(?:classifier|classification|detector|detection|model|分类器|分类|判别)\b"
     # after a label noun or a verb of telling apart: "标签就两个 fraud / legit", "检测 scam / legit"
-    rf"|(?:标签|类别|labels?|classes|检测|判断|识别|区分|是(?=\s))\s*(?:就|只|共|一共)?\s*"
+    rf"|(?:标签|类别|labels?|classes|检测|判断|识别|区分|\bdetection|\bidentification|是(?=\s))"
+    rf"\s*(?:就|只|共|一共)?\s*"
     rf"(?:[两二三四五六七八九十\d]+\s*[个种类档])?\s*(?:是|为|有|[:：])?\s*"
     rf"(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)"
     rf"(?=\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种|个))?\s*(?:[，,。;；]|\.(?:\s|$)|$))"
@@ -659,7 +661,8 @@ def _slash_classes(text: str, names: set[str]) -> list[LabelList]:
     for match in _SLASH_CLASSES.finditer(text):
         group = next(g for g in ("list", "after", "counted", "spaced") if match[g])
         items = [_clean(i) for i in re.split(r"\s?[/／]\s?", match[group])]
-        if len(items) >= 2 and all(i and _is_label(i, names) for i in items):
+        labels = all(i and _is_label(i, names) for i in items) or _codes(items)  # en/de/it
+        if len(items) >= 2 and labels:
             out.append(LabelList(items, match[0], 0.8, match.start(group), "slash"))
     return out
 

@@ -533,7 +533,8 @@ _SENTENCE_END_MARK = re.compile(r"[;；。!?！？\n]|\.(?:\s|$)")
 
 # words that take back what was said before them: the value after them is the one meant
 _TAKEN_BACK = re.compile(
-    r"哦?不对|说错了|算了|更正一下|后来|\bscratch that\b|\bno wait\b|\bcorrection\b|\bsorry\b",
+    r"哦?不对|说错了|算了|更正一下|后来|\bscratch that\b|\bno wait\b|\bcorrection\b|\bsorry\b|"
+    r"\.\.\.\s*no\b|\bwait\b,",
     re.I,
 )
 # words that replace a value in their own clause ("trials 改成 15", "use b.csv instead")
