@@ -807,7 +807,7 @@ _NAME_OR_ZH = rf"[A-Za-z_][\w-]{{0,40}}(?:\.[\w-]+)*|[{_CJK}]{{1,8}}"
 # "text: report_text | target: cost", "标签：issue_type" on its own line: a name alone after it
 _ROLE_COLON = re.compile(
     rf"(?:^|(?<=[\s|;；,，。(（{{])|(?<=[\s{{,]\"))(?P<role>{_ROLE_ALT})\"?\s*"
-    rf"(?P<col>col(?:umn)?s?|fields?|列|字段)?\s*"
+    rf"[_\s]?(?P<col>col(?:umn)?s?|fields?|列|字段)?\s*"
     # the name ends its field: a line end, or a separator before the next "key:" field
     # ("类别:a|b|c" is a list of classes, "text: body | target: y" two fields), or the end of
     # a JSON-like object ('{"text": "utterance", "label": "intent"}')

@@ -59,7 +59,7 @@ _END_ANY = r"[（）()：:—–→\[\]【】{}]|\s-\s"
 # a Chinese list in an English sentence ends at its full stop too: "好评, 中评 and 差评. Text …"
 _END_ZH = re.compile(rf"[。！!？?\n]|[.](?:\s|$)|{_END_ANY}")
 # "helpful vs. not helpful": the dot of "vs." ends nothing
-_END_EN = re.compile(rf"(?<!\bvs)[.!?\n](?:\s|$)|[.!?\n]$|{_END_ANY}", re.I)
+_END_EN = re.compile(rf"(?<!\bvs)[.!?](?:\s|$)|\n|[.!?]$|{_END_ANY}", re.I)
 _SENTENCE_END = re.compile(r"[。！!？?\n;；]|[.](?:\s|$)")
 # 三类 / 3 类 / 五种 at the end of a Chinese list
 _COUNT_SUFFIX = re.compile(
@@ -80,6 +80,7 @@ _ZH_TRIGGERS = re.compile(
     r"(?:(?:分别)?(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：=＝]))\s*"
 )
 _EN_TRIGGERS = re.compile(
+    r"\[(?:classes|labels|categories|类别|标签)\]\s*|"  # an INI section of classes
     r"\b(?:(?:as(?:\s+either)?|into)\b(?:\s*[:：])?|"
     r"(?:labels?|classes|categories|tags?|values|options|buckets|groups|bins|types|kinds|intents)"
     r"(?:\s+(?:are|include|including)\s*[:=：]?|"
@@ -756,7 +757,8 @@ def _read(
     quoted = re.match(_QUOTE_RUN.pattern, rest)
     if quoted:
         items = _cut_count([_clean(m["item"]) for m in _QUOTED.finditer(quoted[0])])
-        if all(_is_label(i, names, keep_names) for i in items):
+        # quoted, a class may run longer than a phrase would ('governing law outside US')
+        if all(_is_label(i, names, keep_names) or _quoted_class(i) for i in items):
             after = rest[quoted.end() :]
             return items, quoted[0], _fills(after, names)
     end = (_END_ZH if zh or _CJK.match(rest[:1] or "x") else _END_EN).search(rest)
@@ -919,6 +921,10 @@ def _peer_word(part: str, others: list[str]) -> bool:
         and (capitals or words[0].lower() not in _EN_NOT_LABEL_START)
         and all(len(i.split()) <= 2 for i in others)
     )
+
+
+def _quoted_class(item: str) -> bool:
+    return len(item.split()) <= 6 and not states_a_constraint(item, strict=True)
 
 
 def _unglue(part: str, names: set[str], keep_names: bool = False) -> tuple[str, bool]:

@@ -382,6 +382,9 @@ class RuleParser:
                 continue  # "(in hours)", "24 小时的阅读量": part of what is predicted
             budget = bool(_BUDGET_WORDS.search(_clause_around(text, start, end)))
             found.append((not budget, start, seconds, text[start:end]))
+        for match in _DURATION_KEY.finditer(text):  # "budget:\n  minutes: 45"
+            seconds = float(match["n"]) * _KEY_SECONDS[match["u"].lower()[:3]]
+            found.append((False, match.start(), seconds, match[0]))
         fixed = _correction(text)
         found = [f for f in found if f[1] >= fixed] or found
         if found:  # a duration in a clause about the budget first, else the first one
@@ -511,6 +514,10 @@ _NOT_WANTED = re.compile(
     r"is not needed|isn't needed|(?:is not|isn't) (?:meaningful|useful|relevant)|没有?意义|不适用)",
     re.I,
 )
+# "评估看 Spearman 不看 pearson", "rather than accuracy": a metric named to be set aside
+_NOT_WANTED_BEFORE = re.compile(
+    r"(?:不看|不用|不要用|别用|\brather than|\binstead of|\bnot)\s*$", re.I
+)
 #: a clause that reports an earlier result ("上次准确率才 80%", "we tried … and got RMSE 30"):
 #: its metric and score are history, not what this run must reach
 _PAST = re.compile(
@@ -531,6 +538,11 @@ _ONLY_A_REFERENCE = re.compile(
 _SENTENCE_END_MARK = re.compile(r"[;；。!?！？\n]|\.(?:\s|$)")
 
 
+# a unit as a key ("minutes: 45", "hours=2"), as config files write a budget
+_DURATION_KEY = re.compile(
+    r"\b(?P<u>minutes|mins|hours|hrs|seconds|secs)\s*[:=]\s*(?P<n>\d+(?:\.\d+)?)\b", re.I
+)
+_KEY_SECONDS = {"min": 60.0, "hou": 3600.0, "hrs": 3600.0, "sec": 1.0}
 # words that take back what was said before them: the value after them is the one meant
 _TAKEN_BACK = re.compile(
     r"哦?不对|说错了|算了|更正一下|后来|\bscratch that\b|\bno wait\b|\bcorrection\b|\bsorry\b|"
@@ -578,7 +590,11 @@ def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
         if close and word != "accuracy" and not any(s <= match.start() < e for s, e, _, _ in hits):
             hits.append((match.start(), match.end(), "accuracy", 0.85))
     return [
-        h for h in hits if not _NOT_WANTED.match(text[h[1] :]) and not _in_past_clause(text, h[0])
+        h
+        for h in hits
+        if not _NOT_WANTED.match(text[h[1] :])
+        and not _NOT_WANTED_BEFORE.search(text[max(0, h[0] - 12) : h[0]])
+        and not _in_past_clause(text, h[0])
     ]
 
 
