@@ -510,7 +510,9 @@ def _without_items(text: str, items: list[str], near: int = 0) -> str:
 
 
 _NOT_WANTED = re.compile(
-    r"^\s*(?:不重要|无所谓|不关心|不要|不用|别用|不看|not important|doesn't matter|is irrelevant|"
+    # (不看 before another word is that word's: "看 Spearman 不看 pearson")
+    r"^\s*(?:不重要|无所谓|不关心|(?:不要|不用|别用|不看)(?!\s*[A-Za-z\u4e00-\u9fff])|"
+    r"not important|doesn't matter|is irrelevant|"
     r"is not needed|isn't needed|(?:is not|isn't) (?:meaningful|useful|relevant)|没有?意义|不适用)",
     re.I,
 )
