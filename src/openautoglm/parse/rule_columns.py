@@ -663,6 +663,9 @@ def verb_roles(text: str, mentions: list[Mention]) -> None:
     for match in _ZH_PREDICT_NAME.finditer(text):  # "预测得分 points（0-10）"
         name = match["name"]
         acronym = re.fullmatch(r"[A-Z]{2,5}", name)  # "预测点击率 CTR": the quantity's name
+        spelt = [m for m in mentions if m.names == [name.lower()] and m.role is None]
+        if acronym and spelt:  # … and its column "列 headline 与 ctr"
+            spelt[0].role = "label"
         if (
             not acronym
             and name.lower() not in NOT_NAMES
@@ -840,6 +843,10 @@ _NAME_COL_IS_DESC = re.compile(
     rf"[^，,。；;\s]{{0,8}}?(?P<role>{_ROLE_ALT})(?=\s*(?:[，,。；;（(]|$))",
     re.I,
 )
+# "label 取值 same / different", "y 的取值就 spam 和 ham": a column whose values are listed
+_NAME_TAKES_VALUES = re.compile(
+    r"(?<![\w`'\"])(?P<name>[A-Za-z_][\w-]{0,40})\s*(?:的)?\s*(?:取值|可能取值|值域)"
+)
 # "不用管 url 和 date 列", "ignore the id column": columns the user sets aside
 _SET_ASIDE = re.compile(
     r"(?:不用管|不用|不要用|别用|忽略|无视|去掉|\bignore|\bdrop|\bexclude|\bskip|"
@@ -979,6 +986,11 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
         _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)
     for m in _NAME_IS_VALUE.finditer(text):
         _give_role(mentions, m["name"], "label", m)
+    for m in _NAME_TAKES_VALUES.finditer(text):  # a column may be called "label" itself
+        if m["name"].lower() in _ROLE_WORDS and not any(m["name"] in o.names for o in mentions):
+            mentions.append(Mention([m["name"]], m.start(), m.end(), "label", 0.85, m[0]))
+        else:
+            _give_role(mentions, m["name"], "label", m)
     for m in _NAME_HAS_ROLE.finditer(text):  # "has the message": a text
         _give_role(mentions, m["name"], _ROLE_WORDS.get(m["role"].lower(), "text"), m)
     for m in _ARROW_PAIR.finditer(text):

@@ -68,7 +68,7 @@ _BARE_PATH = re.compile(
     re.I,
 )
 _CJK_PATH = re.compile(
-    rf"(?:(?<=^)|(?<=[\s:：，,；;（(]))(?![\u4e00-\u9fff]+[A-Za-z0-9_~/\\])"
+    rf"(?:(?<=^)|(?<=[\s:：，,；;（(]))(?![\u4e00-\u9fff]+[A-Za-z0-9~/\\])"
     rf"((?:[A-Za-z]:)?[\w./\\~\u4e00-\u9fff-]*[\w-]\.{_EXT_FULL})"
     rf"(?![A-Za-z0-9_])"
     # after a space, a Chinese folder before one file name ("数据 审核/标题.csv"), unless the
