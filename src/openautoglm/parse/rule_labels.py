@@ -129,7 +129,9 @@ _OPEN_END = re.compile(r"^\s*(?:…|\.\.\.|等等|等|etc\b)")
 _NOT_A_LIST_KEY = re.compile(
     r"(?:data|dataset|file|files|path|train(?:ing)?(?:\s+(?:data|set|file))?|test(?:\s+set)?|"
     r"metric|budget|time|latency|model|trials?|"
-    r"数据|文件|路径|训练集?|测试集?|验证集?|指标|时长|时间|预算|延迟|模型|评估)\s*$"
+    # "Context: resale team, pricing tool.": background, not classes
+    r"context|background|fyi|ps|p\.s|"
+    r"数据|文件|路径|训练集?|测试集?|验证集?|指标|时长|时间|预算|延迟|模型|评估|背景|说明|备注|注意)\s*$"
     # "列：user_q | std_q | match", "Columns: id, text": the columns, no word before saying whose
     r"|(?:^|(?<=[\s，,。；;]))(?:列|字段|columns?|fields?|cols?)\s*$",
     re.I,
