@@ -919,3 +919,120 @@ def test_column_and_task_phrasings_of_the_eighth_development_round(
 ) -> None:
     flat = RuleParser().parse(text).flat()
     assert {k: flat.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # pasted command lines, key=value lines and config files
+        (
+            "平时这么跑：tool train --data a.csv --text-col msg --label-col y --budget 20m",
+            {"text_column": "msg", "label_column": "y", "time_budget_s": 1200.0},
+        ),
+        (
+            "python run.py --data p.csv --text poem --labels 唐,宋,元 --trials 30",
+            {"labels": ["唐", "宋", "元"], "max_trials": 30, "text_column": "poem"},
+        ),
+        (
+            "task=分类 data=t.csv text_col=body label_col=y labels=spam,ham metric=f1",
+            {"labels": ["spam", "ham"], "text_column": "body", "label_column": "y"},
+        ),
+        (
+            'JSON：{"train": "m.csv", "x": "desc_text", "y": "logS", "trials": 50}，回归',
+            {"text_column": "desc_text", "label_column": "logS", "max_trials": 50},
+        ),
+        (
+            "task: multilabel\ndata: a.jsonl\ntext: body\nlabels_col: tags\n",
+            {"text_column": "body", "label_column": "tags"},
+        ),
+        (
+            "train: a.jsonl\nclasses: [x_a, x_b]\nbudget:\n  minutes: 45\n  trials: 30\n",
+            {"time_budget_s": 2700.0, "max_trials": 30},
+        ),
+        (
+            "[data]\npath = a.csv\ntext = addr\n[classes]\nhome, office, po_box\n",
+            {"labels": ["home", "office", "po_box"]},
+        ),
+        (
+            "file: u.csv\nurgency values: low, high\ntext field: ticket\n",
+            {"labels": ["low", "high"]},
+        ),
+        # a value taken back, a reference score, a metric set aside
+        ("先用 a.csv——哦不对，用新导出的 b.csv。情感分类", {"dataset_path": "b.csv"}),
+        (
+            "指标先用 accuracy，等等，类别不平衡，还是改成 macro F1 吧。t.csv",
+            {"metric": "f1_macro"},
+        ),
+        ("--trials 30 照搬，哦 trials 改成 15 吧。t.csv", {"max_trials": 15}),
+        ("预算原定一小时，后来说给两小时。t.csv，情感分类", {"time_budget_s": 7200.0}),
+        (
+            "Genres, g.csv. Metric log loss... no, let's do hamming loss.",
+            {"metric": "hamming_loss"},
+        ),
+        ("谣言检测 r.csv，人工准确率大概 93%，仅供参考，不是硬指标。", {"target_score": None}),
+        ("评估看 Spearman 不看 pearson，s.csv，句子对打分", {"metric": "spearman"}),
+        ("情感分类 s.csv，F1 微平均。", {"metric": "f1_micro"}),
+        ("多标签 m.csv，按样本算 F1。", {"metric": "f1_samples"}),
+        ("Predict hours from text, h.csv, MAE. Time limit: 1h30m.", {"time_budget_s": 5400.0}),
+        ("Multi-label tags t.csv. Hamming loss please, <= 0.08.", {"target_score": 0.08}),
+        ("回归 s.csv，RMSE，越小越好，目标 8 分。", {"target_score": 8.0}),
+        # classes and columns
+        ("工单分级，等级就 P0、P1、P2 三个。t.csv", {"labels": ["P0", "P1", "P2"]}),
+        ("判断对后市是 看多、看空 还是 中性。v.csv", {"labels": ["看多", "看空", "中性"]}),
+        ("判断是否要人工：需要、不需要。o.csv", {"labels": ["需要", "不需要"]}),
+        (
+            "外卖评价｜数据=w.csv｜类别=好评/中评/差评｜指标=accuracy",
+            {"labels": ["好评", "中评", "差评"]},
+        ),
+        ("训练 a.tsv。二分类 positive negative。", {"labels": ["positive", "negative"]}),
+        (
+            "相关性判断，输出 relevant / irrelevant 二选一。r.csv",
+            {"labels": ["relevant", "irrelevant"]},
+        ),
+        ("Context: resale team, pricing tool. Predict price from text. p.csv", {"labels": None}),
+        (
+            "email language detection en/de/fr. data: e.csv, column: body.",
+            {"labels": ["en", "de", "fr"], "text_column": "body"},
+        ),
+        (
+            "Route questions: buckets = sales, tech, shipping. q.csv",
+            {"labels": ["sales", "tech", "shipping"]},
+        ),
+        (
+            "Flag risks: 'auto-renewal', 'exclusivity', 'governing law outside US'. r.jsonl",
+            {"labels": ["auto-renewal", "exclusivity", "governing law outside US"]},
+        ),
+        (
+            "Quora pairs: question1, question2, is_duplicate. q.csv",
+            {"labels": None, "task_type": "text_pair_classification"},
+        ),
+        (
+            "By a native speaker? native / non_native. e.csv. The text is in the essay column.",
+            {"labels": ["native", "non_native"], "text_column": "essay", "label_column": None},
+        ),
+        (
+            "判断两个标题是否同款。字段 t_left、t_right，label 取值 same / different。p.csv",
+            {"label_column": "label", "labels": ["same", "different"]},
+        ),
+        (
+            "FAQ 归类：账号、支付。f.xlsx，问题列 q（表里还有答案列 a，这次不用）。",
+            {"text_column": "q"},
+        ),
+        (
+            "简历-岗位匹配：resume 字段和 jd 字段一起看，判断 匹配/不匹配。m.csv",
+            {"text_column": ["resume", "jd"]},
+        ),
+        (
+            "Compare name_a1 with name_b1 and output match / no_match. c.csv",
+            {"task_type": "text_pair_classification"},
+        ),
+        (
+            "作文评分。e.csv：作文列 essay_text，分数列 score。指标本来想用 QWK",
+            {"task_type": "text_regression"},
+        ),
+        ("同义句判断，列 s1 s2 label，p.tsv。", {"time_budget_s": None}),
+    ],
+)
+def test_phrasings_of_the_ninth_development_round(text: str, expected: dict) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected

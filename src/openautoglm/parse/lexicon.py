@@ -46,6 +46,7 @@ NOT_NAMES = frozenset(
 NOT_NAMES_IN_ZH = frozenset(
     "f1 acc accuracy auc loss log logloss mb gb kb ms trial trials baseline model app bug "
     "latency epoch epochs gpu cpu todo api json csv tsv kwh rmse mae mse pearson spearman r2 "
+    "qwk kappa p99 p95 "
     "hamming f1_samples f1_micro f1_macro f1_weighted log_loss subset_accuracy".split()
 )
 

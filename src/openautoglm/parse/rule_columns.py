@@ -983,7 +983,13 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
               *_Z_SPACED_NAME_ROLE.finditer(text), *named,
               *_FUTURE_ROLE.finditer(text), *_NAME_THEN_ROLE.finditer(text)]  # fmt: skip
     for m in stated:
-        _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m)
+        role = _ROLE_WORDS[m["role"].lower()]
+        named = "col" in m.re.groupindex and m["col"] and m["name"].lower() in _ROLE_WORDS
+        if named and not any(m["name"] in o.names for o in mentions):
+            # "labels_col: tags": after the word for column, even a role word is the name
+            mentions.append(Mention([m["name"]], m.start(), m.end(), role, 0.85, m[0]))
+        else:
+            _give_role(mentions, m["name"], role, m)
     for m in _NAME_IS_VALUE.finditer(text):
         _give_role(mentions, m["name"], "label", m)
     for m in _NAME_TAKES_VALUES.finditer(text):  # a column may be called "label" itself

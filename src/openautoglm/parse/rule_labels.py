@@ -926,7 +926,8 @@ def _peer_word(part: str, others: list[str]) -> bool:
 
 
 def _quoted_class(item: str) -> bool:
-    return len(item.split()) <= 6 and not states_a_constraint(item, strict=True)
+    """A quoted class longer than a phrase would be ('governing law outside US')."""
+    return 4 <= len(item.split()) <= 6 and not states_a_constraint(item, strict=True)
 
 
 def _unglue(part: str, names: set[str], keep_names: bool = False) -> tuple[str, bool]:
@@ -978,7 +979,8 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     tail = text[at + len(found.evidence) :] if at >= 0 else ""
     if _OPEN_END.match(tail):
         return False
-    sides = [i for i in found.items if SIDE_SUFFIX.fullmatch(i)]
+    # (a capital and a digit is a grade: P0, P1, P2)
+    sides = [i for i in found.items if SIDE_SUFFIX.fullmatch(i) and not re.fullmatch(r"[A-Z]\d", i)]
     if len(sides) == 2 and len(found.items) <= 3 and two_sides(sides):
         return False  # "question1, question2, is_duplicate": a pair's columns, not classes
     if re.match(r"\s*(?:pairs?\b|对)", tail, re.I):
@@ -1002,7 +1004,9 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
         return False  # "a score in [0,1]": an interval
     inner = found.items[1:-1]  # "en, de, it, other": a short code inside a list
     peers = len(found.items) >= 3
+    quoted = found.evidence[:1] in _QUOTES.strip()
     return all(_is_label(item, names, found.opener in ("after_column",)) or _value_trigger(found)
+               or (quoted and _quoted_class(item))
                or (peers and _peer_word(item, [i for i in found.items if i != item]))
                or (item in inner and _CODE.fullmatch(item) is not None) or _codes(found.items)
                for item in found.items)  # fmt: skip

@@ -39,6 +39,8 @@ def _keyword(word: str) -> str | None:
     if low in KEYWORDS:
         return None
     for key in KEYWORDS:
+        if low.rstrip("s") == key.rstrip("s"):
+            return None  # "targets", "trial": another form of the word, not a typo
         if _one_slip(low, key):
             return key if word.islower() else key.capitalize() if word[0].isupper() else key
     return None
