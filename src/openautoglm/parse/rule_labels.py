@@ -873,7 +873,7 @@ def _take(pieces: list[_Piece], names: set[str], keep_names: bool = False) -> li
                 or _codes([*items, part])
             )
         )
-        member = coded or _among_peers(pieces, i, items, part, enumerating)
+        member = coded or (not glued and _among_peers(pieces, i, items, part, enumerating))
         if part and not member and not _is_label(part, names, keep_names):
             break
         if part:
@@ -906,6 +906,11 @@ def _among_peers(
     return _peer_word(part, items)
 
 
+_SETTING_NOUNS = frozenset(
+    "model metric metrics budget latency deadline trials column columns".split()
+)
+
+
 def _peer_word(part: str, others: list[str]) -> bool:
     """A short item with no sign of a real setting, among short items (see ``_among_peers``)."""
     if states_a_constraint(part, strict=True) or re.search(r"\d|FILE", part):
@@ -915,6 +920,8 @@ def _peer_word(part: str, others: list[str]) -> bool:
         short = len(part) <= 6 and " " not in part and all(len(i) <= 8 for i in others)
         return short and words[0] not in ZH_OPENERS
     words = part.split()
+    if words and words[0].lower() in _SETTING_NOUNS:
+        return False  # "billing, shipping, returns, model under 50 MB": the next clause
     # "Plan, Build, Test, Evaluate": a verb capitalised like its peers is one of them
     capitals = part[:1].isupper() and all(i[:1].isupper() for i in others)
     return (
