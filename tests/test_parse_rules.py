@@ -1031,6 +1031,18 @@ def test_column_and_task_phrasings_of_the_eighth_development_round(
             {"task_type": "text_regression"},
         ),
         ("同义句判断，列 s1 s2 label，p.tsv。", {"time_budget_s": None}),
+        (
+            "Route tickets, same idea as before, categories: Cuenta, Envío, Otros. t.csv",
+            {"labels": ["Cuenta", "Envío", "Otros"]},
+        ),
+        (
+            "Mark which categories apply: pregnancy, renal impairment, prior chemotherapy, HIV. "
+            "t.csv, `criteria` column.",
+            {
+                "labels": ["pregnancy", "renal impairment", "prior chemotherapy", "HIV"],
+                "label_column": None,
+            },
+        ),
     ],
 )
 def test_phrasings_of_the_ninth_development_round(text: str, expected: dict) -> None:

@@ -14,6 +14,10 @@ from openautoglm.parse.rule_columns import Mention
 
 # two or more items after a name: "target: FAVOR, AGAINST, or NONE", "text 'a', 'b' or 'c'"
 _ITEM_SEP = r"(?:\s*[,，、/]\s*(?:or\s+|and\s+)?|\s+or\s+|\s*或\s*)"
+# after a colon, items of up to three words: "apply: pregnancy, renal impairment, HIV."
+_WORDS_AFTER = re.compile(
+    rf"(?:{_ITEM_SEP}(?!FILE\b)[A-Za-z][\w-]*(?: [A-Za-z][\w-]*){{0,2}}){{2,}}\s*(?:[.。?？;；]|$)"
+)
 _LIST_AFTER = re.compile(
     rf"[\"'’”`]?(?:{_ITEM_SEP}[\"'‘“`]?(?!FILE\b)[A-Za-z][A-Za-z0-9_-]*[\"'’”`]?){{2,}}"
     r"\s*(?:[.。?？;；]|$)"
@@ -70,7 +74,8 @@ def _first_of_a_list(text: str, mention: Mention) -> bool:
         return True
     name = re.search(rf"{re.escape(mention.names[0])}[\"'’”`]?", text[mention.start : mention.end])
     end = mention.start + name.end() if name else mention.end
-    return _LIST_AFTER.match(text, end) is not None
+    colon = re.search(r"[:：]\s*$", text[: end - len(mention.names[0])])
+    return _LIST_AFTER.match(text, end) is not None or bool(colon and _WORDS_AFTER.match(text, end))
 
 
 def classes_beside_the_text(mentions: list[Mention]) -> list[Mention]:

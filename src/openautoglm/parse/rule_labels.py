@@ -1116,6 +1116,11 @@ def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:
         return False
     if _TASK_WORD.fullmatch(part):
         return False  # "(multi-label; SDG1, SDG2)": the kind of task, not a class
+    if re.fullmatch(r"labels|classes|categories", part, re.I) or part.lower() in (
+        "before",
+        "usual",
+    ):
+        return False  # "same idea as before, categories: …": no class
     if re.match(r"单位|计量单位|\bunits?\b", part, re.I):
         return False  # "（月薪，单位元）": how a number is measured
     if len(words) > 1 and re.search(
