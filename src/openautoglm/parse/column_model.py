@@ -179,11 +179,11 @@ def _joint_roles(
     by_label = sorted(best, key=lambda n: -best[n]["label"])[:3]
     options: list[tuple[float, str | None, list[str]]] = []
     for label in [None, *(n for n in by_label if best[n]["label"] >= MIN_LABEL)]:
+        if label is not None and len(best) <= k and best[label]["label"] < best[label]["text"]:
+            continue  # "(premise 和 hypothesis)": too few names for both roles
         rest = sorted((n for n in best if n != label), key=lambda n: -odds(n, "text"))[:k]
         score = sum(odds(n, "text") for n in rest)
         score += odds(label, "label") if label is not None else math.log(NO_LABEL_ODDS)
-        if label is not None and len(best) <= k and best[label]["label"] < best[label]["text"]:
-            continue  # "(premise 和 hypothesis)": too few names for both roles
         options.append((score, label, sorted(rest, key=first.__getitem__) if k > 1 else rest))
     _, label, texts = max(options, key=lambda o: o[0])
     return label, texts

@@ -151,6 +151,8 @@ CLASSIFY = re.compile(
     r"分类|分成|分为|分到|分派|分流|归类|识别|判断|打标签|情感分析|区分|辨别|属于|哪",
     re.I,
 )
+#: where a sentence ends: a stop of either script, a semicolon or a line end (not "0.8")
+SENTENCE_END = re.compile(r"[。！!？?\n;；]|[.](?:\s|$)")
 #: a name that is one side of a pair: question1 / question2, text_a / text_b, s1 / s2
 SIDE_SUFFIX = re.compile(r"(?P<stem>[A-Za-z][\w-]*?)[_-]?(?P<side>[12ab]|left|right)", re.I)
 

@@ -983,20 +983,13 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
               *_Z_SPACED_NAME_ROLE.finditer(text), *named,
               *_FUTURE_ROLE.finditer(text), *_NAME_THEN_ROLE.finditer(text)]  # fmt: skip
     for m in stated:
-        role = _ROLE_WORDS[m["role"].lower()]
-        named = "col" in m.re.groupindex and m["col"] and m["name"].lower() in _ROLE_WORDS
-        if named and not any(m["name"] in o.names for o in mentions):
-            # "labels_col: tags": after the word for column, even a role word is the name
-            mentions.append(Mention([m["name"]], m.start(), m.end(), role, 0.85, m[0]))
-        else:
-            _give_role(mentions, m["name"], role, m)
+        # "labels_col: tags": after the word for column, even a role word is the name
+        named = "col" in m.re.groupindex and bool(m["col"])
+        _give_role(mentions, m["name"], _ROLE_WORDS[m["role"].lower()], m, named)
     for m in _NAME_IS_VALUE.finditer(text):
         _give_role(mentions, m["name"], "label", m)
     for m in _NAME_TAKES_VALUES.finditer(text):  # a column may be called "label" itself
-        if m["name"].lower() in _ROLE_WORDS and not any(m["name"] in o.names for o in mentions):
-            mentions.append(Mention([m["name"]], m.start(), m.end(), "label", 0.85, m[0]))
-        else:
-            _give_role(mentions, m["name"], "label", m)
+        _give_role(mentions, m["name"], "label", m, named=True)
     for m in _NAME_HAS_ROLE.finditer(text):  # "has the message": a text
         _give_role(mentions, m["name"], _ROLE_WORDS.get(m["role"].lower(), "text"), m)
     for m in _ARROW_PAIR.finditer(text):
@@ -1022,21 +1015,13 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     one_text = any(o.role == "text" and len(o.names) == 1 and o.strength >= 0.9 for o in mentions)
     for m in _PLUS_ARROW.finditer(text):  # "query + doc_snippet → Relevant / Not Relevant"
         # plain words may describe the sides; quoted ones name columns
-        code_like = re.search(r"[_\d]", m["a"] + m["b"]) or (m["qa"] and m["qb"])
-        if (
-            code_like
-            and not any(n.lower() in NOT_NAMES for n in (m["a"], m["b"]))
-            and not any(m["a"] in o.names and m["b"] in o.names for o in mentions)
-        ):
-            mentions.append(Mention([m["a"], m["b"]], m.start(), m.end("b"), "text", 0.85, m[0]))
+        code_like = _code_like(m["a"]) or _code_like(m["b"]) or (m["qa"] and m["qb"])
+        if code_like and not any(n.lower() in NOT_NAMES for n in (m["a"], m["b"])):
+            _two_texts(mentions, m, m.end("b"))
     for m in _COMPARE.finditer(text):
-        if not any(m["a"] in o.names and m["b"] in o.names for o in mentions):
-            mentions.append(Mention([m["a"], m["b"]], m.start(), m.end(), "text", 0.85, m[0]))
-    for m in _VS.finditer(text):
-        if one_text:
-            break
-        if not any(m["a"] in o.names and m["b"] in o.names for o in mentions):
-            mentions.append(Mention([m["a"], m["b"]], m.start(), m.end(), "text", 0.85, m[0]))
+        _two_texts(mentions, m, m.end())
+    for m in [] if one_text else _VS.finditer(text):
+        _two_texts(mentions, m, m.end())
     if any(m.strength >= 0.85 for m in mentions):
         # plain words around an arrow ("Invoice memos -> VAT rate bucket") describe the task;
         # once the words name columns outright, such guesses give way
@@ -1051,8 +1036,16 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
             mentions.remove(m)  # "sent_1 / sent_2 columns, label is_paraphrase"
 
 
-def _give_role(mentions: list[Mention], name: str, role: str | None, match: re.Match[str]) -> None:
-    if name.lower() in _ROLE_WORDS or name in ("FILE",) or name.lower() in NOT_NAMES:
+def _give_role(
+    mentions: list[Mention],
+    name: str,
+    role: str | None,
+    match: re.Match[str],
+    named: bool = False,
+) -> None:
+    """Give ``name`` its ``role``, mentioning it if nothing does yet; ``named``: the words call
+    it a column outright, so even a role word ("label", "tags") is its name."""
+    if (name.lower() in _ROLE_WORDS and not named) or name == "FILE" or name.lower() in NOT_NAMES:
         return
     for m in mentions:
         if m.names == [name]:
@@ -1063,6 +1056,13 @@ def _give_role(mentions: list[Mention], name: str, role: str | None, match: re.M
         if name in m.names and len(m.names) > 1:
             return
     mentions.append(Mention([name], match.start(), match.end(), role, 0.85, match[0]))
+
+
+def _two_texts(mentions: list[Mention], match: re.Match[str], end: int) -> None:
+    """The names ``a`` and ``b`` of ``match`` as a pair's two texts, unless already read so."""
+    a, b = match["a"], match["b"]
+    if not any(a in o.names and b in o.names for o in mentions):
+        mentions.append(Mention([a, b], match.start(), end, "text", 0.85, match[0]))
 
 
 def _drop_name(mentions: list[Mention], name: str) -> None:

@@ -39,7 +39,7 @@ from openautoglm.parse.clauses import (
     word_bounds,
     zh_words,
 )
-from openautoglm.parse.lexicon import RANGE, SIDE_SUFFIX, two_sides
+from openautoglm.parse.lexicon import RANGE, SENTENCE_END, SIDE_SUFFIX, two_sides
 from openautoglm.parse.numbers import cn_number
 
 # separators between labels: punctuation (maybe with a conjunction after it) or a conjunction
@@ -60,7 +60,6 @@ _END_ANY = r"[（）()：:—–→\[\]【】{}]|\s-\s"
 _END_ZH = re.compile(rf"[。！!？?\n]|[.](?:\s|$)|{_END_ANY}")
 # "helpful vs. not helpful": the dot of "vs." ends nothing
 _END_EN = re.compile(rf"(?<!\bvs)[.!?](?:\s|$)|\n|[.!?]$|{_END_ANY}", re.I)
-_SENTENCE_END = re.compile(r"[。！!？?\n;；]|[.](?:\s|$)")
 # 三类 / 3 类 / 五种 at the end of a Chinese list
 _COUNT_SUFFIX = re.compile(
     r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级)(?:之中|当中|里面|里|中)?"
@@ -392,7 +391,7 @@ def _quote_runs(text: str, names: set[str]) -> list[LabelList]:
 def _colons(text: str, names: set[str]) -> list[LabelList]:
     out = []
     for match in re.finditer(r"[:：]", text):
-        key = _SENTENCE_END.split(text[max(0, match.start() - 40) : match.start()])[-1]
+        key = SENTENCE_END.split(text[max(0, match.start() - 40) : match.start()])[-1]
         if _NOT_A_LIST_KEY.search(key.strip()) or re.search(r"\bFILE\s*$", key):
             continue
         items, phrase, filled = _read(text, match.end(), names, zh=_is_zh(text), fill=True)
@@ -417,7 +416,7 @@ def _brackets(text: str, names: set[str]) -> list[LabelList]:
             items = [m.group(1) for m in coded if m]
             out.append(LabelList(items, match[0], 0.8, match.start(), "brackets"))
             continue
-        inner = re.sub(rf"^\s*(?:{_TASK_WORD.pattern})\s*[;；:：]\s*", "", inner, flags=re.I)
+        inner = _TASK_WORD_LEAD.sub("", inner)
         items, phrase, _ = _read(inner + "\n", 0, names, zh=_is_zh(inner))
         rest = inner.strip()[len(phrase.strip()) :].strip(" \t" + _QUOTES)
         if len(items) >= 2 and not rest:  # the brackets hold the list and nothing else
@@ -750,9 +749,7 @@ def _read(
     rest = text[start:].lstrip(" \t:：")
     rest = re.sub(r"^either\s+(?=[\"'“‘])", "", rest, flags=re.I)  # "either 'a' or 'b'"
     rest = re.sub(r"^(?:any|one|some|all|several)\s+of\s+", "", rest, flags=re.I)  # "any of x, y"
-    rest = re.sub(
-        rf"^(?:{_TASK_WORD.pattern})\s*[;；:：]\s*", "", rest, flags=re.I
-    )  # "(multi-label; a, b"
+    rest = _TASK_WORD_LEAD.sub("", rest)  # "(multi-label; a, b"
     if rest[:1] in "[【{":  # "into [A, B, C]": the list inside the brackets
         rest = rest[1:]
     offset = len(text) - start - len(rest)
@@ -957,7 +954,7 @@ def _unglue(part: str, names: set[str], keep_names: bool = False) -> tuple[str, 
 
 def _fills(after: str, names: set[str]) -> bool:
     """Whether what follows a list up to the end of its sentence holds no more words of it."""
-    sentence = _SENTENCE_END.split(after, maxsplit=1)[0]
+    sentence = SENTENCE_END.split(after, maxsplit=1)[0]
     sentence = re.sub(r"^[\s)）]+", "", sentence)
     for part in re.split(r"[,，、;；]", sentence):
         part = part.strip(" \t" + _QUOTES)
@@ -1082,6 +1079,8 @@ _TASK_WORD = re.compile(
     r"多标签|多分类|二分类|单标签|多选|单选",
     re.I,
 )
+# the task word leading a list, with its separator: "(multi-label; SDG1, SDG2)"
+_TASK_WORD_LEAD = re.compile(rf"^\s*(?:{_TASK_WORD.pattern})\s*[;；:：]\s*", re.I)
 
 
 def _is_label(part: str, names: set[str], keep_names: bool = False) -> bool:

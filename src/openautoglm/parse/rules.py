@@ -30,6 +30,7 @@ from openautoglm.parse.class_mentions import classes_beside_the_text, names_a_cl
 from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.flags import spell_out_flags
 from openautoglm.parse.learned import ParserModels, load_models
+from openautoglm.parse.lexicon import SENTENCE_END
 from openautoglm.parse.numbers import EN_NUMBER, NUMBER, cn_number, find_durations, to_number
 from openautoglm.parse.reading import RuleReading
 from openautoglm.parse.result import ASK_BELOW, ParseResult
@@ -383,7 +384,7 @@ class RuleParser:
             budget = bool(_BUDGET_WORDS.search(_clause_around(text, start, end)))
             found.append((not budget, start, seconds, text[start:end]))
         for match in _DURATION_KEY.finditer(text):  # "budget:\n  minutes: 45"
-            seconds = float(match["n"]) * _KEY_SECONDS[match["u"].lower()[:3]]
+            seconds = float(match["n"]) * _KEY_SECONDS[match["u"].lower()]
             found.append((False, match.start(), seconds, match[0]))
         fixed = _correction(text)
         found = [f for f in found if f[1] >= fixed] or found
@@ -530,21 +531,22 @@ _PAST = re.compile(
     r"\b(?:our|the) (?:old|current|existing)\b|\bignore\b",
     re.I,
 )
-_PAST_CLAUSE_END = re.compile(r"[,，;；。!?！？\n]|\.(?:\s|$)")
+# a clause boundary that leaves decimals whole ("准确率才 0.8，…")
+_CLAUSE_BOUND = re.compile(r"[,，;；。!?！？\n]|\.(?:\s|$)")
 # "…大概 93%，仅供参考，不是硬指标": said later in the sentence, the score is only a reference
 _ONLY_A_REFERENCE = re.compile(
     r"仅供参考|只是参考|只作参考|不是硬指标|不是硬性要求|不用管|\bfor reference\b|"
     r"\bnot a (?:hard )?(?:target|requirement)\b|\bignore (?:that|it|this)\b",
     re.I,
 )
-_SENTENCE_END_MARK = re.compile(r"[;；。!?！？\n]|\.(?:\s|$)")
 
 
 # a unit as a key ("minutes: 45", "hours=2"), as config files write a budget
 _DURATION_KEY = re.compile(
     r"\b(?P<u>minutes|mins|hours|hrs|seconds|secs)\s*[:=]\s*(?P<n>\d+(?:\.\d+)?)\b", re.I
 )
-_KEY_SECONDS = {"min": 60.0, "hou": 3600.0, "hrs": 3600.0, "sec": 1.0}
+_KEY_SECONDS = {"minutes": 60.0, "mins": 60.0, "hours": 3600.0, "hrs": 3600.0, "seconds": 1.0,
+                "secs": 1.0}  # fmt: skip
 # words that take back what was said before them: the value after them is the one meant
 _TAKEN_BACK = re.compile(
     r"哦?不对|说错了|算了|更正一下|后来|\bscratch that\b|\bno wait\b|\bcorrection\b|\bsorry\b|"
@@ -565,16 +567,16 @@ def _correction(text: str) -> int:
     back = max((m.end() for m in _TAKEN_BACK.finditer(text)), default=0)
     replaced = max((m.start() for m in _REPLACED.finditer(text)), default=0)
     if replaced > back:
-        return max((m.end() for m in _PAST_CLAUSE_END.finditer(text, 0, replaced)), default=0)
+        return max((m.end() for m in _CLAUSE_BOUND.finditer(text, 0, replaced)), default=0)
     return back
 
 
 def _in_past_clause(text: str, start: int) -> bool:
     """Whether the clause around ``start`` reports an earlier result, not a requirement."""
-    left = max((m.end() for m in _PAST_CLAUSE_END.finditer(text, 0, start)), default=0)
-    right = _PAST_CLAUSE_END.search(text, start)
+    left = max((m.end() for m in _CLAUSE_BOUND.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_BOUND.search(text, start)
     clause = text[left : right.start() if right else len(text)]
-    end = _SENTENCE_END_MARK.search(text, start)
+    end = SENTENCE_END.search(text, start)
     rest = text[start : end.start() if end else len(text)]
     return bool(_PAST.search(clause) or _ONLY_A_REFERENCE.search(rest))
 
