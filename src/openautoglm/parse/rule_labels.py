@@ -347,9 +347,40 @@ _CODED_AFTER = re.compile(
 )
 
 
+# "（0 负面 1 正面）", "(1 dup, 0 not)": in brackets, each code then its meaning after a space
+_CODED_SPACED = re.compile(
+    r"(?<=[(（])\s*(?P<run>\d{1,2}\s+[^\s\d,，;；()（）]{1,14}"
+    r"(?:\s*[,，;；]?\s*\d{1,2}\s+[^\s\d,，;；()（）]{1,14}){1,9})\s*(?=[)）])"
+)
+# "正样本标 1，负样本标 0", "positives are labelled 1, negatives 0": codes after a marking verb
+_MARKED = re.compile(
+    r"(?:\blabell?ed(?: as)?|\bmarked(?: as)?|\btagged(?: as)?|\bcoded as|标为|标成|记为|记作|标)"
+    r"\s*(?P<a>\d{1,2})(?!\d|\.\d)"
+    r"(?P<rest>(?:\s*[,，;；]\s*(?:and\s+)?[^\d,，;；。.]{1,16}?\s*(?:\d{1,2})(?![\d.]))*)"
+)
+
+
 def _coded(text: str, names: set[str]) -> list[LabelList]:
-    """Two or more codes in a row, each with its meaning after an equals sign."""
-    return _code_runs(text, names, _CODED) + _code_runs(text, names, _CODED_AFTER)
+    """Two or more codes in a row, each with its meaning (after an equals sign, before an
+    arrow, after a space in brackets, or after a marking verb)."""
+    out = _code_runs(text, names, _CODED) + _code_runs(text, names, _CODED_AFTER)
+    for match in _CODED_SPACED.finditer(text):
+        codes = re.findall(r"(?<!\S)(\d{1,2})\s+", match["run"])
+        scale = _DEGREE.search(match[0]) or re.search(r"到|至|之间|\bto\b|between|~", match[0])
+        if len(codes) >= 2 and len(set(codes)) == len(codes) and not scale:
+            out.append(LabelList(codes, match["run"], 0.82, match.start(), "coded"))
+    for match in _MARKED.finditer(text):
+        codes = [match["a"], *re.findall(r"(\d{1,2})(?![\d.])", match["rest"])]
+        if len(codes) >= 2 and len(set(codes)) == len(codes):
+            out.append(LabelList(codes, match[0], 0.92, match.start(), "coded"))
+    # "正样本标 1，负样本标 0": each code after its own marking verb
+    marks = list(_MARKED.finditer(text))
+    for first, second in zip(marks, marks[1:], strict=False):
+        near = second.start() - first.end() <= 16 and not first["rest"]
+        if near and first["a"] != second["a"] and not second["rest"]:
+            phrase = text[first.start() : second.end()]
+            out.append(LabelList([first["a"], second["a"]], phrase, 0.92, first.start(), "coded"))
+    return out
 
 
 def _code_runs(text: str, names: set[str], pattern: re.Pattern[str]) -> list[LabelList]:
@@ -529,7 +560,7 @@ def _ideographic_commas(text: str, names: set[str]) -> list[LabelList]:
     """A Chinese list joined by 、 anywhere: 判断风险等级 R1、R2、R3 (first item cut to a word)."""
     out = []
     for match in re.finditer(
-        r"[^，,。；;？?！!：:（）()\[\]【】{}、\s]+(?:、[^，,。；;？?！!：:（）()\[\]【】{}、]+)+",
+        r"[^，,。；;？?！!：:（）()\[\]【】{}、—\s]+(?:、[^，,。；;？?！!：:（）()\[\]【】{}、—]+)+",
         text,
     ):
         parts = match[0].split("、")

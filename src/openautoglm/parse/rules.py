@@ -26,6 +26,7 @@ from typing import Literal
 
 from openautoglm.data.readers import SUPPORTED_EXTENSIONS
 from openautoglm.evaluate.task_metrics import LOWER_IS_BETTER
+from openautoglm.parse.amendments import amend_labels
 from openautoglm.parse.class_mentions import classes_beside_the_text, names_a_class
 from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.flags import spell_out_flags
@@ -149,6 +150,13 @@ _SIZE = re.compile(
     rf"(?P<n>{NUMBER}|half\s+an?)\s*(?:个)?\s*(?P<u>[KMG]i?B|(?-i:[MG])(?![A-Za-z])|兆|megabytes?|gigabytes?|gigs?\b|megs?\b)",
     re.I,
 )
+# words just before a size that make it a limit ("< 100MB", "不超过 200M", "under 50 MB")
+_SIZE_BOUND = re.compile(
+    r"(?:[<≤＜]|<=|under|below|within|at most|max(?:imum)?|no (?:more|bigger|larger) than|"
+    r"smaller than|less than|up to|不超过|别超过|不要超过|小于|低于|控制在|以内|最多|上限)"
+    r"\s*[:：]?\s*$",
+    re.I,
+)
 _BUDGET_WORDS = re.compile(
     r"budget|\btime\b|\btrain|within|\bunder\b|at most|\bmax|spend|give it|let it|limit|finish|"
     r"stop|\bin\b|\bfor\b|限时|时间|时长|预算|用时|训练|以内|之内|内|不超过|最多|给|跑|上限",
@@ -177,7 +185,7 @@ _CLAUSE_END = re.compile(r"\s*(?:[,，.。;；)）!?]|$|or\b|and\b|is\b|would\b|
 _NUM = r"(?<![A-Za-z0-9_.])(?P<n>\d+(?:\.\d+)?|\.\d+)\s*(?P<pct>%|percent\b|个百分点)?"
 _TARGET_GENERIC = re.compile(
     rf"(?:target(?:\s+score)?|目标(?:分数)?|score of at least|at least|(?:score|得分|分数)\s*"
-    rf"(?:达到|at least|of at least|>=|≥|不低于|不少于)|达到|不低于|不少于)"
+    rf"(?:达到|at least|of at least|>=|≥|不低于|不少于)|达到|不低于|不少于|至少)"
     rf"\s*(?:of|is|=|:|：|为|是)?\s*{_NUM}",
     re.I,
 )
@@ -293,6 +301,9 @@ class RuleParser:
                 result.set(f"{role}_column", value, "words", columns.confidence[role],
                            columns.evidence[role])  # fmt: skip
         if found is not None and task.task not in ("text_regression", "text_pair_regression"):
+            last = masked.find(found.items[-1], found.start)
+            end = last + len(found.items[-1]) if last >= 0 else found.start
+            found.items = amend_labels(masked, found.items, end)
             result.set("labels", found.items, "words", found.confidence, found.evidence)
         self._metric(masked, result)
         spans = self._constraints(masked, result)
@@ -363,15 +374,22 @@ class RuleParser:
             ms, span, evidence = latency
             result.set("max_latency_ms", ms, "words", 0.9, evidence)
             spans.append(span)
-        for match in _SIZE.finditer(text):
-            value = to_number(match.group("n"))  # "half a gigabyte": 0.5
-            if value is None or any(s <= match.start() < e for s, e in spans):
-                continue
+        sizes = [
+            m
+            for m in _SIZE.finditer(text)
+            if to_number(m.group("n")) is not None  # "half a gigabyte": 0.5
+            and not any(s <= m.start() < e for s, e in spans)
+            and not _in_past_clause(text, m.start())
+        ]
+        # "v2: 450MB, too big; the new one < 100MB": a size with a bound before a bare one
+        bounded = [m for m in sizes if _SIZE_BOUND.search(text[max(0, m.start() - 14) : m.start()])]
+        if sizes:
+            match = (bounded or sizes)[0]
+            value = to_number(match.group("n")) or 0.0
             unit = match.group("u").lower()
             factor = 1024.0 if unit.startswith("g") else (1 / 1024 if unit.startswith("k") else 1.0)
             result.set("max_model_mb", value * factor, "words", 0.85, match.group(0))
             spans.append(match.span())
-            break
         return spans
 
     def _time_budget(self, text: str, skip: list[tuple[int, int]], result: ParseResult) -> None:
@@ -438,6 +456,7 @@ class RuleParser:
                 )
         # with an error metric named, a bare target is in the label's units ("目标 8 分")
         lower = result.value("metric") in LOWER_IS_BETTER
+        candidates = [c for c in candidates if not _in_past_clause(text, c[0])]
         if not candidates:
             before = re.search(rf"{_NUM}\s*(?:target|目标)\b", text, re.I)  # "0.8 target"
             if before:
@@ -447,14 +466,13 @@ class RuleParser:
         if not candidates and "metric" in result.fields:  # "aim for 88%", "stop once it hits 0.9"
             for match in _AIM.finditer(text):
                 value = _score(match, text[match.end() :], lower)
-                if value is not None:
+                if value is not None and not _in_past_clause(text, match.start()):
                     candidates.append((match.start(), value, match.group(0)))
         if not candidates:
             for match in _TARGET_GENERIC.finditer(text):
                 value = _score(match, text[match.end() :], lower)
-                if value is not None:
+                if value is not None and not _in_past_clause(text, match.start()):
                     candidates.append((match.start(), value, match.group(0)))
-        candidates = [c for c in candidates if not _in_past_clause(text, c[0])]
         if candidates:
             _, value, evidence = candidates[0]
             result.set("target_score", value, "words", 0.85, evidence.strip())
@@ -526,7 +544,8 @@ _NOT_WANTED_BEFORE = re.compile(
 _PAST = re.compile(
     r"上次|上一次|上回|上个?(?:季度|月|星期|周|版)|上一版|上周|去年|之前|以前|原来|原先|目前|现有|"
     r"旧模型|老模型|基线|\bbaseline\b|"
-    r"\blast (?:time|run|quarter|year|month|week|attempt)\b|\bpreviously\b|\bearlier\b|"
+    r"\blast (?:time|run|quarter|year|month|week|attempt|model|version|release|score|result|"
+    r"f1|accuracy)\b|\bpreviously\b|\bearlier\b|\bv\d+ model\b|\bv\d+ 模型|"
     r"\bcurrently\b|\btried\b|\bwe got\b|\bgot (?:around|about)\b|\bused to\b|"
     r"\b(?:our|the) (?:old|current|existing)\b|\bignore\b",
     re.I,
