@@ -39,11 +39,14 @@ _UNIT_SECONDS = {
 _UNIT = "|".join(sorted(map(re.escape, _UNIT_SECONDS), key=len, reverse=True))
 # "1.5 hours", "15 分钟", "两个半小时", "half an hour", "an hour and a half", "1h30m"
 DURATION = re.compile(
-    rf"(?P<quarter>(?:a\s+)?quarter\s+(?:of\s+an?\s+)?hour|一刻钟)"
+    rf"(?P<quarter>(?:(?P<quarters>a|one|two|three|[123])\s+)?quarters?\s+(?:of\s+an?\s+)?hour"
+    rf"|一刻钟)"
+    rf"|(?P<hour_half>(?<![\w-]\s)(?<![\w-])(?:an?\s+)?hour\s+and\s+a\s+half)"
     rf"|(?P<half_en>half an? hour)|(?P<half_cn>半(?:个)?(?:小时|钟头))"
     rf"|(?P<num_half>{NUMBER})\s+and\s+a\s+half\s+(?P<unit_half>hours?|minutes?)(?![A-Za-z])"
     # not a digit ending a name ("列 s1 s2": no "1 s")
-    rf"|(?<!(?<![\d.])[A-Za-z_])(?P<num>{NUMBER})\s*(?:个)?(?P<cn_half>半)?\s*(?P<unit>{_UNIT})(?![A-Za-z])"
+    rf"|(?<!(?<![\d.])[A-Za-z_])(?P<num>{NUMBER})(?:\s*|-)(?:个)?(?P<cn_half>半)?\s*(?P<unit>{_UNIT})"
+    rf"(?![A-Za-z])"
     rf"(?P<and_half>\s*and a half)?",
     re.IGNORECASE,
 )
@@ -139,8 +142,11 @@ def _is_milliseconds(text: str, match: re.Match[str]) -> bool:
 
 
 def _seconds(match: re.Match[str]) -> float | None:
-    if match.group("quarter"):
-        return 900.0
+    if match.group("quarter"):  # "a quarter of an hour", "three quarters of an hour"
+        count = match.group("quarters") or "a"
+        return 900.0 * (to_number(count) or 1.0)
+    if match.group("hour_half"):
+        return 5400.0
     if match.group("half_en") or match.group("half_cn"):
         return 1800.0
     if match.group("num_half"):  # "two and a half hours"

@@ -122,6 +122,11 @@ _ARROW = re.compile(
     rf"(?P<b_>{_name('b')})",
     re.I,
 )
+# the word for column(s) right before an arrow: both sides are column names
+_ARROW_OF_COLUMNS = re.compile(r"(?:列|字段|\bcolumns?|\bfields?|\bcols?)\s*[:：=]?\s*$", re.I)
+# an arrow between two single names that stands as one item of a list ("…: a -> b, data …")
+_SPEC_LEAD = re.compile(r"(?:^|[:：,，;；(（])\s*$")
+_SPEC_ITEM = re.compile(r"\s*(?:[,，;；)）]|[.。](?:\s|$)|$)")
 _CALLED = re.compile(rf",?\s*(?:which|that)\s+is\s+(?:called|named)\s+{_name('a')}", re.I)
 # given query and product_title: two texts the prediction starts from
 _GIVEN_PAIR = re.compile(
@@ -197,8 +202,8 @@ _BARE_LIST = re.compile(
 # 文本列是 content / 摘要字段 abstract / 句子列为 s1 和 s2 / text 列是 utterance
 _Z_COL_THEN_NAMES = re.compile(
     rf"(?P<cue>{_COL_ZH})(?:名称|名字|名)?\s*(?:是|为|叫做|叫|名为|名是|用|[:=：])?\s*"
-    rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、|/)\s*{_name('b', True)}"
-    rf"(?:\s*(?:和|与|、|/)\s*{_name('c', True)})?)?)"  # 列 question、product_detail、label
+    rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、|/|,(?=\s))\s*{_name('b', True)}"
+    rf"(?:\s*(?:和|与|、|/|,(?=\s))\s*{_name('c', True)})?)?)"  # 列 question、product_detail、label
     rf"(?!\s*(?:{_COL_ZH}))",
     re.I,
 )
@@ -252,8 +257,8 @@ _Z_CJK_NAME = re.compile(
 )
 # 列 条文一 和 条文二 / 文本列 标准答案 / 学生答案: two Chinese names after the word for column
 _Z_CJK_NAMES = re.compile(
-    rf"(?:列|字段)\s*(?:是|为|[:：])?\s+(?P<a>[{_CJK}]{{1,8}})\s*(?:和|与|、|/)\s*"
-    rf"(?P<b>[{_CJK}]{{1,8}})(?=\s*[，,；;。]|$)"
+    rf"(?:列|字段)\s*(?:是|为|[:：])?\s+(?P<a>[{_CJK}\d]{{1,8}})\s*(?:和|与|、|/)\s*"
+    rf"(?P<b>[{_CJK}\d]{{1,8}})(?:\s*(?:和|与|、|/)\s*(?P<c>[{_CJK}\d]{{1,8}}))?(?=\s*[，,；;。]|$)"
 )
 # 题目在 题干 列 / 分数是 得分 字段: a Chinese name set apart by spaces before the word for column
 _Z_CJK_NAME_COL = re.compile(
@@ -395,6 +400,11 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
             # plain words around an arrow ("Wine reviews → points") are a guess at the columns
             sure = 0.85 if all(m[f"{g}q"] or re.fullmatch(_CODE, n) for g, n in
                                (("a", a), ("b", b))) else 0.6  # fmt: skip
+            if sure < 0.85 and _ARROW_OF_COLUMNS.search(text[: m.start()]):
+                sure = 0.85  # "列 title → cat1", "columns UserUtterance -> IntentName"
+            elif sure < 0.85 and " " not in a + b and _SPEC_ITEM.match(text[m.end() :]):
+                if _SPEC_LEAD.search(text[: m.start()]):
+                    sure = 0.8  # "…: description -> rent, data …": one item of a spec
             found.append(Mention([a], m.start(), m.start("b_"), "text", sure, m[0]))
             found.append(Mention([b], m.start("b_"), m.end(), "label", sure, m[0]))
             arrow_guesses.add(m[0])
@@ -583,6 +593,10 @@ def _chinese(text: str, found: list[Mention]) -> None:
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.8, m[0]))
     for m in _Z_CJK_NAMES.finditer(text):
         role = _role_zh(_left_zh(text, m.start()))
+        if m["c"]:  # 列 地址1、地址2、相似分: each its own column, roles from the task
+            for g in "abc":
+                found.append(Mention([m[g]], m.start(g), m.end(g), None, 0.85, m[0]))
+            continue
         found.append(Mention([m["a"], m["b"]], m.start("a"), m.end(), role, 0.8, m[0]))
     for m in _Z_CJK_NAME_ROLE.finditer(text):
         role = _role_zh(m["role"])
@@ -997,7 +1011,11 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
         if b.lower() in _ROLE_WORDS:
             _give_role(mentions, a, _ROLE_WORDS[b.lower()], m)
             _drop_name(mentions, b)
-        elif re.fullmatch(_SIDE_EN, a, re.I) and (m["qb"] or re.search(r"[_\d]", b)):
+        elif (
+            re.fullmatch(_SIDE_EN, a, re.I)
+            and (m["qb"] or re.search(r"[_\d]", b))
+            and not _ARROW_OF_COLUMNS.search(text[: m.start()])
+        ):
             _give_role(mentions, b, None, m)
             _drop_name(mentions, a)
             for found in mentions:

@@ -123,7 +123,9 @@ _QUOTE_RUN = re.compile(
 _EXAMPLE_BEFORE = re.compile(
     r"(?:比如|例如|譬如|像是|such as|e\.g\.|for example|like)\s*[:：]?\s*$", re.I
 )
-_OPEN_END = re.compile(r"^\s*(?:…|\.\.\.|等等|等|etc\b)")
+_OPEN_END = re.compile(r"^\s*(?:…|\.\.\.|等等|等|之类|这类|什么的|etc\b)")
+# "python, java, sql etc": examples, the last one carrying the open end
+_OPEN_LAST = re.compile(r"(?:\s+etc\.?|\s*(?:等等|之类的?|什么的))$", re.I)
 # a colon after these introduces data, a file, a column or a setting, not labels
 _NOT_A_LIST_KEY = re.compile(
     r"(?:data|dataset|file|files|path|train(?:ing)?(?:\s+(?:data|set|file))?|test(?:\s+set)?|"
@@ -564,7 +566,9 @@ def _ideographic_commas(text: str, names: set[str]) -> list[LabelList]:
         text,
     ):
         parts = match[0].split("、")
-        if re.search(r"比如|例如|譬如|像是", parts[0]) or re.search(r"等等?\s*$", parts[-1]):
+        if re.search(r"比如|例如|譬如|像是", parts[0]) or re.search(
+            r"(?:等等?|之类的?|什么的)\s*$", parts[-1]
+        ):
             continue  # "比如财政、税收、就业等": examples, not the label set
         # "跟进、审批和汇报": the last two joined by a conjunction
         parts[-1:] = [p for p in re.split(r"以及|和|或者|或|及|与", parts[-1]) if p]
@@ -1012,7 +1016,7 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
         return False
     at = text.find(found.evidence, found.start)
     tail = text[at + len(found.evidence) :] if at >= 0 else ""
-    if _OPEN_END.match(tail):
+    if _OPEN_END.match(tail) or any(_OPEN_LAST.search(item) for item in found.items):
         return False
     # (a capital and a digit is a grade: P0, P1, P2)
     sides = [i for i in found.items if SIDE_SUFFIX.fullmatch(i) and not re.fullmatch(r"[A-Z]\d", i)]

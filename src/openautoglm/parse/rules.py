@@ -98,7 +98,9 @@ _TEST_CUE = re.compile(
 )
 # "data/dev.xlsx 测试", "b.csv for testing"
 _TEST_AFTER = re.compile(
-    r"\s*(?:做|作为|用于|用来|来)?\s*(?:测试|评估|评测|验证|for test|as test)", re.I
+    r"\s*(?:只|仅)?(?:做|作为|用于|用来|来)?\s*(?:测试|评估|评测|验证|for test|as test|"
+    r"(?:is\s+)?(?:for|as)\s+(?:the\s+)?(?:evaluation|eval|testing|validation|held-?out))",
+    re.I,
 )
 _TRAIN_CUE = re.compile(
     r"(?:train(?:ing)?(?:\s+(?:on|data|set|file))?|训练(?:集|文件|数据)?)\W{0,3}$", re.I
@@ -129,7 +131,11 @@ _TRIALS = [
     # "两小时，五十次。": a count alone in its own clause of the settings
     re.compile(rf"(?:(?<=[，,；;])|(?<=[，,；;]\s))(?P<n>{NUMBER})\s*次(?=\s*(?:[。.，,；;]|$))"),
     re.compile(rf"(?P<n>{NUMBER})\s*[- ]?\s*(?:iterations?|(?:search\s+)?rounds?|experiments?|"
-               rf"attempts?|evaluations?|search(?:es)? steps?)\b", re.I),
+               rf"attempts?|tries|evaluations?|search(?:es)? steps?)\b", re.I),
+    # "trials cap 40", "try at most 12 times"
+    re.compile(r"\btrials?\s+(?:cap|limit|budget|max)\s*(?:of|is|=|:|：)?\s*(?P<n>\d+)\b", re.I),
+    re.compile(rf"\btry\s+(?:at most|up to|no more than|max(?:imum)?)?\s*(?P<n>{NUMBER})\s+times\b",
+               re.I),
     re.compile(rf"(?P<n>{NUMBER})\s*(?:组参数|组超参数?|次试验|个试验|次尝试|组配置|个配置|轮试验|次实验|组实验|"
                rf"个\s*trials?|次\s*trials?|组\s*trials?)", re.I),
 ]  # fmt: skip
