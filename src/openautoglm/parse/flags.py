@@ -31,6 +31,13 @@ def spell_out_flags(text: str) -> str:
         (r"metric", "metric"),
     ):
         text = re.sub(rf"(?<!\S)--(?:{flag})[= ]\s*{_VALUE}", rf"{words} \g<v> ,", text, flags=re.I)
+    for key, words in (("text", "text column"), ("label", "label column")):  # "labelcol=lbl"
+        text = re.sub(
+            rf"(?<![\w-]){key}[-_]?col(?:umn)?\s*=\s*{_VALUE}",
+            rf"{words} \g<v> ,",
+            text,
+            flags=re.I,
+        )
     text = re.sub(
         rf"(?<!\S)--(?:max[-_])?trials[= ]\s*{_VALUE}", r"\g<v> trials ,", text, flags=re.I
     )

@@ -40,7 +40,9 @@ NOT_NAMES = frozenset(
     "dollars usd eur euros yuan rmb cents percent kwh km kg ms mb gb cpu gpu "
     "qwk kappa auc roc_auc precision recall "
     "rmse mae mse pearson spearman r2 hamming f1_samples f1_micro f1_macro f1_weighted "
-    "log_loss subset_accuracy sts nli mnli applicable possible appropriate".split()
+    "log_loss subset_accuracy sts nli mnli applicable possible appropriate "
+    # task words: "text classification" names the task, no column called "classification"
+    "classification regression".split()
 )
 #: English words in Chinese descriptions that are metrics, units or jargon, never a column
 NOT_NAMES_IN_ZH = frozenset(
@@ -91,7 +93,8 @@ MULTILABEL_CUES = [
     r"\ball (?:the )?applicable\b", r"\bzero or more\b", r"\bany number of\b",
     r"\bsets? of (?:labels|tags|categories|topics)\b", r"\b(?:all|every) (?:labels|tags) that\b",
     r"\bany combination\b", r"\b(?:can|may) (?:have|get|carry) (?:several|multiple|many)\b",
-    r"多标签", r"(?<![\d十百千])(?<![\d十百千]\s)多(?:个|种)", r"所有(?:相关|适用|涉及|符合|命中|提到|出现)",
+    r"多标签", r"(?<![\d十百千])(?<![\d十百千]\s)多(?:个|种)",  # not "30 多个类" (30-odd)
+    r"所有(?:相关|适用|涉及|符合|命中|提到|出现)",
     r"同时(?:属于|有|涉及|打|是|违反|命中|包含|具有|表达|提到|出现)", r"中的(?:几|多)个",
     r"多条规则", r"全部", r"所有适用", r"多选", r"不止一个", r"不只一个",
     r"一个或多个", r"一个以上", r"若干", r"好几(?:种|个|类|项)", r"全都",

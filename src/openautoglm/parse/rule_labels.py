@@ -358,7 +358,7 @@ _CODED_SPACED = re.compile(
 _MARKED = re.compile(
     r"(?:\blabell?ed(?: as)?|\bmarked(?: as)?|\btagged(?: as)?|\bcoded as|标为|标成|记为|记作|标)"
     r"\s*(?P<a>\d{1,2})(?!\d|\.\d)"
-    r"(?P<rest>(?:\s*[,，;；]\s*(?:and\s+)?[^\d,，;；。.]{1,16}?\s*(?:\d{1,2})(?![\d.]))*)"
+    r"(?P<rest>(?:\s*[,，;；]\s*(?:and\s+)?[^\d,，;；。.]{1,16}?\s*(?:\d{1,2})(?!\d|\.\d))*)"
 )
 
 
@@ -372,7 +372,7 @@ def _coded(text: str, names: set[str]) -> list[LabelList]:
         if len(codes) >= 2 and len(set(codes)) == len(codes) and not scale:
             out.append(LabelList(codes, match["run"], 0.82, match.start(), "coded"))
     for match in _MARKED.finditer(text):
-        codes = [match["a"], *re.findall(r"(\d{1,2})(?![\d.])", match["rest"])]
+        codes = [match["a"], *re.findall(r"(\d{1,2})(?!\d|\.\d)", match["rest"])]
         if len(codes) >= 2 and len(set(codes)) == len(codes):
             out.append(LabelList(codes, match[0], 0.92, match.start(), "coded"))
     # "正样本标 1，负样本标 0": each code after its own marking verb

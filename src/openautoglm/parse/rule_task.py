@@ -26,6 +26,12 @@ from openautoglm.parse.lexicon import (
 #: metrics only label sets have (macro and micro F1 are also those of single labels)
 _MULTILABEL_ONLY = ("f1_samples", "subset_accuracy", "hamming_loss")
 _EXPLICIT_REGRESSION = re.compile(r"\bregression\b|\bregressors?\b|回归", re.I)
+# "当成分类做（不是回归）", "classification, NOT regression": regression named to be ruled out
+_NOT_REGRESSION = re.compile(
+    r"(?:不是|不要|不做|别做|不当|而不是|\bnot\b|\bno\b|\brather than\b|\binstead of\b)\s*"
+    r"(?:a\s+)?(?:回归|regression)",
+    re.I,
+)
 _EXPLICIT_MULTILABEL = re.compile(r"multi[- ]?label|多标签", re.I)
 _EXPLICIT_CLASSIFICATION = re.compile(
     r"\bclassif\w*|\bclassifier\b|\bcategori[sz]\w*|二分类|多分类|分类|分成|分为|分到|分入|归到|归入|归类",
@@ -74,6 +80,7 @@ def task_type(
 ) -> TaskWords:
     """The task type the words, the labels and the columns state (task None when unstated)."""
     named = {metric: text[start:end] for start, end, metric, _ in reversed(metrics or [])}
+    text = _NOT_REGRESSION.sub(lambda m: " " * len(m[0]), text)
     multi = first_cue(MULTILABEL_CUES, text) or next(
         (named[m] for m in _MULTILABEL_ONLY if m in named), None
     )

@@ -184,6 +184,12 @@ _TARGET_LINK = (
     # a few words between the metric and its number: "needs to hit", "最好能到", "要在"
     r"(?:[A-Za-z\u4e00-\u9fff'(（][A-Za-z\u4e00-\u9fff' (（]{0,16}?\s*)?"
 )
+# words of a setting other than the score between a metric and a number
+_OTHER_SETTING = re.compile(
+    r"\btrials?\b|\bbudget\b|\blatency\b|\bminutes?\b|\bhours?\b|\bsize\b|\bmodel\b|"
+    r"次数|分钟|小时|延迟|模型|预算",
+    re.I,
+)
 _LABELLED_COLUMN = re.compile(
     r"(?:标|标注|打)了?\s*(?:一|这)?\s*列|\blabell?ed (?:a |the )?column", re.I
 )
@@ -439,6 +445,8 @@ class RuleParser:
             rest = text[match.end() + after.end() :] if after else ""
             if after and re.match(r"\s*[,，;；]", after.group(0)) and not _CLAUSE_END.match(rest):
                 after = None  # "RMSE, 2h": after a comma only a number that ends its clause
+            if after and _OTHER_SETTING.search(after.group(0)):
+                after = None  # "hamming loss; trials cap 40": the number of another setting
             if after:
                 value = _score(after, text[match.end() + after.end() :], lower)
                 if value is not None:
