@@ -92,7 +92,8 @@ MULTILABEL_CUES = [
     r"\b(?:tag|label|mark|annotate)\b[^.;]{0,40}\bwith\s+(?:every|all)\b",
     r"\ball (?:the )?applicable\b", r"\bzero or more\b", r"\bany number of\b",
     r"\bsets? of (?:labels|tags|categories|topics)\b", r"\b(?:all|every) (?:labels|tags) that\b",
-    r"\bany combination\b", r"\b(?:can|may) (?:have|get|carry) (?:several|multiple|many)\b",
+    r"\bany combination\b", r"\bmulti-?select\b",
+    r"\b(?:can|may) (?:have|get|carry) (?:several|multiple|many)\b",
     r"多标签", r"(?<![\d十百千])(?<![\d十百千]\s)多(?:个|种)",  # not "30 多个类" (30-odd)
     r"所有(?:相关|适用|涉及|符合|命中|提到|出现)",
     r"同时(?:属于|有|涉及|打|是|违反|命中|包含|具有|表达|提到|出现)", r"中的(?:几|多)个",
@@ -104,7 +105,7 @@ MULTILABEL_CUES = [
 REGRESSION_CUES = [
     r"\bregression\b", r"\bregress(?:or|ors)?\b",
     r"\bbetween\s+-?\d+(?:\.\d+)?\s+and\s+-?\d+(?:\.\d+)?",
-    r"\bhow (?:many|much|long|likely|severe|toxic|positive)\b",
+    r"\bhow (?:many|much|long|likely|severe|toxic|positive|similar|related|relevant|close)\b",
     r"\bnumeric(?:al)?\b", r"\ba float\b", r"\bcontinuous\b", r"\bscale\b",
     r"\bz-?scores?\b",
     r"\b(?:predict|estimate|forecast|guess|rate|score)(?:s|es)?\b[^.;?!]{0,60}?\b(?:price|prices|"
@@ -122,7 +123,7 @@ REGRESSION_CUES = [
 ]  # fmt: skip
 #: a numeric range as a regression target is described: (0-100), 0 到 1, from 1 to 5, 1~5
 RANGE = re.compile(
-    r"(?<![A-Za-z\d.])-?\d+(?:\.\d+)?\s*(?:-|–|—|~|～|到|至|to)\s*-?\d+(?:\.\d+)?(?!\s*(?:ms|毫秒|MB|秒|分钟|"
+    r"(?<![A-Za-z\d.])-?\d+(?:\.\d+)?\s*(?:-|–|—|~|～|到|至|to|\.\.)\s*-?\d+(?:\.\d+)?(?!\s*(?:ms|毫秒|MB|秒|分钟|"
     r"小时|min|trials|组|次|个|%))"
     r"|[\[(（]\s*-?\d+(?:\.\d+)?\s*[,，]\s*-?\d+(?:\.\d+)?\s*[\])）]",  # "in [0,1]"
     re.I,
@@ -168,3 +169,12 @@ def two_sides(names: list[str]) -> bool:
         for i, a in enumerate(sides)
         for b in sides[i + 1 :]
     )
+
+
+#: words that say what a column holds, before its name in a spec list ("first text_a, second
+#: text_b, similarity sim"): a side of a pair, or the score / label
+SPEC_LABEL = r"similarity|score|label|target|rating|relevance|coherence|grade|gold"
+SPEC_HEAD = (
+    r"first|second|source|translation|target text|context|response|question|answer|premise|"
+    r"hypothesis|query|document|passage|claim|left|right|" + SPEC_LABEL
+)

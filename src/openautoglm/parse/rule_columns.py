@@ -26,6 +26,8 @@ from openautoglm.parse.lexicon import (
     NOT_NAMES,
     NOT_NAMES_IN_ZH,
     SIDE_SUFFIX,
+    SPEC_HEAD,
+    SPEC_LABEL,
     TEXT_ROLE_EN,
     TEXT_ROLE_ZH,
 )
@@ -477,6 +479,7 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         bare = True
     if bare:  # the names themselves beat plain words around an arrow ("bios → similarity")
         found[:] = [m for m in found if not (m.evidence in arrow_guesses and m.strength < 0.7)]
+    found += _spec_items(text)
     _chinese(text, found)
     for m in found:  # "column B, which is called 'response'": the name it is called by
         called = _CALLED.match(text, m.end)
@@ -1085,6 +1088,37 @@ def _two_texts(mentions: list[Mention], match: re.Match[str], end: int) -> None:
 
 def _drop_name(mentions: list[Mention], name: str) -> None:
     mentions[:] = [m for m in mentions if m.names != [name]]
+
+
+# "first text_a, second text_b, similarity sim": a spec list, each item what a column holds,
+# then its name (a side of a pair, or the score / label)
+_SPEC_LABEL = SPEC_LABEL
+_SPEC_ITEM = re.compile(
+    r"(?:^|(?<=[,;:(]))\s*(?:[a-z]+\s+){0,2}?(?P<head>" + SPEC_HEAD + r")"
+    r"\s+[`'\"]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[`'\"]?(?=\s*(?:[,;)]|[.](?:\s|$)|$))",
+    re.I,
+)
+
+
+def _spec_items(text: str) -> list[Mention]:
+    """Columns of a spec list said as "what it holds, then its name", two or more in a row."""
+    items = [
+        m
+        for m in _SPEC_ITEM.finditer(text)
+        if m["name"].lower() not in NOT_NAMES and m["name"].lower() != m["head"].lower()
+    ]
+    lone = len(items) == 1 and re.fullmatch(_SPEC_LABEL, items[0]["head"], re.I)
+    if len(items) < 2 and not (lone and re.search(r"[_\d]", items[0]["name"])):
+        return []  # one item alone only as "score rel_score": a code-like name
+    out = []
+    for m in items:
+        label = re.fullmatch(_SPEC_LABEL, m["head"], re.I) is not None
+        mention = Mention([m["name"]], m.start("head"), m.end(), "label" if label else "text",
+                          0.85, m[0].strip())  # fmt: skip
+        if not label:
+            mention.side = m["head"].lower()
+        out.append(mention)
+    return out
 
 
 #: words before a column that name one side of a pair ("query column q", "问题列 q")

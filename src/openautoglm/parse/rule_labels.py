@@ -39,7 +39,7 @@ from openautoglm.parse.clauses import (
     word_bounds,
     zh_words,
 )
-from openautoglm.parse.lexicon import RANGE, SENTENCE_END, SIDE_SUFFIX, two_sides
+from openautoglm.parse.lexicon import RANGE, SENTENCE_END, SIDE_SUFFIX, SPEC_HEAD, two_sides
 from openautoglm.parse.numbers import cn_number
 
 # separators between labels: punctuation (maybe with a conjunction after it) or a conjunction
@@ -219,6 +219,7 @@ def best_label_list(
 
 
 _LIST_NOUN = re.compile(r"标签|类别|类型|分类|labels?|class(?:es)?|categories", re.I)
+_NOUN_LEAD = re.compile(r"^(?:tags?|labels?|classes|categories|values|codes)\s+(?=\S+$)", re.I)
 _TASK_LEAD = re.compile(r"^(?:binary|multi-?class|二分类|多分类)\s+(?=\S)", re.I)
 _VALUES_TAIL = re.compile(r"(?<=\S)\s+(?:values|classes|labels|categories)$", re.I)
 _COUNT_ITEM = re.compile(
@@ -245,6 +246,8 @@ def _tidy(items: list[str]) -> list[str]:
         if n is not None and n == len(out) - 1:
             out = out[:-1]
     out[0] = _TASK_LEAD.sub("", out[0])
+    if len(out) > 2 and all(" " not in o for o in out[1:]):  # "tags happy/sad/…": the noun
+        out[0] = _NOUN_LEAD.sub("", out[0])
     out[0] = _cut_zh_lead(out[0], out[1:])
     latin = re.fullmatch(r"[\u4e00-\u9fff]+\s*([A-Za-z0-9][\w.+#-]*)", out[0])
     if latin and not any(_CJK.search(o) for o in out[1:]):
@@ -356,7 +359,8 @@ _CODED_SPACED = re.compile(
 )
 # "正样本标 1，负样本标 0", "positives are labelled 1, negatives 0": codes after a marking verb
 _MARKED = re.compile(
-    r"(?:\blabell?ed(?: as)?|\bmarked(?: as)?|\btagged(?: as)?|\bcoded as|标为|标成|记为|记作|标)"
+    r"(?:\blabell?ed(?: as)?|\bmarked(?: as)?|\btagged(?: as)?|\bcoded as|标为|标成|记为|记作|"
+    r"(?<![目指坐商路])标)"
     r"\s*(?P<a>\d{1,2})(?!\d|\.\d)"
     r"(?P<rest>(?:\s*[,，;；]\s*(?:and\s+)?[^\d,，;；。.]{1,16}?\s*(?:\d{1,2})(?!\d|\.\d))*)"
 )
@@ -421,6 +425,16 @@ def _quote_runs(text: str, names: set[str]) -> list[LabelList]:
     return out
 
 
+# "source src": what a column holds, then its name
+_SPEC_PART = re.compile(rf"(?:[a-z]+\s+){{0,2}}?(?:{SPEC_HEAD})\s+\S+", re.I)
+# the key of a colon list that names the classes outright: "Full label set: joy, …"
+_SET_KEY = re.compile(
+    r"(?:label set|label list|class list|labels|classes|categories|标签集合?|类别|标签有|类别有)"
+    r"\s*$",
+    re.I,
+)
+
+
 def _colons(text: str, names: set[str]) -> list[LabelList]:
     out = []
     for match in re.finditer(r"[:：]", text):
@@ -431,7 +445,8 @@ def _colons(text: str, names: set[str]) -> list[LabelList]:
         if (
             len(items) >= 2
         ):  # "：给原文和译文，判断…": a list the sentence goes on after is less sure
-            out.append(LabelList(items, phrase, 0.8 if filled else 0.75, match.start(), "colon"))
+            sure = 0.9 if _SET_KEY.search(key) else 0.8 if filled else 0.75
+            out.append(LabelList(items, phrase, sure, match.start(), "colon"))
     return out
 
 
@@ -1022,10 +1037,12 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     sides = [i for i in found.items if SIDE_SUFFIX.fullmatch(i) and not re.fullmatch(r"[A-Z]\d", i)]
     if len(sides) == 2 and len(found.items) <= 3 and two_sides(sides):
         return False  # "question1, question2, is_duplicate": a pair's columns, not classes
-    if re.match(r"\s*(?:pairs?\b|对)", tail, re.I):
+    if re.match(r"\s*(?:pairs?\b|对)", tail, re.I) or re.search(r"\spairs?$", found.items[-1]):
         return False  # "(question, answer) pairs": the two sides of a pair, not classes
     if len(set(found.items)) != len(found.items):
         return False
+    if any(_SPEC_PART.fullmatch(i) and i.split()[-1].casefold() in names for i in found.items):
+        return False  # "source src, translation mt": what each column holds, then its name
     if all(item.casefold() in _UNITS for item in found.items):
         return False  # "（元/平米）": how a number is measured
     if len(found.items) == 2 and found.items[-1].casefold() == "not":
