@@ -34,7 +34,7 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
     # a bare "R2" only with a target, a number or a metric word next to it ("R1、R2、R3" are
     # classes, and a class is read alone)
     (r"\bR\s*(?:\^\s*2|²)|\bR[\s_-]?squared\b|\br2[\s_-]*score\b|"
-     r"\br2\b(?=\s*[,，]?\s*(?:target|要|达到|做到|目标|>=|≥|>|of\b|as\b|at least|above|"
+     r"\br2\b(?=\s*[,，]?\s*(?:target|要|达到|做到|到\s*\d|目标|>=|≥|>|of\b|as\b|at least|above|"
      r"不低于|至少|大于|超过|"
      r"作为|为准|\d|\.\d))|"
      r"(?<=metric[:：=\s])\s*r2\b|(?:(?<=用)|(?<=看)|(?<=指标)|(?<=评估))\s*r2\b|(?<=target)\s*r2\b|"

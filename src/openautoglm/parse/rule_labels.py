@@ -371,7 +371,7 @@ def _coded(text: str, names: set[str]) -> list[LabelList]:
     arrow, after a space in brackets, or after a marking verb)."""
     out = _code_runs(text, names, _CODED) + _code_runs(text, names, _CODED_AFTER)
     for match in _CODED_SPACED.finditer(text):
-        codes = re.findall(r"(?<!\S)(\d{1,2})\s+", match["run"])
+        codes = re.findall(r"(?:^|(?<=[\s,，;；]))(\d{1,2})\s+", match["run"])
         scale = _DEGREE.search(match[0]) or re.search(r"到|至|之间|\bto\b|between|~", match[0])
         if len(codes) >= 2 and len(set(codes)) == len(codes) and not scale:
             out.append(LabelList(codes, match["run"], 0.82, match.start(), "coded"))
