@@ -1048,3 +1048,71 @@ def test_column_and_task_phrasings_of_the_eighth_development_round(
 def test_phrasings_of_the_ninth_development_round(text: str, expected: dict) -> None:
     flat = RuleParser().parse(text).flat()
     assert {k: flat.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # classes taken back or added after the list
+        (
+            "Sort feedback into bug, idea, praise, question. Actually drop question. f.csv",
+            {"labels": ["bug", "idea", "praise"]},
+        ),
+        (
+            "工单分成 咨询、投诉、建议、表扬——表扬先不要了。数据 w.csv",
+            {"labels": ["咨询", "投诉", "建议"]},
+        ),
+        (
+            "Label tone as calm, angry, sad — oh and also sarcastic as a fourth class. t.csv",
+            {"labels": ["calm", "angry", "sad", "sarcastic"]},
+        ),
+        (
+            "极性为 正面、负面、中性——还有 混合，也算一类。p.csv",
+            {"labels": ["正面", "负面", "中性", "混合"]},
+        ),
+        # codes with their meaning: the codes are the classes
+        ("垃圾短信识别，列 sms 和 flag（1 垃圾 0 正常），数据 s.csv", {"labels": ["1", "0"]}),
+        ("spam or not: spam is labelled 1, ham 0. Data s.csv", {"labels": ["1", "0"]}),
+        # a past result and a past size are no limits; the bounded size is
+        (
+            "The v3 model scored 81% accuracy at 900MB; the new one must be under 200MB and "
+            "reach at least 0.85. d.csv",
+            {"max_model_mb": 200.0, "target_score": 0.85},
+        ),
+        # spec lists: what a column holds, then its name
+        (
+            "pair regression: first text_a, second text_b, similarity sim, data s.jsonl",
+            {"text_column": ["text_a", "text_b"], "label_column": "sim"},
+        ),
+        (
+            "列 文本1、文本2、相关度，文件 r.csv，两段文本的相关度打个分",
+            {"text_column": ["文本1", "文本2"], "label_column": "相关度"},
+        ),
+        # arrows after the word for column
+        ("列 body → topic，数据 n.csv，新闻分类", {"text_column": "body", "label_column": "topic"}),
+        # durations and trial counts said in words
+        ("classify c.csv, three quarters of an hour", {"time_budget_s": 2700.0}),
+        (
+            "classify c.csv, a 40-minute budget, try at most 9 times",
+            {"time_budget_s": 2400.0, "max_trials": 9},
+        ),
+        ("classify c.csv; hamming loss; trials cap 25", {"max_trials": 25, "target_score": None}),
+        # examples are no label set; "30 多个类" is no multilabel cue
+        (
+            "Tag each question with its tags (python, go, rust etc). q.parquet",
+            {"labels": None},
+        ),
+        ("新闻分类，30 多个类，每篇一个类，数据 n.csv", {"task_type": "text_classification"}),
+        (
+            "rate 1-5 stars as five classes (classification, not regression), r.csv",
+            {"task_type": "text_classification"},
+        ),
+        (
+            "a file for evaluation: train a.csv plus b.csv for evaluation only",
+            {"test_path": "b.csv"},
+        ),
+    ],
+)
+def test_phrasings_of_the_tenth_development_round(text: str, expected: dict) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected
