@@ -76,7 +76,9 @@ _ZH_TRIGGERS = re.compile(
     # "类别值写作 a / b", "标签列 y 取 1 或 0"
     r"写作|写成|记作|记为|编码为|取(?=\s+\S)|"
     r"(?:类别|标签|类目|分类|选项|类型)(?:集合|体系|集|列表|范围)?"
-    r"(?:(?:分别)?(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：=＝]))\s*"
+    r"(?:(?:分别)?(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：=＝])|"
+    # "标签 SUPPORTS / REFUTES", "结果分 correct / incorrect": a slash list of Latin classes
+    r"(?:类别|标签|类目|选项|分)\s+(?=[A-Za-z][\w ]*?\s*/\s*[A-Za-z]))\s*"
 )
 _EN_TRIGGERS = re.compile(
     r"\[(?:classes|labels|categories|类别|标签)\]\s*|"  # an INI section of classes
@@ -96,8 +98,10 @@ _EN_TRIGGERS = re.compile(
     r"(?:route|routes|routing|send|forward|assign|sort)\s+(?:each\s+|the\s+|every\s+)?"
     r"(?:[a-z]+\s+){0,3}?to|"
     # "want to know if they're positive, negative, or mixed"
-    r"(?:if|whether)\s+(?:it|they|each\s+\w+|the\s+\w+)(?:'s|'re|’s|’re|\s+is|\s+are)"
-    r"(?:\s+either)?)(?:\b|(?<=[:=：]))\s*",
+    r"(?:if|whether)\s+(?:(?:it|they|each\s+\w+|the\s+\w+)(?:'s|'re|’s|’re|\s+is|\s+are)"
+    r"(?:\s+either)?|"
+    # "whether a commit message is a Fix, Feature, …": capitalised classes after "is a"
+    r"an?\s+(?:[a-z]+\s+){0,2}?[a-z]+\s+is\s+an?(?=\s+[A-Z])))(?:\b|(?<=[:=：]))\s*",
     re.IGNORECASE,
 )
 # Chinese either-or: 是A、B还是C
