@@ -56,6 +56,7 @@ SPLITS = {
     "dev8": ROOT / "tests" / "parser_corpus" / "dev8.jsonl",
     "dev9": ROOT / "tests" / "parser_corpus" / "dev9.jsonl",
     "dev10": ROOT / "tests" / "parser_corpus" / "dev10.jsonl",
+    "dev11": ROOT / "tests" / "parser_corpus" / "dev11.jsonl",
     "eval": ROOT / "tests" / "parser_corpus" / "eval.jsonl",
     "eval2": ROOT / "tests" / "parser_corpus" / "eval2.jsonl",
     "eval3": ROOT / "tests" / "parser_corpus" / "eval3.jsonl",

@@ -37,6 +37,8 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
      r"\br2\b(?=\s*[,，]?\s*(?:target|要|达到|做到|到\s*\d|目标|>=|≥|>|of\b|as\b|at least|above|"
      r"不低于|至少|大于|超过|"
      r"作为|为准|\d|\.\d))|"
+     r"\br2\b(?=\s*(?:指标|评估|metric|please))|"
+     r"(?<=optimi[sz]e\s)r2\b|(?<=maximi[sz]e\s)r2\b|(?<=report\s)r2\b|"
      r"(?<=metric[:：=\s])\s*r2\b|(?:(?<=用)|(?<=看)|(?<=指标)|(?<=评估))\s*r2\b|(?<=target)\s*r2\b|"
      # "…, 45 minutes, r2." or "(los = target). r2." at the end
      r"(?:(?<=[,，;；.。)）])|(?<=[,，;；.。)）]\s))r2\b(?=\s*[。.]?\s*$)|"

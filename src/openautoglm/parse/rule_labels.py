@@ -62,7 +62,8 @@ _END_ZH = re.compile(rf"[。！!？?\n]|[.](?:\s|$)|{_END_ANY}")
 _END_EN = re.compile(rf"(?<!\bvs)[.!?](?:\s|$)|\n|[.!?]$|{_END_ANY}", re.I)
 # 三类 / 3 类 / 五种 at the end of a Chinese list
 _COUNT_SUFFIX = re.compile(
-    r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级)(?:之中|当中|里面|里|中)?"
+    r"\s*(?:共|这|等)?\s*[\d一二两三四五六七八九十]+\s*(?:个)?(?:类别|大类|类|种|档|级|等级|级别|档位)"
+    r"(?:之中|当中|里面|里|中)?"
     r"\s*(?:吗|呢)?\s*$"
     # "P0、P1、P2、P3 四个", "yes / no 两个值": a count after a class that is not Chinese
     r"|(?<=[A-Za-z0-9_.])\s+(?:共|这)?[二两三四五六七八九十\d]{1,2}\s*个(?:值|取值|标签|类别|选项)?\s*$"
@@ -128,6 +129,11 @@ _EXAMPLE_BEFORE = re.compile(
     r"(?:比如|例如|譬如|像是|such as|e\.g\.|for example|like)\s*[:：]?\s*$", re.I
 )
 _OPEN_END = re.compile(r"^\s*(?:…|\.\.\.|等等|等|之类|这类|什么的|etc\b)")
+# a first item that opens examples ("things like X or Y"), an item that says the list is one
+_EXAMPLE_ITEM = re.compile(
+    r"(?:(?:things|stuff|ones)\s+)?(?:like|such as|e\.g\.|for example|for instance)\s", re.I
+)
+_SAID_AS_EXAMPLE = re.compile(r"举例|例子|示例|只是例|\bexamples?\b", re.I)
 # "python, java, sql etc": examples, the last one carrying the open end
 _OPEN_LAST = re.compile(r"(?:\s+etc\.?|\s*(?:等等|之类的?|什么的))$", re.I)
 # a colon after these introduces data, a file, a column or a setting, not labels
@@ -1045,6 +1051,8 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
         return False  # "(question, answer) pairs": the two sides of a pair, not classes
     if len(set(found.items)) != len(found.items):
         return False
+    if _EXAMPLE_ITEM.match(found.items[0]) or any(_SAID_AS_EXAMPLE.search(i) for i in found.items):
+        return False  # "things like book_flight or cancel_order", "（这只是举例，…）"
     if any(_SPEC_PART.fullmatch(i) and i.split()[-1].casefold() in names for i in found.items):
         return False  # "source src, translation mt": what each column holds, then its name
     if all(item.casefold() in _UNITS for item in found.items):
