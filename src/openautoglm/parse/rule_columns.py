@@ -205,7 +205,9 @@ _BARE_LIST = re.compile(
 _Z_COL_THEN_NAMES = re.compile(
     rf"(?P<cue>{_COL_ZH})(?:名称|名字|名)?\s*(?:是|为|叫做|叫|名为|名是|用|[:=：])?\s*"
     rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、|/|,(?=\s))\s*{_name('b', True)}"
-    rf"(?:\s*(?:和|与|、|/|,(?=\s))\s*{_name('c', True)})?)?)"  # 列 question、product_detail、label
+    rf"(?:\s*(?:和|与|、|/|,(?=\s))\s*{_name('c', True)})?"  # 列 question、product_detail、label
+    # 字段 art1 art2 score: three names set apart by spaces (two could be a name and a value)
+    rf"|\s+(?=[A-Za-z_]){_name('d', True)}\s+(?=[A-Za-z_]){_name('e', True)}(?=\s*[，,；;。]|$))?)"
     rf"(?!\s*(?:{_COL_ZH}))",
     re.I,
 )
@@ -259,8 +261,12 @@ _Z_CJK_NAME = re.compile(
 )
 # 列 条文一 和 条文二 / 文本列 标准答案 / 学生答案: two Chinese names after the word for column
 _Z_CJK_NAMES = re.compile(
-    rf"(?:列|字段)\s*(?:是|为|[:：])?\s+(?P<a>[{_CJK}\d]{{1,8}})\s*(?:和|与|、|/)\s*"
+    rf"(?:(?:列|字段)\s*(?:是|为)?\s+|(?:^|(?<=[，,；;。(（]))\s*(?:列|字段)\s*[:：]\s*)(?P<a>[{_CJK}\d]{{1,8}})\s*(?:和|与|、|/)\s*"
     rf"(?P<b>[{_CJK}\d]{{1,8}})(?:\s*(?:和|与|、|/)\s*(?P<c>[{_CJK}\d]{{1,8}}))?(?=\s*[，,；;。]|$)"
+)
+# 文本 描述，标签 类别: a Chinese name after a role word and a space, alone in its clause
+_Z_ROLE_CJK = re.compile(
+    rf"(?<![{_CJK}])(?P<role>文本|正文|内容|标签|类别|目标)\s+(?P<cjk>[{_CJK}]{{2,8}})(?=\s*[，,；;。]|$)"
 )
 # 题目在 题干 列 / 分数是 得分 字段: a Chinese name set apart by spaces before the word for column
 _Z_CJK_NAME_COL = re.compile(
@@ -533,7 +539,7 @@ def _chinese(text: str, found: list[Mention]) -> None:
         return
     cues: set[int] = set()
     for m in _Z_COL_THEN_NAMES.finditer(text):
-        names = [n for n in _names(m, "abc") if n.lower() not in NOT_NAMES_IN_ZH]
+        names = [n for n in _names(m, "abcde") if n.lower() not in NOT_NAMES_IN_ZH]
         if not names:
             continue
         cues.add(m.end("cue"))
@@ -601,6 +607,9 @@ def _chinese(text: str, found: list[Mention]) -> None:
                 found.append(Mention([m[g]], m.start(g), m.end(g), None, 0.85, m[0]))
             continue
         found.append(Mention([m["a"], m["b"]], m.start("a"), m.end(), role, 0.8, m[0]))
+    for m in _Z_ROLE_CJK.finditer(text):
+        role = _role_zh(m["role"])
+        found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.8, m[0]))
     for m in _Z_CJK_NAME_ROLE.finditer(text):
         role = _role_zh(m["role"])
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.85, m[0]))
