@@ -148,7 +148,8 @@ YES_NO = re.compile(
 )
 #: a classification task said in words (with or without the label list)
 CLASSIFY = re.compile(
-    r"classif|categori[sz]|\bsingle[- ]label\b|\blabel (?:each|every|the)\b|\bsort\b|\btag\b|"
+    r"classif|categori[sz]|\bsingle[- ]label\b|\bone (?:genre|category|class|label|topic|intent) "
+    r"per\b|\blabel (?:each|every|the)\b|\bsort\b|\btag\b|"
     r"\bdetect|\bintent\b|"
     r"\bspam\b|\bsentiment\b|\bflag\b|\brecogni[sz]e\b|\bidentif|\bdecide\b|\bwhich\b|"
     r"\bwhether\b|\bstance\b|\blanguage (?:id|identification|detection)\b|\blangid\b|"

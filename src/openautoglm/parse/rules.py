@@ -264,6 +264,8 @@ class RuleParser:
         result = ParseResult(description=description, backend="rules")
         text = description.strip()
         masked = spell_out_flags(fix_keyword_typos(without_glosses(self._paths(text, result))))
+        # "labels: a, b • train: x.csv • text col: t": a bullet ends an item like a semicolon
+        masked = _BULLET.sub(lambda m: ";" + " " * (len(m[0]) - 1), masked)
         mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
         verb_roles(masked, mentions)
         side_roles(masked, mentions)
@@ -412,6 +414,8 @@ class RuleParser:
                 continue
             if _describes_the_data(text, start, end):
                 continue  # "(in hours)", "24 小时的阅读量": part of what is predicted
+            if _PAST_RUN.search(_clause_around(text, start, end)):
+                continue  # "last time we got 0.91 in 3 hours": how long an earlier run took
             budget = bool(_BUDGET_WORDS.search(_clause_around(text, start, end)))
             found.append((not budget, start, seconds, text[start:end]))
         for match in _DURATION_KEY.finditer(text):  # "budget:\n  minutes: 45"
@@ -563,6 +567,13 @@ _PAST = re.compile(
     r"f1|accuracy)\b|\bpreviously\b|\bearlier\b|\bv\d+ model\b|\bv\d+ 模型|"
     r"\bcurrently\b|\btried\b|\bwe got\b|\bgot (?:around|about)\b|\bused to\b|"
     r"\b(?:our|the) (?:old|current|existing)\b|\bignore\b",
+    re.I,
+)
+_BULLET = re.compile(r"[•●▪·](?=\s)")
+# a clause about an earlier run (its duration is no budget); "给我个 baseline" is no history
+_PAST_RUN = re.compile(
+    r"上次|上一次|上回|之前跑|以前跑|\blast (?:time|run|attempt)\b|\bpreviously\b|\bwe got\b|"
+    r"\bused to\b|\btook\b",
     re.I,
 )
 # a clause boundary that leaves decimals whole ("准确率才 0.8，…")
