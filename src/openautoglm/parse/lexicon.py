@@ -106,7 +106,8 @@ REGRESSION_CUES = [
     r"\bregression\b", r"\bregress(?:or|ors)?\b",
     r"\bbetween\s+-?\d+(?:\.\d+)?\s+and\s+-?\d+(?:\.\d+)?",
     r"\bhow (?:many|much|long|likely|severe|toxic|positive|similar|related|relevant|close)\b",
-    r"\bnumeric(?:al)?\b", r"\ba float\b", r"\bcontinuous\b", r"\bscale\b",
+    r"\bnumeric(?:al)?\b", r"\ba float\b", r"[(（]\s*(?:float|real-valued|a number)\s*[)）]",
+    r"\bcontinuous\b", r"\bscale\b",
     r"\bz-?scores?\b",
     r"\b(?:predict|estimate|forecast|guess|rate|score)(?:s|es)?\b[^.;?!]{0,60}?\b(?:price|prices|"
     r"amount|salary|"

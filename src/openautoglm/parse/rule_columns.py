@@ -66,7 +66,9 @@ _SEP = r"\s*(?:,\s*and\b|,|，|、|/|\band\b|&|\+|和|与|及)\s*"
 # an item of a list of names must end there: the next name, a stop, or the list's end
 # "content (the tweet) and likes (integer)": a note in brackets after a name of a list
 _NOTE = r"(?:\s*[(（][^()（）\n]{1,30}[)）])?"
-_ITEM_END = r"(?=\s*(?:,|，|、|/|\band\b|&|\+|和|与|及|[;；.。)）(（]|\s*$|\s+(?:in|of|from)\b))"
+_ITEM_END = (
+    r"(?=\s*(?:,|，|、|/|\band\b|&|\+|和|与|及|[;；.。)）(（]|→|->|\s*$|\s+(?:in|of|from)\b))"
+)
 
 # ---------------------------------------------------------------- English mentions
 _E_COL_THEN_NAMES = re.compile(
@@ -84,7 +86,9 @@ _E_NAMES_THEN_COL = re.compile(
 )
 # title, abstract and accepted columns
 _E_LIST_THEN_COLS = re.compile(
-    rf"(?P<names>{_name('a')}\s*,\s*{_name('b')}\s*,?\s*\band\s+{_name('c')})\s+"
+    rf"(?P<names>{_name('a')}\s*,\s*{_name('b')}\s*,?\s*\band\s+{_name('c')}"
+    # "question/answer/coherence fields"
+    rf"|{_name('d')}\s*/\s*{_name('e')}\s*/\s*{_name('f')})\s+"
     rf"(?P<cue>columns|fields|cols)\b",
     re.I,
 )
@@ -341,6 +345,8 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         ):  # "question and answer columns, is_correct label": names before the cue too
             col_cues.add(m.start("cue"))
         role = _role_en(_left(text, m.start())) or _role_en(_right(text, m.end()))
+        if plural and len(names) == 2 and re.match(r"\s*(?:→|->|=>)", text[m.end() :]):
+            role = "text"  # "columns context and response → engagement score": both inputs
         called = _CALLED.match(text, m.end())
         if called and not plural:  # "column B, which is called 'response'"
             names = _names(called, "a")
@@ -379,7 +385,7 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
             role = "text"  # "query and doc are two columns": the two texts of a pair
         add(two, m, role, 0.9)
     for m in _E_LIST_THEN_COLS.finditer(text):
-        add(_names(m, "abc"), m, _role_en(_right(text, m.end())), 0.9)
+        add(_names(m, "abcdef"), m, _role_en(_right(text, m.end())), 0.9)
     for m in _E_IN.finditer(text):
         if re.search(r"[(（]\s*$", text[: m.start()]) and m["aq"] is None:
             continue  # "(in USD)", "(in hours)": a unit, not a column
