@@ -268,6 +268,11 @@ _Z_CJK_NAMES = re.compile(
     rf"(?:(?:列|字段)\s*(?:是|为)?\s+|(?:^|(?<=[，,；;。(（]))\s*(?:列|字段)\s*[:：]\s*)(?P<a>[{_CJK}\d]{{1,8}})\s*(?:和|与|、|/)\s*"
     rf"(?P<b>[{_CJK}\d]{{1,8}})(?:\s*(?:和|与|、|/)\s*(?P<c>[{_CJK}\d]{{1,8}}))?(?=\s*[，,；;。]|$)"
 )
+# "quality 分数 1~5": a name then the word for a score it holds
+_Z_SCORE_NAME = re.compile(
+    r"(?:^|(?<=[，,；;。：:]))\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?:分数|得分|评分|分值)"
+    r"(?=\s*(?:[\d，,；;。]|$))"
+)
 # 文本 描述，标签 类别: a Chinese name after a role word and a space, alone in its clause
 _Z_ROLE_CJK = re.compile(
     rf"(?<![{_CJK}])(?P<role>文本|正文|内容|标签|类别|目标)\s+(?P<cjk>[{_CJK}]{{2,8}})(?=\s*[，,；;。]|$)"
@@ -559,6 +564,9 @@ def _chinese(text: str, found: list[Mention]) -> None:
             continue
         role = _role_zh(m["pred"] or "", leftmost=True) or _role_zh(_left_zh(text, m.start()))
         found.append(Mention(names, m.start(), m.end(), role, 0.9, m[0]))
+    for m in _Z_SCORE_NAME.finditer(text):
+        if m["name"].lower() not in NOT_NAMES_IN_ZH:
+            found.append(Mention([m["name"]], m.start(), m.end(), "label", 0.85, m[0]))
     for m in _Z_IN.finditer(text):
         names = [n for n in _names(m, "ab") if n.lower() not in NOT_NAMES_IN_ZH]
         if names:
