@@ -133,7 +133,7 @@ RANGE = re.compile(
 #: "predict the X" where X names classes, not a quantity
 CLASS_NOUNS = re.compile(
     r"\b(?:predict|estimate)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|each\s+\w+'s\s+)?"
-    r"(?:\w+\s+)?(?:category|categories|class|classes|label|labels|type|types|topic|topics|intent|"
+    r"(?:\w+\s+)?[`'\"‘“]?(?:category|categories|class|classes|label|labels|type|types|topic|topics|intent|"
     r"intents|sentiment|emotion|emotions|department|genre|language|author|stance|tag|tags|kind|"
     r"group|team|queue|whether|which|if|outcome|result|status)\b|(?:预测|判断)[^，。；;？?]{0,12}?"
     r"(?:类别|类目|类型|分类|标签|情感|情绪|意图|部门|主题|话题|语言|立场|是否|哪)",

@@ -414,7 +414,8 @@ class RuleParser:
                 continue
             if _describes_the_data(text, start, end):
                 continue  # "(in hours)", "24 小时的阅读量": part of what is predicted
-            if _PAST_RUN.search(_clause_around(text, start, end)):
+            left = max((m.end() for m in _CLAUSE_BOUND.finditer(text, 0, start)), default=0)
+            if _PAST_RUN.search(text[left:start]):
                 continue  # "last time we got 0.91 in 3 hours": how long an earlier run took
             budget = bool(_BUDGET_WORDS.search(_clause_around(text, start, end)))
             found.append((not budget, start, seconds, text[start:end]))
