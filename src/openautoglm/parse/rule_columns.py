@@ -196,9 +196,10 @@ _BRACKET_PAIR = re.compile(
 # "FILE: passage, grade_level." / "… (SICK): sentence_A, sentence_B, relatedness_score." — a
 # clause that is nothing but two or three names, one of them snake_case: the columns, texts
 # first and what to predict last (a guess from their order, so weakly held)
-_BARE_ITEM = r"(?!FILE\b)[A-Za-z_][A-Za-z0-9_]*"
+_BARE_ITEM = r"(?!FILE\b)[`'\"‘“]?[A-Za-z_][A-Za-z0-9_]*[`'\"’”]?"
 _BARE_LIST = re.compile(
-    rf"(?:^|(?:(?<=[.;?!。；？！—–→])|(?<=[)）][:：]))\s*|FILE\s*(?:[,;:：—–]\s*|\s(?:with|has)\s+)"
+    rf"(?:^|(?:(?<=[.;?!。；？！—–→])|(?<=[)）][:：]))\s*"
+    rf"|FILE\s*(?:[,;:：—–]\s*(?:with\s+)?|\s(?:with|has)\s+)"
     rf"|(?:列|字段)名?(?:为|是|有)\s*[:：]?\s*)"
     rf"(?P<names>{_BARE_ITEM}(?:\s*(?:,|/|;|\+|\band\b)\s*{_BARE_ITEM}){{1,2}})"
     rf"\s*(?=[.;。；]|$|\s+in\s+FILE\b)"
@@ -487,8 +488,14 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
             found.append(Mention([a, b], m.start(), m.end(), None, sure, m[0], pair_only=True))
     bare = False
     for m in _BARE_LIST.finditer(text):
-        names = re.split(r"\s*(?:,|/|;|\+|\band\b)\s*", m["names"])
-        if not any("_" in n.strip("_") or re.search(r"[a-z]\d", n) for n in names):
+        quoted = re.split(r"\s*(?:,|/|;|\+|\band\b)\s*", m["names"])
+        names = [n.strip("`'\"‘’“”") for n in quoted]
+        after_file = m[0].lstrip().startswith("FILE")  # "x.csv, TicketA / TicketB, IsDup"
+        camel = r"[a-z]\d|[a-z][A-Z]" if after_file else r"[a-z]\d"
+        code_like = any("_" in n.strip("_") or re.search(camel, n) for n in names) or all(
+            q[:1] in "`'\"‘“" and q[-1:] in "`'\"’”" for q in quoted
+        )  # 'description' and 'topics'
+        if not code_like:
             continue  # "helpful / unhelpful": plain words, more likely classes
         if any(re.fullmatch(rf"{_STOP}|FILE", n, re.I) for n in names):
             continue
