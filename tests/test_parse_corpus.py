@@ -54,40 +54,45 @@ EVAL4_FLOOR = 0.890
 #: set (the earlier evaluation sets included), scored once in aggregate: 1085/1158 = 93.7%
 #: (the rules alone: 1070/1158 = 92.4%)
 #: 1108/1158 = 95.7% after the dev6/dev7 rounds, 1112/1158 = 96.0% after the dev8/dev9 rounds,
-#: 1113/1158 = 96.1% after the dev10 round
-EVAL5_FLOOR = 0.960
+#: 1113/1158 = 96.1% after the dev10 round, 1116/1158 = 96.4% after the dev11 round
+EVAL5_FLOOR = 0.963
 #: the sixth, written apart from the parser like the fifth and scored once, after the metric
 #: names were bounded by ASCII letters rather than word boundaries: 1078/1165 = 92.5% (the
 #: rules alone: 1059/1165 = 90.9%)
 #: 1082/1165 = 92.9% after the dev6/dev7 rounds, 1084/1165 = 93.0% after the dev8/dev9 rounds,
-#: 1086/1165 = 93.2% after the dev10 round
-EVAL6_FLOOR = 0.931
+#: 1086/1165 = 93.2% after the dev10 round, 1092/1165 = 93.7% after the dev11 round
+EVAL6_FLOOR = 0.936
 #: the seventh, written apart from the parser like the fifth and sixth and scored once on the
 #: parser as it stood (a pair task's lone text asked rather than filled): 1105/1160 = 95.3%
 #: (the rules alone: the same)
 #: 1118/1160 = 96.4% after the dev6/dev7 rounds, 1131/1160 = 97.5% after the dev8/dev9 rounds,
-#: 1130/1160 = 97.4% after the dev10 round
-EVAL7_FLOOR = 0.973
+#: 1130/1160 = 97.4% after the dev10 round, 1133/1160 = 97.7% after the dev11 round
+EVAL7_FLOOR = 0.976
 #: the eighth, written apart from the parser like the fifth to seventh and scored once, after
 #: the learned stage was refitted with a sixth development set: 1074/1117 = 96.2%
 #: 1082/1117 = 96.9% after the dev6/dev7 rounds, 1084/1117 = 97.0% after the dev8/dev9 rounds
 EVAL8_FLOOR = 0.969
 #: the ninth, written apart from the parser and scored once, after the rules were developed on
 #: dev6 and dev7: 1233/1298 = 95.0% (eval5 to eval8 on that parser: 95.7%, 92.9%, 96.4%, 96.9%);
-#: 1231/1298 = 94.8% after the dev8/dev9 rounds, 1233/1298 = 95.0% after the dev10 round
-EVAL9_FLOOR = 0.949
+#: 1231/1298 = 94.8% after the dev8/dev9 rounds, 1233/1298 = 95.0% after the dev10 round,
+#: 1238/1298 = 95.4% after the dev11 round
+EVAL9_FLOOR = 0.953
 #: the tenth, written apart from the parser and scored once, after a last round of English rules
 #: from the development sets: 1254/1361 = 92.1% (zh 90.6%, en 93.7%); 1264/1361 = 92.9% after
-#: the dev8/dev9 rounds, 1271/1361 = 93.4% after the dev10 round
-EVAL10_FLOOR = 0.933
+#: the dev8/dev9 rounds, 1271/1361 = 93.4% after the dev10 round, 1270/1361 = 93.3% after dev11
+EVAL10_FLOOR = 0.932
 #: the eleventh, written apart from the parser (and from dev8, written at the same time from the
 #: same brief) and scored once, after the dev8/dev9 rounds and the refit: 1268/1341 = 94.6%
-#: (zh 94.7%, en 94.4%); 1271/1341 = 94.8% after the dev10 round
-EVAL11_FLOOR = 0.947
+#: (zh 94.7%, en 94.4%); 1271/1341 = 94.8% after the dev10 round, 1273/1341 = 94.9% after dev11
+EVAL11_FLOOR = 0.948
 #: the twelfth, written apart from the parser (and from dev10, written at the same time from the
 #: same brief) and scored once, after the dev10 round and the refit: 1276/1339 = 95.3%
-#: (zh 96.5%, en 94.1%)
-EVAL12_FLOOR = 0.952
+#: (zh 96.5%, en 94.1%); 1279/1339 = 95.5% after the dev11 round
+EVAL12_FLOOR = 0.954
+#: the thirteenth, written apart from the parser (and from dev11, written at the same time from
+#: the same brief) and scored once, after the dev11 round and the refit: 1210/1273 = 95.1%
+#: (zh 93.8%, en 96.2%)
+EVAL13_FLOOR = 0.950
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -389,6 +394,7 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
         ("eval10", EVAL10_FLOOR),
         ("eval11", EVAL11_FLOOR),
         ("eval12", EVAL12_FLOOR),
+        ("eval13", EVAL13_FLOOR),
     ],
 )
 def test_the_later_evaluation_sets_keep_their_accuracy(
@@ -402,18 +408,26 @@ def test_the_later_evaluation_sets_keep_their_accuracy(
 #: misses), as scored when the rules were last changed: dev6 1274/1281 = 99.5%, dev7 1349/1358 =
 #: 99.3%, dev8 1391/1393 = 99.9% (95.6% when first scored), dev9 1338/1364 = 98.1% (89.4% when
 #: first scored; a set written to be harder: long messages, config snippets, corrections);
-#: dev10 1438/1442 = 99.7% (94.0% when first scored) with the refit learned stage
+#: dev10 1438/1442 = 99.7% (94.0% when first scored) and dev11 1234/1241 = 99.4% (95.1% when
+#: first scored), each with the learned stage refitted on it
 DEV6_FLOOR = 0.993
 DEV7_FLOOR = 0.992
 DEV8_FLOOR = 0.997
 DEV9_FLOOR = 0.982
 DEV10_FLOOR = 0.996
+DEV11_FLOOR = 0.993
 
 
 @pytest.mark.parametrize(
     ("split", "floor"),
-    [("dev6", DEV6_FLOOR), ("dev7", DEV7_FLOOR), ("dev8", DEV8_FLOOR), ("dev9", DEV9_FLOOR),
-     ("dev10", DEV10_FLOOR)],  # fmt: skip
+    [
+        ("dev6", DEV6_FLOOR),
+        ("dev7", DEV7_FLOOR),
+        ("dev8", DEV8_FLOOR),
+        ("dev9", DEV9_FLOOR),
+        ("dev10", DEV10_FLOOR),
+        ("dev11", DEV11_FLOOR),
+    ],  # fmt: skip
 )
 def test_the_latest_development_sets_keep_their_accuracy(
     empty_dir: str, split: str, floor: float
@@ -427,13 +441,13 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-#: every held-out set together (eval5 to eval12, never developed on): 9464/9939 = 95.2% when
-#: last scored (zh 95.6%, en 94.9%); the floor keeps it from falling back
-HELD_OUT_FLOOR = 0.951
+#: every held-out set together (eval5 to eval13, never developed on): 10694/11212 = 95.4% when
+#: last scored (zh 95.6%, en 95.2%); the floor keeps it from falling back
+HELD_OUT_FLOOR = 0.953
 
 
 def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
-    counts = [_eval_accuracy(empty_dir, f"eval{i}") for i in range(5, 13)]
+    counts = [_eval_accuracy(empty_dir, f"eval{i}") for i in range(5, 14)]
     right, stated = sum(r for r, _ in counts), sum(s for _, s in counts)
     assert right / stated >= HELD_OUT_FLOOR, f"{right}/{stated} stated fields"
 
@@ -451,6 +465,7 @@ def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
         "dev8",
         "dev9",
         "dev10",
+        "dev11",
         "eval",
         "eval2",
         "eval3",
@@ -463,6 +478,7 @@ def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
         "eval10",
         "eval11",
         "eval12",
+        "eval13",
     ],  # fmt: skip
 )
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:

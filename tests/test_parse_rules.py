@@ -1116,3 +1116,61 @@ def test_phrasings_of_the_ninth_development_round(text: str, expected: dict) -> 
 def test_phrasings_of_the_tenth_development_round(text: str, expected: dict) -> None:
     flat = RuleParser().parse(text).flat()
     assert {k: flat.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # examples said as such are no label set
+        ("Route emails by team; teams are things like billing or legal. e.csv", {"labels": None}),
+        (
+            "按类型分，例如“退款”“物流”之类的（这只是举例，实际有几十类）。数据 t.csv",
+            {"labels": None},
+        ),
+        ("日志分成 INFO、WARN、ERROR 三个等级，数据 l.csv", {"labels": ["INFO", "WARN", "ERROR"]}),
+        ("fit R2 please, predict price from text, p.csv", {"metric": "r2"}),
+        # an earlier run's duration is no budget
+        ("spam filter, s.csv. Last time we got 0.93 accuracy in 2 hours.", {"time_budget_s": None}),
+        # Chinese column lists
+        (
+            "按风险分成 高 和 低 两类，f.csv，列：备注内容 / 风险标签。",
+            {"text_column": "备注内容", "label_column": "风险标签"},
+        ),
+        (
+            "工单分类，数据 t.xlsx，文本 描述，标签 类别。",
+            {"text_column": "描述", "label_column": "类别"},
+        ),
+        (
+            "两段文本打个分，p.jsonl，字段 left_txt right_txt sim",
+            {"text_column": ["left_txt", "right_txt"], "label_column": "sim"},
+        ),
+        # names listed after a file, names before an arrow, three names before "fields"
+        (
+            "Are two bugs the same? bugs.csv, BugA / BugB, IsSame.",
+            {"text_column": ["BugA", "BugB"], "label_column": "IsSame"},
+        ),
+        (
+            "Score the fit: columns resume and job → fit score (float). r.csv",
+            {"task_type": "text_pair_regression", "text_column": ["resume", "job"]},
+        ),
+        (
+            "Rate relatedness 1 to 5 (numeric). r.jsonl, claim/evidence/relatedness fields.",
+            {"text_column": ["claim", "evidence"], "label_column": "relatedness"},
+        ),
+        # bullets end items; "标签 A / B / C D"; "whether a X is a A, B or C"
+        ("classify • labels: red, green, blue • data: c.csv", {"labels": ["red", "green", "blue"]}),
+        (
+            "两段一起判断，标签 AGREE / DISAGREE / NOT SURE。文件 a.jsonl",
+            {"labels": ["AGREE", "DISAGREE", "NOT SURE"]},
+        ),
+        (
+            "Whether a ticket is a Bug, Question or Request. t.csv, column body.",
+            {"labels": ["Bug", "Question", "Request"]},
+        ),
+        # the words about the data are never a class
+        ("Sort notes into todo, done, or file. n.csv", {"labels": ["todo", "done"]}),
+    ],
+)
+def test_phrasings_of_the_eleventh_development_round(text: str, expected: dict) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected

@@ -1051,6 +1051,8 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
         return False  # "(question, answer) pairs": the two sides of a pair, not classes
     if len(set(found.items)) != len(found.items):
         return False
+    if any(re.fullmatch(r"files?|文件|datasets?|数据集?", i, re.I) for i in found.items):
+        return False  # "…, or file": the words about the data, never a class
     if _EXAMPLE_ITEM.match(found.items[0]) or any(_SAID_AS_EXAMPLE.search(i) for i in found.items):
         return False  # "things like book_flight or cancel_order", "（这只是举例，…）"
     if any(_SPEC_PART.fullmatch(i) and i.split()[-1].casefold() in names for i in found.items):
