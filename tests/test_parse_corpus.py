@@ -408,7 +408,7 @@ def test_the_later_evaluation_sets_keep_their_accuracy(
 #: misses), as scored when the rules were last changed: dev6 1274/1281 = 99.5%, dev7 1349/1358 =
 #: 99.3%, dev8 1391/1393 = 99.9% (95.6% when first scored), dev9 1338/1364 = 98.1% (89.4% when
 #: first scored; a set written to be harder: long messages, config snippets, corrections);
-#: dev10 1438/1442 = 99.7% (94.0% when first scored) and dev11 1234/1241 = 99.4% (95.1% when
+#: dev10 1438/1442 = 99.7% (94.0% when first scored) and dev11 1235/1241 = 99.5% (95.1% when
 #: first scored), each with the learned stage refitted on it
 DEV6_FLOOR = 0.993
 DEV7_FLOOR = 0.992

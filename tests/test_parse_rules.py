@@ -1167,6 +1167,10 @@ def test_phrasings_of_the_tenth_development_round(text: str, expected: dict) -> 
             "Whether a ticket is a Bug, Question or Request. t.csv, column body.",
             {"labels": ["Bug", "Question", "Request"]},
         ),
+        (
+            "标签 AGREE、DISAGREE、NOT SURE，数据 a.jsonl",
+            {"labels": ["AGREE", "DISAGREE", "NOT SURE"]},
+        ),
         # the words about the data are never a class
         ("Sort notes into todo, done, or file. n.csv", {"labels": ["todo", "done"]}),
     ],

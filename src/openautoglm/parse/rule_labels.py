@@ -1253,8 +1253,8 @@ def _last_word_zh(part: str, width: int) -> str:
 def _cut_tail_zh(part: str) -> str:
     """The last item of a 、 list without the words glued after it (C 四种 → C)."""
     part = _COUNT_SUFFIX.sub("", part.strip())
-    if " " in part:
-        part = part.split()[0]
+    if " " in part and not re.fullmatch(r"[A-Z][A-Z0-9_]*(?: [A-Z][A-Z0-9_]*)+", part):
+        part = part.split()[0]  # (an all-capitals class keeps its words: NOT ENOUGH INFO)
     start = clause_start(part)
     return part[:start] if start else part
 
