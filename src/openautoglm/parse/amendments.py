@@ -39,8 +39,8 @@ def amend_labels(text: str, items: list[str], list_end: int) -> list[str]:
         ['joy', 'anger']
     """
     tail = text[list_end:]
-    folded = {item.casefold(): item for item in items}
-    dropped = {m["x"].casefold() for m in _DROP_EN.finditer(tail)} & set(folded)
+    folded = {item.casefold() for item in items}
+    dropped = {m["x"].casefold() for m in _DROP_EN.finditer(tail)} & folded
     for item in items:
         for m in re.finditer(re.escape(item), tail):
             if _DROP_AFTER.match(tail[m.end() :]) and not _inside_word(tail, m.start(), m.end()):

@@ -1122,7 +1122,6 @@ def _drop_name(mentions: list[Mention], name: str) -> None:
 
 # "first text_a, second text_b, similarity sim": a spec list, each item what a column holds,
 # then its name (a side of a pair, or the score / label)
-_SPEC_LABEL = SPEC_LABEL
 _SPEC_ITEM = re.compile(
     r"(?:^|(?<=[,;:(]))\s*(?:[a-z]+\s+){0,2}?(?P<head>" + SPEC_HEAD + r")"
     r"\s+[`'\"]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[`'\"]?(?=\s*(?:[,;)]|[.](?:\s|$)|$))",
@@ -1137,12 +1136,12 @@ def _spec_items(text: str) -> list[Mention]:
         for m in _SPEC_ITEM.finditer(text)
         if m["name"].lower() not in NOT_NAMES and m["name"].lower() != m["head"].lower()
     ]
-    lone = len(items) == 1 and re.fullmatch(_SPEC_LABEL, items[0]["head"], re.I)
-    if len(items) < 2 and not (lone and re.search(r"[_\d]", items[0]["name"])):
+    lone = len(items) == 1 and re.fullmatch(SPEC_LABEL, items[0]["head"], re.I)
+    if len(items) < 2 and not (lone and _code_like(items[0]["name"])):
         return []  # one item alone only as "score rel_score": a code-like name
     out = []
     for m in items:
-        label = re.fullmatch(_SPEC_LABEL, m["head"], re.I) is not None
+        label = re.fullmatch(SPEC_LABEL, m["head"], re.I) is not None
         mention = Mention([m["name"]], m.start("head"), m.end(), "label" if label else "text",
                           0.85, m[0].strip())  # fmt: skip
         if not label:

@@ -385,12 +385,12 @@ def _coded(text: str, names: set[str]) -> list[LabelList]:
         scale = _DEGREE.search(match[0]) or re.search(r"到|至|之间|\bto\b|between|~", match[0])
         if len(codes) >= 2 and len(set(codes)) == len(codes) and not scale:
             out.append(LabelList(codes, match["run"], 0.82, match.start(), "coded"))
-    for match in _MARKED.finditer(text):
+    marks = list(_MARKED.finditer(text))
+    for match in marks:
         codes = [match["a"], *re.findall(r"(\d{1,2})(?!\d|\.\d)", match["rest"])]
         if len(codes) >= 2 and len(set(codes)) == len(codes):
             out.append(LabelList(codes, match[0], 0.92, match.start(), "coded"))
     # "正样本标 1，负样本标 0": each code after its own marking verb
-    marks = list(_MARKED.finditer(text))
     for first, second in zip(marks, marks[1:], strict=False):
         near = second.start() - first.end() <= 16 and not first["rest"]
         if near and first["a"] != second["a"] and not second["rest"]:

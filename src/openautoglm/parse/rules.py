@@ -184,6 +184,8 @@ _TARGET_LINK = (
     # a few words between the metric and its number: "needs to hit", "最好能到", "要在"
     r"(?:[A-Za-z\u4e00-\u9fff'(（][A-Za-z\u4e00-\u9fff' (（]{0,16}?\s*)?"
 )
+# a bullet before a space: it ends a spec item as a semicolon would
+_BULLET = re.compile(r"[•●▪·](?=\s)")
 # words of a setting other than the score between a metric and a number
 _OTHER_SETTING = re.compile(
     r"\btrials?\b|\bbudget\b|\blatency\b|\bminutes?\b|\bhours?\b|\bsize\b|\bmodel\b|"
@@ -414,8 +416,7 @@ class RuleParser:
                 continue
             if _describes_the_data(text, start, end):
                 continue  # "(in hours)", "24 小时的阅读量": part of what is predicted
-            left = max((m.end() for m in _CLAUSE_BOUND.finditer(text, 0, start)), default=0)
-            if _PAST_RUN.search(text[left:start]):
+            if _PAST_RUN.search(text[_clause_start(text, start) : start]):
                 continue  # "last time we got 0.91 in 3 hours": how long an earlier run took
             budget = bool(_BUDGET_WORDS.search(_clause_around(text, start, end)))
             found.append((not budget, start, seconds, text[start:end]))
@@ -570,7 +571,6 @@ _PAST = re.compile(
     r"\b(?:our|the) (?:old|current|existing)\b|\bignore\b",
     re.I,
 )
-_BULLET = re.compile(r"[•●▪·](?=\s)")
 # a clause about an earlier run (its duration is no budget); "给我个 baseline" is no history
 _PAST_RUN = re.compile(
     r"上次|上一次|上回|之前跑|以前跑|\blast (?:time|run|attempt)\b|\bpreviously\b|\bwe got\b|"
@@ -613,13 +613,18 @@ def _correction(text: str) -> int:
     back = max((m.end() for m in _TAKEN_BACK.finditer(text)), default=0)
     replaced = max((m.start() for m in _REPLACED.finditer(text)), default=0)
     if replaced > back:
-        return max((m.end() for m in _CLAUSE_BOUND.finditer(text, 0, replaced)), default=0)
+        return _clause_start(text, replaced)
     return back
+
+
+def _clause_start(text: str, at: int) -> int:
+    """Where the clause holding ``at`` starts (decimals do not end a clause)."""
+    return max((m.end() for m in _CLAUSE_BOUND.finditer(text, 0, at)), default=0)
 
 
 def _in_past_clause(text: str, start: int) -> bool:
     """Whether the clause around ``start`` reports an earlier result, not a requirement."""
-    left = max((m.end() for m in _CLAUSE_BOUND.finditer(text, 0, start)), default=0)
+    left = _clause_start(text, start)
     right = _CLAUSE_BOUND.search(text, start)
     clause = text[left : right.start() if right else len(text)]
     end = SENTENCE_END.search(text, start)
