@@ -231,6 +231,23 @@ def test_finetune_probe_and_time_limit(data) -> None:
     _check_proba(candidate.predict_proba(texts[:4]), 4, 3)
 
 
+def test_training_precision_is_checked_and_bf16_tracks_fp32(data) -> None:
+    texts, y = data
+    with pytest.raises(ValueError, match="precision must be one of auto, bf16, fp32"):
+        FineTuneCandidate(precision="fp16").fit(texts, y)
+    assert finetune.training_dtype("cpu", "fp32") is None
+    assert finetune.training_dtype("cpu", "bf16") is torch.bfloat16
+    runs = {
+        p: FineTuneCandidate(epochs=1, batch_size=8, max_length=16, precision=p).fit(texts, y)
+        for p in ("fp32", "bf16")
+    }
+    # same seed, same batches: bfloat16 steps follow the float32 ones closely
+    first = [runs[p].fit_history_[0]["train_loss"] for p in ("fp32", "bf16")]
+    assert abs(first[0] - first[1]) < 0.05
+    proba = runs["bf16"].predict_proba(texts[:4])
+    assert proba.dtype == np.float64 and runs["bf16"].module_.head.weight.dtype == torch.float32
+
+
 def test_a_pair_keeps_twice_the_tokens_of_a_text_unless_told() -> None:
     from openautoglm.data.pairs import join_pair
 

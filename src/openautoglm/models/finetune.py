@@ -53,6 +53,10 @@ _BACKWARD_COST = 3.0  # a training step costs about 3 forward passes (used by th
 #: (at 64, MSRP pairs fine-tuned to 0.77-0.78 validation accuracy; at 128, 0.80-0.81)
 SINGLE_MAX_LENGTH = 64
 PAIR_MAX_LENGTH = 128
+#: training precisions: "auto" autocasts to bfloat16 where the hardware has it (on this
+#: project's 2-core AVX512-BF16 test machine a MSRP training step took 0.31 ms a padded token
+#: against 0.52 in float32)
+PRECISIONS = ("auto", "bf16", "fp32")
 
 
 class _Classifier(nn.Module):
@@ -147,6 +151,30 @@ def _collate(
     return ids.to(device), mask.to(device)
 
 
+def training_dtype(device: str, precision: str) -> torch.dtype | None:
+    """The dtype training steps autocast to (None: plain float32).
+
+    ``precision`` "auto" picks bfloat16 where the hardware computes it natively (a CUDA GPU
+    that supports it, a CPU with AVX512-BF16 or AMX), float32 elsewhere, where bfloat16 is
+    emulated and slower. The weights and the optimizer stay float32 either way.
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+    if precision == "fp32":
+        return None
+    if precision == "bf16" or _native_bf16(device):
+        return torch.bfloat16
+    return None
+
+
+def _native_bf16(device: str) -> bool:
+    if device.startswith("cuda"):
+        return torch.cuda.is_bf16_supported()
+    # private checks, present in current releases; absent ones mean "not known to be native"
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
+
+
 def _sync(device: str) -> None:
     if device.startswith("cuda"):  # kernels run asynchronously: time them when finished
         torch.cuda.synchronize()
@@ -173,7 +201,8 @@ class FineTuneCandidate(Candidate):
 
     ``max_time_s`` bounds the training loop (not model loading): when exceeded, training
     stops after a last validation pass and the best weights seen so far are kept.
-    ``max_length`` None keeps 64 tokens of a text and 128 of a pair.
+    ``max_length`` None keeps 64 tokens of a text and 128 of a pair. ``precision`` is how
+    training steps compute (see ``training_dtype``); prediction is always float32.
     """
 
     family = "finetune"
@@ -196,6 +225,7 @@ class FineTuneCandidate(Candidate):
         warmup_ratio: float = 0.06,
         seed: int = 0,
         max_time_s: float | None = None,
+        precision: str = "auto",
     ) -> None:
         self.encoder = encoder
         self.epochs = epochs
@@ -206,6 +236,7 @@ class FineTuneCandidate(Candidate):
         self.warmup_ratio = warmup_ratio
         self.seed = seed
         self.max_time_s = max_time_s
+        self.precision = precision
 
     # ----------------------------------------------------------------- helpers
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
@@ -213,9 +244,16 @@ class FineTuneCandidate(Candidate):
         return _tokenize(self.tokenizer_, texts, self.max_length)["input_ids"]
 
     def _step(
-        self, module: nn.Module, batch: tuple[torch.Tensor, torch.Tensor], target: torch.Tensor
+        self,
+        module: nn.Module,
+        batch: tuple[torch.Tensor, torch.Tensor],
+        target: torch.Tensor,
+        device: str,
     ) -> torch.Tensor:
-        loss = _loss(getattr(self, "output_", "classes"), module(*batch), target)
+        dtype = training_dtype(device, self.precision)
+        with torch.autocast(device.split(":")[0], dtype=dtype, enabled=dtype is not None):
+            logits = module(*batch)
+        loss = _loss(getattr(self, "output_", "classes"), logits.float(), target)
         loss.backward()
         nn.utils.clip_grad_norm_(module.parameters(), 1.0)
         return loss.detach()
@@ -254,6 +292,7 @@ class FineTuneCandidate(Candidate):
             self.y_mean_, self.y_std_ = float(y.mean()), float(y.std()) or 1.0
             y = ((y - self.y_mean_) / self.y_std_).astype(np.float32)
         self.device_ = pick_device()
+        training_dtype(self.device_, self.precision)  # a wrong setting fails before any work
         folder = resolve_encoder_path(self.encoder)
         self.tokenizer_ = _load_tokenizer(folder)
         self.tokenizer_dir_ = folder
@@ -287,7 +326,7 @@ class FineTuneCandidate(Candidate):
                 self.module_.train()
                 rows = train_idx[batch]
                 inputs = _collate(encoded, rows, pad_id, self.device_)
-                losses.append(self._step(self.module_, inputs, y_t[rows]))
+                losses.append(self._step(self.module_, inputs, y_t[rows], self.device_))
                 optimizer.step()
                 scheduler.step()
                 optimizer.zero_grad(set_to_none=True)
@@ -415,7 +454,7 @@ class FineTuneCandidate(Candidate):
             target = torch.zeros(len(rows), dtype=torch.long, device=device)
             _sync(device)
             began = time.perf_counter()
-            self._step(module, inputs, target)
+            self._step(module, inputs, target, device)
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
             _sync(device)
