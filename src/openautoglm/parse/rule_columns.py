@@ -251,7 +251,7 @@ _Z_NAMED = re.compile(
 # 文本 sentence，标签 lang / 正文 content 列 / 标签 is_causal
 _Z_DESC_THEN_NAME = re.compile(
     rf"(?<=[{_CJK}])\s*[:：=＝]?\s*(?P<names>{_name('a', True)})"
-    rf"(?=\s*(?:[，,；;。）)]|$|取值|值为|{_COL_ZH}|(?:和|与)(?!\s*[A-Za-z'\"“‘`])|、(?=[{_CJK}])))",
+    rf"(?=\s*(?:[，,；;。）)—–]|$|取值|值为|{_COL_ZH}|(?:和|与)(?!\s*[A-Za-z'\"“‘`])|、(?=[{_CJK}])))",
     re.I,
 )
 #: words for a piece of text in Chinese: a name after one is its column (工单标题 ticket_title)
@@ -999,11 +999,25 @@ _BARE_AFTER_FILE = re.compile(
 )
 
 
+# "all.csv (text / label)": slash-joined names in brackets after the file, when they look like
+# columns (a role word or a code-like name), not classes ("(pos/neg)")
+_SLASHED_AFTER_FILE = re.compile(
+    r"\bFILE\s*[(（]\s*(?P<names>[A-Za-z_][A-Za-z0-9_]*(?:\s*/\s*[A-Za-z_][A-Za-z0-9_]*){1,2})"
+    r"\s*[)）]"
+)
+_COLUMN_LIKE = re.compile(r"text|label|target|score|y|.*[_\d].*", re.I)
+
+
 def file_columns(text: str, mentions: list[Mention]) -> None:
     """Two or three bare names right after the data file are its columns (when nothing else
-    names them): "a.csv，text，label", "pairs.tsv, q1, q2, score"."""
-    for m in _BARE_AFTER_FILE.finditer(text):
-        names = [n for n in re.split(r"\s*[,，、]\s*", m["names"]) if n]
+    names them): "a.csv，text，label", "pairs.tsv, q1, q2, score", "a.csv (text / label)"."""
+    slashed = [
+        m
+        for m in _SLASHED_AFTER_FILE.finditer(text)
+        if all(_COLUMN_LIKE.fullmatch(n.strip()) for n in m["names"].split("/"))
+    ]
+    for m in [*_BARE_AFTER_FILE.finditer(text), *slashed]:
+        names = [n for n in re.split(r"\s*[,，、/]\s*", m["names"]) if n]
         if any((n.lower() in NOT_NAMES and n.lower() not in _PLAIN_NOUNS)
                or n.lower() in _ROLE_WORDS_ONLY for n in names):  # fmt: skip
             continue

@@ -26,10 +26,11 @@ from openautoglm.parse.lexicon import (
 #: metrics only label sets have (macro and micro F1 are also those of single labels)
 _MULTILABEL_ONLY = ("f1_samples", "subset_accuracy", "hamming_loss")
 _EXPLICIT_REGRESSION = re.compile(r"\bregression\b|\bregressors?\b|回归", re.I)
-# "当成分类做（不是回归）", "classification, NOT regression": regression named to be ruled out
+# "当成分类做（不是回归）", "classification, NOT regression", "multi-class, not multi-label":
+# a task named to be ruled out
 _NOT_REGRESSION = re.compile(
-    r"(?:不是|不要|不做|别做|不当|而不是|\bnot\b|\bno\b|\brather than\b|\binstead of\b)\s*"
-    r"(?:a\s+)?(?:回归|regression)",
+    r"(?:不是|不要|不做|别做|不当|而不是|而非|\bnot\b|\bno\b|\brather than\b|\binstead of\b)\s*"
+    r"(?:a\s+)?(?:回归|regression|multi[- ]?label|多标签)",
     re.I,
 )
 _EXPLICIT_MULTILABEL = re.compile(r"multi[- ]?label|多标签", re.I)

@@ -70,8 +70,11 @@ _BARE_PATH = re.compile(
     re.I,
 )
 _CJK_PATH = re.compile(
-    rf"(?:(?<=^)|(?<=[\s:：，,；;（(]))(?![\u4e00-\u9fff]+[A-Za-z0-9~/\\])"
+    rf"(?:(?<=^)|(?<=[\s，,；;（(。！？!?]))(?![\u4e00-\u9fff]+[A-Za-z0-9~/\\])"
     rf"((?:[A-Za-z]:)?[\w./\\~\u4e00-\u9fff-]*[\w-]\.{_EXT_FULL})"
+    rf"(?![A-Za-z0-9_])"
+    # after a colon the whole name is the file's, Chinese glued to digits too (离职访谈2024.xlsx)
+    rf"|(?:(?<=：)|(?<=[^A-Za-z]:))\s*(?!//)((?:[A-Za-z]:)?[\w./\\~\u4e00-\u9fff-]*[\w-]\.{_EXT_FULL})"
     rf"(?![A-Za-z0-9_])"
     # after a space, a Chinese folder before one file name ("数据 审核/标题.csv"), unless the
     # Chinese ends in a verb ("放在/data/a.csv")
@@ -83,7 +86,9 @@ _CJK_PATH = re.compile(
 # folder path just before the file's name, and at most one more word
 _PATH_HEAD = re.compile(
     r"(?:^|(?<=[\s:：(（]))((?:[A-Za-z]:[\\/]|~[\\/]|\.{1,2}[\\/]|/)"
-    r"(?:[^\s\"'`，。,；;：:（）()]*[\\/])?[^\s\"'`，。,；;：:（）()/\\]+"
+    # folders, each with at most one space in its name ("E:\\security data\\phish pages.csv")
+    r"(?:[^\s\"'`，。,；;：:（）()/\\]+(?:\s[^\s\"'`，。,；;：:（）()/\\]+)?[\\/])*"
+    r"[^\s\"'`，。,；;：:（）()/\\]+"
     r"(?:\s[^\s\"'`，。,；;：:（）()/\\]+)?)\s$"
 )
 # a folder, written with its closing slash ("./models/out/", "D:\\exports\\"): never the data
@@ -269,6 +274,10 @@ class RuleParser:
         # "labels: a, b • train: x.csv • text col: t": a bullet ends an item like a semicolon
         masked = _BULLET.sub(lambda m: ";" + " " * (len(m[0]) - 1), masked)
         mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
+        # "优化 micro-F1": a metric's name alone, with no column word, is no column
+        metric_spans = [(start, end) for start, end, _, _ in _metric_hits(masked)]
+        mentions = [m for m in mentions if m.role is not None
+                    or not _only_metrics(masked, m, metric_spans)]  # fmt: skip
         verb_roles(masked, mentions)
         side_roles(masked, mentions)
         stated_roles(masked, mentions)
@@ -335,10 +344,13 @@ class RuleParser:
         found: list[tuple[str, int, int]] = []
         for pattern in (_QUOTED_PATH, _CJK_PATH, _BARE_PATH):
             for match in pattern.finditer(text):
-                group = 1 if match.group(1) is not None else 2
+                group = next(g for g in range(1, pattern.groups + 1) if match.group(g))
                 if not any(s <= match.start(group) < e for _, s, e in found):
                     found.append(_with_spaces(text, match, group))
         found.sort(key=lambda item: item[1])
+        # "'Book Blurbs.csv' (full path /Users/ellen/Book Blurbs.csv)": one file, the full path
+        names = [p for p, _, _ in found]
+        found = [f for f in found if not any(_same_file_deeper(f[0], n) for n in names)]
         masked = text
         for _, start, end in found:
             masked = masked[:start] + " FILE " + " " * max(0, end - start - 6) + masked[end:]
@@ -567,13 +579,15 @@ _PAST = re.compile(
     r"旧模型|老模型|基线|\bbaseline\b|"
     r"\blast (?:time|run|quarter|year|month|week|attempt|model|version|release|score|result|"
     r"f1|accuracy)\b|\bpreviously\b|\bearlier\b|\bv\d+ model\b|\bv\d+ 模型|"
-    r"\bcurrently\b|\btried\b|\bwe got\b|\bgot (?:around|about)\b|\bused to\b|"
+    r"\bcurrently\b|\btried\b|\bwe got\b|\bgot (?:around|about)\b|\bused to\b|\bprevious\b|"
+    r"(?:跑|试|训|练)了|"
     r"\b(?:our|the) (?:old|current|existing)\b|\bignore\b",
     re.I,
 )
 # a clause about an earlier run (its duration is no budget); "给我个 baseline" is no history
 _PAST_RUN = re.compile(
-    r"上次|上一次|上回|之前跑|以前跑|\blast (?:time|run|attempt)\b|\bpreviously\b|\bwe got\b|"
+    r"上次|上一次|上回|之前跑|以前跑|(?:跑|试|训|练)了|\blast (?:time|run|attempt)\b|"
+    r"\bprevious(?:ly)?\b|\bwe got\b|"
     r"\bused to\b|\btook\b",
     re.I,
 )
@@ -653,6 +667,15 @@ def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
     ]
 
 
+def _only_metrics(text: str, mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    """Every name of ``mention`` lies inside a metric phrase."""
+    starts = [text.find(name, mention.start) for name in mention.names]
+    return all(
+        any(s <= at and at + len(name) <= e for s, e in spans)
+        for name, at in zip(mention.names, starts, strict=True)
+    )
+
+
 def _metric_of(phrase: str, after: str = "") -> str | None:
     """The metric a phrase names; ``after``: the words that follow (a bare "R2" needs them)."""
     for pattern, metric, _ in METRICS:
@@ -692,6 +715,11 @@ def _with_spaces(text: str, match: re.Match[str], group: int) -> tuple[str, int,
     ):
         return path, start, match.end()
     return f"{head.group(1)} {path}", head.start(1), match.end()
+
+
+def _same_file_deeper(path: str, other: str) -> bool:
+    """``other`` names the same file as ``path`` with folders before it."""
+    return len(other) > len(path) and other.endswith(path) and other[-len(path) - 1] in "/\\"
 
 
 def _test_after(text: str, end: int, starts: list[int]) -> bool:
