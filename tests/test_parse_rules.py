@@ -1178,3 +1178,107 @@ def test_phrasings_of_the_tenth_development_round(text: str, expected: dict) -> 
 def test_phrasings_of_the_eleventh_development_round(text: str, expected: dict) -> None:
     flat = RuleParser().parse(text).flat()
     assert {k: flat.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # paths with Chinese after a full stop or a colon, folders with a space, a full path
+        (
+            "判断两条标题是否相同。数据/标题对.csv，列 a_t、b_t。",
+            {"dataset_path": "数据/标题对.csv"},
+        ),
+        ("投诉分类。文件：投诉记录2023-2024.xlsx。", {"dataset_path": "投诉记录2023-2024.xlsx"}),
+        (
+            "flag spam. path: D:\\mail dumps\\spam set.csv, text col body",
+            {"dataset_path": "D:\\mail dumps\\spam set.csv"},
+        ),
+        (
+            "tag recipes; file 'My Recipes.csv' (full path /home/kim/My Recipes.csv)",
+            {"dataset_path": "/home/kim/My Recipes.csv"},
+        ),
+        # a task ruled out, a metric alone, history
+        (
+            "single-label, not multi-label: each post is one of a, b or c. p.csv",
+            {"task_type": "text_classification"},
+        ),
+        ("帖子分类，p.csv，优化 micro-F1。", {"text_column": None, "metric": "f1_micro"}),
+        (
+            "Fraud notes, f.csv. Previous attempt: 64% accuracy after 2 hours. Give it 1 hour.",
+            {"time_budget_s": 3600, "target_score": None},
+        ),
+        ("之前跑了 4 个小时才 60%，这次 d.csv 给 1 小时。", {"time_budget_s": 3600}),
+        # columns: (text / label) after the file, dashes, quoted names, two Chinese names
+        ("spam or ham, s.csv (text / label).", {"text_column": "text", "label_column": "label"}),
+        ("用 t.csv——文本 body，标签 kind——跑 20 分钟", {"label_column": "kind"}),
+        ("字段“起诉书”“判决”，数据 j.jsonl", {"text_column": "起诉书", "label_column": "判决"}),
+        ("匹配判断：m.xlsx 里有 职位、简历 两列", {"text_column": ["职位", "简历"]}),
+        # classes added or dropped later, lists opened anew, N选一, semicolons, 或者
+        (
+            "Label set for the topic model is SPORT, POLITICS. Oh, and TECH too. t.csv",
+            {"labels": ["SPORT", "POLITICS", "TECH"]},
+        ),
+        ("类别是 好、坏。对了，还有 一般，数据 r.csv", {"labels": ["好", "坏", "一般"]}),
+        (
+            "labels red, green, blue, gray — actually leave gray out. x.csv",
+            {"labels": ["red", "green", "blue"]},
+        ),
+        ("分到对应的组，组有甲、乙、丙。g.csv", {"labels": ["甲", "乙", "丙"]}),
+        ("分类：红、绿、蓝 三选一。c.csv", {"labels": ["红", "绿", "蓝"]}),
+        (
+            "reasons — labels Late; Broken; Wrong Item. r.csv",
+            {"labels": ["Late", "Broken", "Wrong Item"]},
+        ),
+        ("识别在问啥：账单、登录，或者其他。q.csv", {"labels": ["账单", "登录", "其他"]}),
+        # codes with a condition or a gloss, 取值 outranks what the task tells apart
+        ("duplicate detection, d.jsonl, label 1 if same else 0", {"labels": ["1", "0"]}),
+        ("是同一个人就是 1，不是就是 0。p.csv", {"labels": ["1", "0"]}),
+        ("Label: relevant (1) / not relevant (0). r.csv", {"labels": ["1", "0"]}),
+        ("区分真人和机器写的，src 取值 human 或 bot，h.csv", {"labels": ["human", "bot"]}),
+        # examples and clauses are no label set; corrections are no classes
+        (
+            "tag each ticket with every topic that applies; one can be billing AND refund at "
+            "the same time. t.csv",
+            {"labels": None},
+        ),
+        ("技能当多标签做：给一条简历，预测它有哪些技能。s.csv", {"labels": None}),
+        (
+            "意图识别，i.csv，时间给 10 分钟——不对，改成 30 分钟。",
+            {"labels": None, "time_budget_s": 1800},
+        ),
+        # settings written as keys, words and flags
+        ("[limits]\nbudget_minutes = 45\ntrials = 10\ndata = a.csv", {"time_budget_s": 2700}),
+        ("classify t.csv. Trials: forty at most.", {"max_trials": 40}),
+        ("分类 t.csv，cap time at 1 hour and trials at 25", {"max_trials": 25}),
+        ("回归 r.csv，mae，20 组试验。", {"max_trials": 20}),
+        ("分类 a.csv，模型最大半个 G。", {"max_model_mb": 512}),
+        ("cfg = dict(path='a.csv', latency_ms=80)", {"max_latency_ms": 80}),
+        (
+            "automl --train a.csv --text_col 评论 --label_col 星级",
+            {"text_column": "评论", "label_column": "星级"},
+        ),
+        (
+            '{"任务": "文本分类", "训练集": "a.jsonl", "文本列": "memo", "标签列": "flag"}',
+            {"text_column": "memo", "label_column": "flag"},
+        ),
+        (
+            "| 项目 | 内容 |\n|---|---|\n| 文件 | a.jsonl |\n"
+            "| 文本字段 | body |\n| 标签字段 | tag |",
+            {"text_column": "body", "label_column": "tag"},
+        ),
+        ("文件: a.csv | 文本: content | 标签: polarity | 取值 1,2", {"label_column": "polarity"}),
+        # metrics and languages
+        ("小说贴标签，可多选，n.csv。F1 用 micro 的。", {"metric": "f1_micro"}),
+        ("Estimate helpfulness. h.csv (body, ratio). r2. Also latency < 40ms.", {"metric": "r2"}),
+        ("Is this review in English, Spanish or Dutch? r.csv", {"text_column": None}),
+        ("中文 NLI，三类：entailment / neutral / contradiction。n.jsonl", {"text_column": None}),
+        ("5 分钟内在 s.csv 上准确率最高能做到多少？", {"task_type": "text_classification"}),
+        (
+            "columns 内容 (text) and 标签 (label) in r.csv",
+            {"text_column": "内容", "label_column": "标签"},
+        ),
+    ],
+)
+def test_phrasings_of_the_twelfth_development_round(text: str, expected: dict) -> None:
+    flat = RuleParser().parse(text).flat()
+    assert {k: flat.get(k) for k in expected} == expected

@@ -12,6 +12,10 @@ _DROP_EN = re.compile(
     rf"(?:the\s+)?{_Q}(?P<x>[^\s,;.，。；\"'`‘’“”]+){_Q}",
     re.I,
 )
+# "leave Spam out", "take neutral out"
+_DROP_EN_AROUND = re.compile(
+    rf"\b(?:leave|take|keep)\s+(?:the\s+)?{_Q}(?P<x>[^\s,;.，。；\"'`‘’“”]+){_Q}\s+out\b", re.I
+)
 # the class, then words that take it back ("‘惧’样本太少，去掉吧", "表扬先不要了", "praise is out")
 _DROP_AFTER = re.compile(
     r"^[\"'`‘’“”「」『』]?\s*(?:(?:这一?类|这个|类|的)?[\u4e00-\u9fff]{0,6}[，,]?\s*"
@@ -25,8 +29,17 @@ _ADD_EN = re.compile(
     r"(?:as (?:a|an|the) (?:\w+ )?(?:class|label|category)|(?:is )?(?:a|another) (?:class|label))",
     re.I,
 )
+# "Oh, and NONE too, forgot that one"
+_ADD_TOO = re.compile(
+    rf"\b(?:oh|ah|wait|right)\b[,!]?\s+and\s+{_Q}(?P<x>[^\s,;.，。；\"'`‘’“”]{{2,}}){_Q}\s+"
+    r"(?:too|as well)\b",
+    re.I,
+)
 _ADD_ZH = re.compile(
     rf"还有\s*{_Q}(?P<x>[^\s,;.，。；、\"'`‘’“”]+?){_Q}\s*[，,]?\s*(?:也算|也是|算)(?:一|一个)?(?:类|类别|种)"
+    # "啊对了，还有 中立，差点忘了": a class remembered late
+    rf"|(?:对了|哦|噢|啊)\s*[，,]?\s*还有\s*{_Q}(?P<y>[^\s,;.，。；、\"'`‘’“”]+?){_Q}"
+    r"\s*(?=[，,。；;！!]|$)"
 )
 
 
@@ -40,13 +53,16 @@ def amend_labels(text: str, items: list[str], list_end: int) -> list[str]:
     """
     tail = text[list_end:]
     folded = {item.casefold() for item in items}
-    dropped = {m["x"].casefold() for m in _DROP_EN.finditer(tail)} & folded
+    drops = (*_DROP_EN.finditer(tail), *_DROP_EN_AROUND.finditer(tail))
+    dropped = {m["x"].casefold() for m in drops} & folded
     for item in items:
         for m in re.finditer(re.escape(item), tail):
             if _DROP_AFTER.match(tail[m.end() :]) and not _inside_word(tail, m.start(), m.end()):
                 dropped.add(item.casefold())
     kept = [i for i in items if i.casefold() not in dropped]
-    added = [m["x"] for m in (*_ADD_EN.finditer(tail), *_ADD_ZH.finditer(tail))]
+    adds = sorted((*_ADD_EN.finditer(tail), *_ADD_TOO.finditer(tail), *_ADD_ZH.finditer(tail)),
+                  key=lambda m: m.start())  # fmt: skip
+    added = [m["x"] or m.groupdict().get("y") for m in adds]
     kept += [a for a in added if a.casefold() not in {k.casefold() for k in kept}]
     return kept if len(kept) >= 2 else items
 

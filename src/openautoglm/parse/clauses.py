@@ -17,7 +17,8 @@ from openautoglm.parse.numbers import find_durations
 #: Order matters where phrases overlap: "subset accuracy" before "accuracy", named F1s before F1.
 _METRIC_PATTERNS: list[tuple[str, str, float]] = [
     (r"micro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*micro|"
-     r"微\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:micro|微平均|微)\s*[)）]|f1\s*(?:值)?\s*微平均",
+     r"微\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:micro|微平均|微)\s*[)）]|f1\s*(?:值)?\s*微平均|"
+     r"f1\s*(?:用|要|取|算|按)\s*(?:micro|微)",
      "f1_micro", 0.95),
     (r"samples?[\s_-]*(?:avg|average|averaged|based)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*samples?|"
      r"example[\s_-]*based[\s_-]*f1|样本\s*(?:平均)?(?:的)?\s*f1(?:值|分数)?|f1\s*(?:值)?\s*(?:按)?样本平均|"
@@ -42,16 +43,19 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
      r"(?<=metric[:：=\s])\s*r2\b|(?:(?<=用)|(?<=看)|(?<=指标)|(?<=评估))\s*r2\b|(?<=target)\s*r2\b|"
      # "…, 45 minutes, r2." or "(los = target). r2." at the end
      r"(?:(?<=[,，;；.。)）])|(?<=[,，;；.。)）]\s))r2\b(?=\s*[。.]?\s*$)|"
+     # "(body, helpful_ratio). r2. Also …": a sentence of its own
+     r"(?:(?<=[;；.。)）])|(?<=[;；.。)）]\s))r2\b(?=\s*[。.;；](?:\s|$))|"
      r"coefficient of determination|决定系数|拟合优度", "r2", 0.95),
     (r"\brmse\b|root[\s_-]*mean[\s_-]*squared?[\s_-]*error|均方根误差", "rmse", 0.95),
     (r"\bmae\b|mean[\s_-]*absolute[\s_-]*error|平均绝对误差", "mae", 0.95),
     # the same ranking as RMSE (a target in MSE units would differ, hence the lower confidence)
     (r"\bmse\b|mean[\s_-]*squared?[\s_-]*error|均方误差", "rmse", 0.75),
     (r"macro[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*macro|"
-     r"宏\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:macro|宏平均|宏)\s*[)）]", "f1_macro", 0.95),
+     r"宏\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:macro|宏平均|宏)\s*[)）]|"
+     r"f1\s*(?:用|要|取|算|按)\s*(?:macro|宏)", "f1_macro", 0.95),
     (r"weighted[\s_-]*(?:avg|average|averaged)?[\s_-]*f1(?:[\s_-]*score)?|f1[\s_-]*weighted|"
      r"加权\s*(?:平均)?\s*f1(?:值|分数)?|f1\s*[(（]\s*(?:weighted|加权)\s*[)）]|"
-     r"f1\s*(?:用|要|取|算|按)\s*加权", "f1_weighted",
+     r"f1\s*(?:用|要|取|算|按)\s*(?:加权|weighted)", "f1_weighted",
      0.95),
     (r"log[\s_-]*loss|cross[\s-]*entropy|对数损失|交叉熵", "log_loss", 0.95),
     (r"\baccuracy\b|\bacc\b|准确率|正确率|准确度|精度", "accuracy", 0.95),

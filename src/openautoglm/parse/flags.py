@@ -9,6 +9,7 @@ toxic, non_toxic."), so one set of rules reads both.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _VALUE = r"[`'\"]?(?P<v>[^\s`'\",，;；]+)[`'\"]?"
 _LIST = r"[`'\"]?(?P<v>[^\s`'\"]+)[`'\"]?"
@@ -30,14 +31,18 @@ def spell_out_flags(text: str) -> str:
         (r"label[-_]?col(?:umn)?|label|target", "label column"),
         (r"metric", "metric"),
     ):
-        text = re.sub(rf"(?<!\S)--(?:{flag})[= ]\s*{_VALUE}", rf"{words} \g<v> ,", text, flags=re.I)
+        text = re.sub(rf"(?<!\S)--(?:{flag})[= ]\s*{_VALUE}", _said(words), text, flags=re.I)
     for key, words in (("text", "text column"), ("label", "label column")):  # "labelcol=lbl"
         text = re.sub(
-            rf"(?<![\w-]){key}[-_]?col(?:umn)?\s*=\s*{_VALUE}",
-            rf"{words} \g<v> ,",
-            text,
-            flags=re.I,
+            rf"(?<![\w-]){key}[-_]?col(?:umn)?\s*=\s*{_VALUE}", _said(words), text, flags=re.I
         )
+    # "latency_ms=200", "max_latency_ms: 50": milliseconds
+    text = re.sub(
+        r"(?<![\w-])(?:max_)?latency(?:_ms)?[\"']?\s*[=:]\s*[\"']?(?P<v>\d+(?:\.\d+)?)\b(?!\s*[A-Za-z秒])",
+        r"latency \g<v> ms ,",
+        text,
+        flags=re.I,
+    )
     text = re.sub(
         rf"(?<!\S)--(?:max[-_])?trials[= ]\s*{_VALUE}", r"\g<v> trials ,", text, flags=re.I
     )
@@ -47,6 +52,21 @@ def spell_out_flags(text: str) -> str:
         text,
         flags=re.I,
     )
+
+
+_ZH_WORDS = {"text column": "文本列", "label column": "标签列", "metric": "指标"}
+
+
+def _said(words: str) -> Callable[[re.Match[str]], str]:
+    """The replacement writing a flag's value after ``words``; a Chinese value gets the Chinese
+    words, which the rules read with Chinese names ("--text_col 短评": "文本列 短评，")."""
+
+    def write(match: re.Match[str]) -> str:
+        if re.search(r"[\u4e00-\u9fff]", match["v"]):
+            return f"{_ZH_WORDS[words]} {match['v']}，"
+        return f"{words} {match['v']} ,"
+
+    return write
 
 
 def _label_list(match: re.Match[str]) -> str:

@@ -93,6 +93,7 @@ MULTILABEL_CUES = [
     r"\ball (?:the )?applicable\b", r"\bzero or more\b", r"\bany number of\b",
     r"\bsets? of (?:labels|tags|categories|topics)\b", r"\b(?:all|every) (?:labels|tags) that\b",
     r"\bany combination\b", r"\bmulti-?select\b",
+    r"[(（]\s*multi\s*[)）]",  # "plot → genres (multi)"
     r"\b(?:can|may) (?:have|get|carry) (?:several|multiple|many)\b",
     r"多标签", r"(?<![\d十百千])(?<![\d十百千]\s)多(?:个|种)",  # not "30 多个类" (30-odd)
     r"所有(?:相关|适用|涉及|符合|命中|提到|出现)",
@@ -116,7 +117,7 @@ REGRESSION_CUES = [
     r"views|likes|votes|stars|citations|delay|distance|weight|height|temperature|probability|"
     r"income|return|returns|volume|size)\b",
     r"回归", r"连续值", r"小数", r"打分", r"打个分", r"相似分", r"相似度(?:分数|得分|分值)",
-    r"评分", r"多少", r"估价",
+    r"评分", r"(?<!做到)(?<!能到)(?<!达到)多少", r"估价",
     r"(?:预测|估计|估算|预估|估一下|估个)[^，。；;？?]{0,20}?(?:量|数|价|薪|工资|收入|租金|费用|"
     r"成本|时长|时间|得分|分数|分值|收益|比例|比率|概率|强度|程度|年龄|金额|销量|天数|温度|"
     r"距离|重量|高度|票房|评分)",

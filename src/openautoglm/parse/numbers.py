@@ -81,7 +81,7 @@ def to_number(text: str) -> float | None:
         return float(text)
     if re.fullmatch(EN_NUMBER, text):
         return en_number(text)
-    if re.fullmatch(r"half\s+an?", text):  # "half a gigabyte"
+    if re.fullmatch(r"half\s+an?|半", text):  # "half a gigabyte", "半个 G"
         return 0.5
     return cn_number(text)
 

@@ -97,6 +97,10 @@ _E_IN = re.compile(
     rf"(?=\s*(?:{_COL_EN}\b|[,;.)），；。(（:：]|$|\s+and\b))",
     re.I,
 )
+_LANGUAGE = re.compile(
+    r"English|French|German|Spanish|Italian|Portuguese|Dutch|Russian|Chinese|Japanese|Korean|"
+    r"Arabic|Hindi|Turkish|Polish|Swedish|Vietnamese|Thai|Indonesian|Mandarin|Cantonese"
+)
 _E_ROLE_THEN_NAME = re.compile(
     rf"(?<![\w-])(?P<role>text|label|target|input|output|y)(?:_?(?:cols?|columns?|fields?)(?=\s*[:=：]))?"
     rf"\s*(?:[:=：]\s*|\s+is\s+)?(?P<names>{_name('a')})"
@@ -280,11 +284,29 @@ _Z_ROLE_CJK = re.compile(
 )
 # 题目在 题干 列 / 分数是 得分 字段: a Chinese name set apart by spaces before the word for column
 _Z_CJK_NAME_COL = re.compile(
-    rf"(?:在|是|为|叫)\s+(?P<cjk>[{_CJK}]{{1,8}})\s+(?:列|字段)(?![{_CJK}])"
+    rf"(?:在|是|为|叫)\s+(?P<cjk>[{_CJK}]{{1,8}})\s+(?:这一?|那一?)?(?:列|字段)(?![{_CJK}])"
+)
+# “职位描述”列 → “月薪”列: a column of input, an arrow, the column to predict
+_Z_COL_ARROW = re.compile(
+    rf"[“\"「'‘]?(?P<a>[{_CJK}\w]{{1,12}})[”\"」'’]?\s*(?:列|字段)\s*(?:→|->|=>|⇒)\s*"
+    rf"[“\"「'‘]?(?P<b>[{_CJK}\w]{{1,12}})[”\"」'’]?\s*(?:列|字段)"
+)
+# 字段“判决书正文”“裁判结果”: quoted names in a row after the word for column
+_Z_QUOTED_NAMES = re.compile(
+    r"(?:列|字段)\s*(?:是|为|[:：])?\s*[“\"「'‘](?P<a>[^”\"」'’\n]{1,16})[”\"」'’]\s*[、,，和与]?\s*"
+    r"[“\"「'‘](?P<b>[^”\"」'’\n]{1,16})[”\"」'’]"
+)
+# 里有 岗位描述、简历文本 两列: two Chinese names, then how many columns they are
+_Z_CJK_TWO_COLS = re.compile(
+    rf"(?<![{_CJK}])(?P<a>[{_CJK}]{{2,8}})\s*(?:、|和|与|/)\s*(?P<b>[{_CJK}]{{2,8}})\s*"
+    r"(?:这)?(?:两|2)\s*(?:个)?(?:列|字段)"
 )
 # 列：工单描述（文本）、紧急程度（标签）: a Chinese name with its role in brackets
 _Z_CJK_NAME_ROLE = re.compile(
-    rf"(?<![{_CJK}])(?P<cjk>[{_CJK}]{{2,8}})\s*[（(]\s*(?P<role>文本|输入|标签|目标|类别|输出)\s*[)）]"
+    rf"(?<![{_CJK}])(?P<cjk>[{_CJK}]{{2,8}})\s*[（(]\s*"
+    # "columns 内容 (text) and 标签 (label)": English role words too
+    r"(?P<role>文本|输入|标签|目标|类别|输出|text|input|label|target)\s*[)）]",
+    re.I,
 )
 _BOUNDARY = re.compile(
     r"[,;:.!?()（）\[\]，；：。！？、\n—–→]|\s-\s|\b(?:and|with|then|from|given|using|by|"
@@ -395,6 +417,8 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
     for m in _E_IN.finditer(text):
         if re.search(r"[(（]\s*$", text[: m.start()]) and m["aq"] is None:
             continue  # "(in USD)", "(in hours)": a unit, not a column
+        if m["aq"] is None and _LANGUAGE.fullmatch(m["names"]):
+            continue  # "is this ticket in English, French or German?": a language
         role = _role_en(_left(text, m.start()))
         quoted = m["aq"] is not None
         add(_names(m, "a"), m, role, 0.85 if role or quoted else 0.7)
@@ -509,6 +533,9 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         called = _CALLED.match(text, m.end)
         if called and len(m.names) == 1 and _names(called, "a"):
             m.names = _names(called, "a")
+    _title_case_names(text, found)
+    # a name is a word: punctuation between a key and its quoted value is none ('列": "')
+    found = [m for m in found if all(re.search(r"\w", n) for n in m.names)]
     out = _named_roles(_merge(found))
     for a, b in zip(out, out[1:], strict=False):
         # "question 列和 answer 列是输入": the inputs named after the second are both texts
@@ -520,6 +547,23 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         ):
             a.role = "text"
     return out
+
+
+# "column Notice Description, column Category", "is named Tweet Text and …": two capitalised
+# words after the word for column or "named" are one name
+_TITLE_NAME = re.compile(
+    r"\b(?:column|field|named|called)\s+(?P<n>(?P<first>[A-Z][a-z]+) [A-Z][a-z]+)"
+    r"(?=\s*(?:[,.;)]|\band\b|$))"
+)
+
+
+def _title_case_names(text: str, found: list[Mention]) -> None:
+    """A mention of a capitalised word that goes on with a second one takes both."""
+    for m in _TITLE_NAME.finditer(text):
+        for mention in found:
+            if mention.names == [m["first"]] and mention.start <= m.start("n") <= mention.end:
+                mention.names = [m["n"]]
+                mention.end = max(mention.end, m.end("n"))
 
 
 #: a column named like a role holds it: "text", "label"
@@ -621,6 +665,11 @@ def _chinese(text: str, found: list[Mention]) -> None:
     for m in [*_Z_CJK_NAME.finditer(text), *_Z_CJK_NAME_COL.finditer(text)]:
         role = _role_zh(_left_zh(text, m.start()))
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.8, m[0]))
+    for m in _Z_COL_ARROW.finditer(text):
+        found.append(Mention([m["a"]], m.start("a"), m.end("a"), "text", 0.9, m[0]))
+        found.append(Mention([m["b"]], m.start("b"), m.end("b"), "label", 0.9, m[0]))
+    for m in [*_Z_CJK_TWO_COLS.finditer(text), *_Z_QUOTED_NAMES.finditer(text)]:
+        found.append(Mention([m["a"], m["b"]], m.start("a"), m.end("b"), None, 0.8, m[0]))
     for m in _Z_CJK_NAMES.finditer(text):
         role = _role_zh(_left_zh(text, m.start()))
         if m["c"]:  # 列 地址1、地址2、相似分: each its own column, roles from the task
@@ -633,6 +682,9 @@ def _chinese(text: str, found: list[Mention]) -> None:
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.8, m[0]))
     for m in _Z_CJK_NAME_ROLE.finditer(text):
         role = _role_zh(m["role"])
+        # "内容 (text)": the word in brackets is the role, not a column of its own
+        inside = [f for f in found if f.names == [m["role"]] and f.start <= m.start("role") < f.end]
+        found[:] = [f for f in found if f not in inside]
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.85, m[0]))
 
 
@@ -857,7 +909,7 @@ _NAME_OR_ZH = rf"[A-Za-z_][\w-]{{0,40}}(?:\.[\w-]+)*|[{_CJK}]{{1,8}}"
 # "text: report_text | target: cost", "标签：issue_type" on its own line: a name alone after it
 _ROLE_COLON = re.compile(
     rf"(?:^|(?<=[\s|;；,，。(（{{])|(?<=[\s{{,]\"))(?P<role>{_ROLE_ALT})\"?\s*"
-    rf"[_\s]?(?P<col>col(?:umn)?s?|fields?|列|字段)?\s*"
+    rf"[_\s]?(?P<col>col(?:umn)?s?|fields?|列|字段)?\"?\s*"
     # the name ends its field: a line end, or a separator before the next "key:" field
     # ("类别:a|b|c" is a list of classes, "text: body | target: y" two fields), or the end of
     # a JSON-like object ('{"text": "utterance", "label": "intent"}')

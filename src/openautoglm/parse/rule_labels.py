@@ -68,6 +68,8 @@ _COUNT_SUFFIX = re.compile(
     # "P0、P1、P2、P3 四个", "yes / no 两个值": a count after a class that is not Chinese
     r"|(?<=[A-Za-z0-9_.])\s+(?:共|这)?[二两三四五六七八九十\d]{1,2}\s*个(?:值|取值|标签|类别|选项)?\s*$"
     r"|\s*(?:等|这)?\s*几(?:个|类|种|大类)[\u4e00-\u9fff]{0,4}\s*$"
+    # "bugfix、feature、refactor、chore 四选一"
+    r"|\s*[二两三四五六七八九十\d]\s*选\s*[一1]\s*$"
     # "修复这五个科室", "其他这几个部门": a count of any noun after 这
     r"|\s*这\s*[\d一二两三四五六七八九十]+\s*(?:个|种|类)[\u4e00-\u9fff]{0,3}\s*$"
 )
@@ -76,17 +78,22 @@ _ZH_TRIGGERS = re.compile(
     r"属于|区分(?:成|为)?|取值(?:为|是|有)?|值为|值有|值是|包括|包含|分别是|分别为|可能是|可以是|只有|有以下几[类种个]|"
     # "类别值写作 a / b", "标签列 y 取 1 或 0"
     r"写作|写成|记作|记为|编码为|取(?=\s+\S)|"
-    r"(?:类别|标签|类目|分类|选项|类型)(?:集合|体系|集|列表|范围)?"
+    # not the 标签 of 多标签 ("多标签有害评论检测")
+    r"(?<![多单])(?:类别|标签|类目|分类|选项|类型)(?:集合|体系|集|列表|范围)?"
     r"(?:(?:分别)?(?:有|包括|包含|为|是)\s*[:：]?|\s*[:：=＝])|"
     # "标签 SUPPORTS / REFUTES", "结果分 correct / incorrect": a slash list of Latin classes
-    r"(?:类别|标签|类目|选项|分)\s+(?=[A-Za-z][\w ]*?\s*/\s*[A-Za-z]))\s*"
+    r"(?:类别|标签|类目|选项|分)\s+(?=[A-Za-z][\w ]*?\s*/\s*[A-Za-z])|"
+    # "标签 相关/不相关"
+    r"(?:类别|标签)\s+(?=[\u4e00-\u9fff]{1,6}\s*/\s*[\u4e00-\u9fff]))\s*"
 )
 _EN_TRIGGERS = re.compile(
     r"\[(?:classes|labels|categories|类别|标签)\]\s*|"  # an INI section of classes
     r"\b(?:(?:as(?:\s+either)?|into)\b(?:\s*[:：])?|"
     r"(?:labels?|classes|categories|tags?|values|options|buckets|groups|bins|types|kinds|intents)"
     r"(?:\s+(?:are|include|including)\s*[:=：]?|"
-    r"\s*[:=：])|(?:labels|classes|categories|values)(?=\s+[\"'“‘]?[\w-]+\s*(?:,|/|\bor\b))|"
+    r"\s*[:=：])|(?:labels|classes|categories|values)(?=\s+[\"'“‘]?[\w-]+\s*(?:,|;|/|\bor\b))|"
+    # "the label set for the stance classifier is FAVOR, AGAINST"
+    r"(?:label|class|tag)\s+set(?:\s+(?:for|of)\s+(?:[\w-]+\s+){1,4}?)?\s*(?:is|are|[:=：])|"
     r"with\s+(?:the\s+)?(?:values|classes|labels|categories)|"
     r"(?:one|any|each|some)\s+of(?:\s+(?:the\s+following|these|those|the))?(?:\s+[a-z]+)?\s*[:：]|"
     r"(?:several|one or more|any|some|all|many)\s+of(?!\s+(?:the|these|those|them|it)\b)|"
@@ -266,7 +273,16 @@ def _tidy(items: list[str]) -> list[str]:
     if all(re.fullmatch(r"\d+", item) for item in out[1:]):  # "levels 1, 2, 3": the noun
         out[0] = re.sub(r"^[A-Za-z]+\s+(?=\d+$)", "", out[0])
     out[-1] = _VALUES_TAIL.sub("", out[-1])
+    if all(" " not in o for o in out[1:]):  # "asking about shipping, returns, payment or other"
+        out[0] = _ASKING_LEAD.sub("", out[0])
     return out
+
+
+_ASKING_LEAD = re.compile(
+    r"^(?:asking|talking|complaining|writing|inquiring|enquiring|calling)\s+(?:about|for|on)\s+"
+    r"(?=\S+$)",
+    re.I,
+)
 
 
 # the verb leading into a Chinese list, glued to its first class: "弹幕情绪是开心", "可能涉及退款"
@@ -304,11 +320,29 @@ def _triggers(text: str, names: set[str]) -> list[LabelList]:
             out.append(LabelList(items, match[0] + phrase, 0.7, match.start(), "trigger"))
     for pattern, zh in ((_ZH_TRIGGERS, True), (_EN_TRIGGERS, False)):
         for match in pattern.finditer(text):
-            value = bool(re.search(r"取值|值为|值有|值是|values", match[0], re.I))
+            value = bool(
+                re.search(r"取值|值为|值有|值是|values|写作|写成|记作|记为|编码为", match[0], re.I)
+            )
             items, phrase, _ = _read(text, match.end(), names, zh=zh, keep_names=value)
+            items = _restarted(items) if zh else items
+            # a column's values ("source 取值 human 或 ai") outrank what the task tells apart
+            sure = 0.92 if value else 0.9
             if len(items) >= 2:
-                out.append(LabelList(items, match[0] + phrase, 0.9, match.start(), "trigger"))
+                out.append(LabelList(items, match[0] + phrase, sure, match.start(), "trigger"))
     return out
+
+
+# "分到对应部门，部门有城管、交通、…": a later item that opens the list anew
+_RESTART = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:有|包括|分别是|分别为)\s*(?=\S)")
+
+
+def _restarted(items: list[str]) -> list[str]:
+    """The items from the last one that opens the list anew, without its opening words."""
+    for i in range(len(items) - 1, 0, -1):
+        head = _RESTART.match(items[i])
+        if head and len(items) - i >= 2:
+            return [items[i][head.end() :], *items[i + 1 :]]
+    return items
 
 
 def _plural_are(text: str, names: set[str]) -> list[LabelList]:
@@ -342,9 +376,9 @@ def _each_is(text: str, names: set[str]) -> list[LabelList]:
 # "1 means toxic, 0 means non-toxic", "0 表示无，1 表示有": a digit or a capital, a word for "is"
 _CODE_IS = r"(?:[=＝]|(?<=[\dA-Z])\s*(?:表示|代表|means|stands for)(?=\s|[\u4e00-\u9fff]))"
 _CODED = re.compile(
-    rf"(?<![\w=])(?P<k>\d{{1,3}}|[A-Za-z]{{1,4}})\s*{_CODE_IS}\s*[^,，;；)）。=＝\n]{{1,24}}?"
+    rf"(?<![\w=])(?P<k>\d{{1,3}}|[A-Za-z]{{1,4}})\s*{_CODE_IS}\s*[^,，;；)）。=＝、\n]{{1,24}}?"
     # the meaning ends at a stop, or at a space before the next code: "0=正常 1=脏话"
-    r"(?=\s*(?:[,，;；)）。]|$|\.(?:\s|$))|\s+(?:\d{1,3}|[A-Za-z]{1,4})\s*[=＝])"
+    r"(?=\s*(?:[,，;；)）。、]|$|\.(?:\s|$))|\s+(?:\d{1,3}|[A-Za-z]{1,4})\s*[=＝])"
 )
 
 
@@ -376,10 +410,28 @@ _MARKED = re.compile(
 )
 
 
+# "label 1 if clone else 0", "是克隆就是 1，不是就是 0": a code, its condition, the other code
+_IF_ELSE = re.compile(
+    r"(?P<a>\d{1,2})\s+if\b[^.;,\d]{1,40}?,?\s*(?:else|otherwise)\s+(?P<b>\d{1,2})\b"
+    r"|(?:是|为)[^，,。；;\d]{0,10}?(?:就是|就标|就记|标|记为?|为)\s*(?P<c>\d{1,2})\s*[，,；;]\s*"
+    r"(?:不是|否则|反之)[^，,。；;\d]{0,6}?(?:就是|就标|就记|标|记为?|为|是)\s*(?P<d>\d{1,2})(?!\d)",
+    re.I,
+)
+# "answered (1) / not answered (0)": each meaning, then its code in brackets
+_GLOSS_CODE = re.compile(
+    r"(?P<g>[^\s(（/,，:：][^(（/,，:：]{0,20}?)\s*[(（](?P<a>\d{1,2})[)）]\s*(?:/|,|，|\bor\b|或)\s*"
+    r"[^(（/,，]{1,20}?\s*[(（](?P<b>\d{1,2})[)）]"
+)
+
+
 def _coded(text: str, names: set[str]) -> list[LabelList]:
     """Two or more codes in a row, each with its meaning (after an equals sign, before an
     arrow, after a space in brackets, or after a marking verb)."""
     out = _code_runs(text, names, _CODED) + _code_runs(text, names, _CODED_AFTER)
+    for match in [*_IF_ELSE.finditer(text), *_GLOSS_CODE.finditer(text)]:
+        codes = [c for c in match.group(*(match.re.groupindex)) if c and c.isdigit()]
+        if len(codes) == 2 and codes[0] != codes[1]:
+            out.append(LabelList(codes, match[0], 0.9, match.start(), "glossed"))
     for match in _CODED_SPACED.finditer(text):
         codes = re.findall(r"(?:^|(?<=[\s,，;；]))(\d{1,2})\s+", match["run"])
         scale = _DEGREE.search(match[0]) or re.search(r"到|至|之间|\bto\b|between|~", match[0])
@@ -406,7 +458,7 @@ def _code_runs(text: str, names: set[str], pattern: re.Pattern[str]) -> list[Lab
         if (
             match is not None
             and run
-            and re.fullmatch(r"\s*[,，;；]?\s*", text[run[-1].end() : match.start()])
+            and re.fullmatch(r"\s*[,，;；、]?\s*", text[run[-1].end() : match.start()])
         ):
             run.append(match)
             continue
@@ -834,9 +886,19 @@ def _read(
     tail = sentence if zh or _CJK.search(sentence[:4]) else _TAIL_EN.sub("", sentence)
     items, used = _items(tail, names, keep_names)
     phrase = _through(tail, items[-1]) if items else ""
+    more = _OR_LAST.match(tail, len(phrase)) if len(items) >= 2 and "、" in phrase else None
+    if more and _is_label(more["x"], names, keep_names):  # "物流、退换货、支付，或者其他"
+        items, phrase = [*items, more["x"]], tail[: more.end("x")]
     filled = _fills(sentence[len(phrase) :], names) if fill else True
     del offset
     return items, phrase, filled
+
+
+# the last class of a 、 list after a comma: "，或者其他", "，还是中性"
+_OR_LAST = re.compile(
+    r"\s*[，,]\s*(?:或者|或是|或|还是|以及)\s*(?P<x>[\u4e00-\u9fffA-Za-z_][\u4e00-\u9fff\w]{0,7}?)"
+    r"\s*(?=[。.！!？?；;，,]|$)"
+)
 
 
 def _items(tail: str, names: set[str], keep_names: bool) -> tuple[list[str], int]:
@@ -1033,6 +1095,11 @@ def _names_a_column(part: str, names: set[str]) -> bool:
     return bool(words & names) or bool(re.search(r"列|字段|\bcolumns?\b|\bfields?\b", part, re.I))
 
 
+_TAKING_BACK = re.compile(r"不对|改成|改为|算了|等等|对了|不行")
+# a Chinese clause led by a verb of the task ("输入…", "给一条…", "预测它…")
+_ZH_CLAUSE = re.compile(r"(?:输入|输出|给(?:一|个|定)|预测|判断|根据|把|将)[\u4e00-\u9fff]")
+
+
 def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     before = text[max(0, found.start - 20) : found.start]
     at_first = text.find(found.items[0], found.start)
@@ -1059,6 +1126,14 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
         return False  # "source src, translation mt": what each column holds, then its name
     if all(item.casefold() in _UNITS for item in found.items):
         return False  # "（元/平米）": how a number is measured
+    if sum(bool(_ZH_CLAUSE.match(i)) for i in found.items) >= 1 and all(
+        len(i) >= 4 for i in found.items
+    ):
+        return False  # "输入患者提问和医生回答", "给一条招聘信息，预测…": clauses, not classes
+    if any(_TAKING_BACK.fullmatch(i) for i in found.items):
+        return False  # "20 分钟吧——不对，改成 40 分钟": words that correct, not classes
+    if re.match(r"\s*(?:at the same time|simultaneously|同时)", tail, re.I):
+        return False  # "can be billing AND login at the same time": an example of several
     if len(found.items) == 2 and found.items[-1].casefold() == "not":
         return False  # "same applicant or not?": a yes/no question, not two classes
     if len(found.items) == 2 and re.search(r"\bbetween\s+(?:the\s+|a\s+|an\s+)?$", before + lead):

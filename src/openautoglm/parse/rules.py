@@ -30,6 +30,7 @@ from openautoglm.parse.amendments import amend_labels
 from openautoglm.parse.class_mentions import classes_beside_the_text, names_a_class
 from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.flags import spell_out_flags
+from openautoglm.parse.layout import plain_fields
 from openautoglm.parse.learned import ParserModels, load_models
 from openautoglm.parse.lexicon import SENTENCE_END
 from openautoglm.parse.numbers import EN_NUMBER, NUMBER, cn_number, find_durations, to_number
@@ -78,7 +79,7 @@ _CJK_PATH = re.compile(
     rf"(?![A-Za-z0-9_])"
     # after a space, a Chinese folder before one file name ("数据 审核/标题.csv"), unless the
     # Chinese ends in a verb ("放在/data/a.csv")
-    rf"|(?<=\s)((?:[\u4e00-\u9fff\w-]*[\u4e00-\u9fff](?<![在于到是为用放存自从])[/\\])+"
+    rf"|(?<=[\s。，,：:；;])((?:[\u4e00-\u9fff\w-]*[\u4e00-\u9fff](?<![在于到是为用放存自从])[/\\])+"
     rf"[\w\u4e00-\u9fff-]*[\w-]\.{_EXT_FULL})(?![A-Za-z0-9_])",
     re.I,
 )
@@ -118,7 +119,7 @@ _TRIALS = [
     re.compile(rf"\b(?:max(?:imum)?|at most|up to)\s*(?:of\s*)?(?P<n>{NUMBER})\s*trials?\b", re.I),
     re.compile(r"\bmax_trials\s*[=:]\s*(?P<n>\d+)", re.I),
     # "trials: 30", '"trials": 100', "trials 改成 15"
-    re.compile(r"\btrials?[\"']?\s*(?:改成|改为|换成|[=:：])\s*(?P<n>\d+)\b"
+    re.compile(rf"\btrials?[\"']?\s*(?:改成|改为|换成|[=:：]|at\b)\s*(?P<n>\d+\b|{EN_NUMBER}\b)"
                r"(?!\s*(?:min|h|s\b|秒|分|小时|%))", re.I),
     # "max trials 60", "trial 数上限 100", "trial 不超过 80", "trials 最多 150"
     re.compile(r"\bmax(?:imum)?\s+(?:number of\s+)?trials?\s*(?:[=:：]|of|is)?\s*(?P<n>\d+)", re.I),
@@ -141,7 +142,7 @@ _TRIALS = [
     re.compile(r"\btrials?\s+(?:cap|limit|budget|max)\s*(?:of|is|=|:|：)?\s*(?P<n>\d+)\b", re.I),
     re.compile(rf"\btry\s+(?:at most|up to|no more than|max(?:imum)?)?\s*(?P<n>{NUMBER})\s+times\b",
                re.I),
-    re.compile(rf"(?P<n>{NUMBER})\s*(?:组参数|组超参数?|次试验|个试验|次尝试|组配置|个配置|轮试验|次实验|组实验|"
+    re.compile(rf"(?P<n>{NUMBER})\s*(?:组参数|组超参数?|次试验|个试验|次尝试|组配置|个配置|轮试验|次实验|组实验|组试验|"
                rf"个\s*trials?|次\s*trials?|组\s*trials?)", re.I),
 ]  # fmt: skip
 _MS_UNIT = r"ms|msec|milliseconds?|毫秒"
@@ -158,7 +159,7 @@ _LATENCY_VALUE = re.compile(
     re.I,
 )
 _SIZE = re.compile(
-    rf"(?P<n>{NUMBER}|half\s+an?)\s*(?:个)?\s*(?P<u>[KMG]i?B|(?-i:[MG])(?![A-Za-z])|兆|megabytes?|gigabytes?|gigs?\b|megs?\b)",
+    rf"(?P<n>{NUMBER}|half\s+an?|(?<![一二两三四五六七八九十\d])半)\s*(?:个)?\s*(?P<u>[KMG]i?B|(?-i:[MG])(?![A-Za-z])|兆|megabytes?|gigabytes?|gigs?\b|megs?\b)",
     re.I,
 )
 # words just before a size that make it a limit ("< 100MB", "不超过 200M", "under 50 MB")
@@ -190,7 +191,6 @@ _TARGET_LINK = (
     r"(?:[A-Za-z\u4e00-\u9fff'(（][A-Za-z\u4e00-\u9fff' (（]{0,16}?\s*)?"
 )
 # a bullet before a space: it ends a spec item as a semicolon would
-_BULLET = re.compile(r"[•●▪·](?=\s)")
 # words of a setting other than the score between a metric and a number
 _OTHER_SETTING = re.compile(
     r"\btrials?\b|\bbudget\b|\blatency\b|\bminutes?\b|\bhours?\b|\bsize\b|\bmodel\b|"
@@ -271,13 +271,13 @@ class RuleParser:
         result = ParseResult(description=description, backend="rules")
         text = description.strip()
         masked = spell_out_flags(fix_keyword_typos(without_glosses(self._paths(text, result))))
-        # "labels: a, b • train: x.csv • text col: t": a bullet ends an item like a semicolon
-        masked = _BULLET.sub(lambda m: ";" + " " * (len(m[0]) - 1), masked)
+        masked = plain_fields(masked)
         mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
         # "优化 micro-F1": a metric's name alone, with no column word, is no column
         metric_spans = [(start, end) for start, end, _, _ in _metric_hits(masked)]
         mentions = [m for m in mentions if m.role is not None
-                    or not _only_metrics(masked, m, metric_spans)]  # fmt: skip
+                    or not (_only_metrics(masked, m, metric_spans)
+                            or all(_TASK_NAME.fullmatch(n) for n in m.names))]  # fmt: skip
         verb_roles(masked, mentions)
         side_roles(masked, mentions)
         stated_roles(masked, mentions)
@@ -303,6 +303,10 @@ class RuleParser:
         if found is not None:
             mentions = [m for m in mentions if m.strength >= _SURE_MENTION
                         or not set(m.names) & set(found.items)]  # fmt: skip
+        if found is not None and found.opener == "glossed":  # "Label: answered (1) / not …"
+            glossed = range(found.start, found.start + len(found.evidence))
+            mentions = [m for m in mentions if not any(
+                masked.find(n, m.start) in glossed for n in m.names)]  # fmt: skip
         paired, pair_ev = pair_evidence(mentions)
         if not paired:
             paired, pair_ev = _pair_file(result, mentions)
@@ -603,7 +607,8 @@ _ONLY_A_REFERENCE = re.compile(
 
 # a unit as a key ("minutes: 45", "hours=2"), as config files write a budget
 _DURATION_KEY = re.compile(
-    r"\b(?P<u>minutes|mins|hours|hrs|seconds|secs)\s*[:=]\s*(?P<n>\d+(?:\.\d+)?)\b", re.I
+    r"\b(?!(?:latency|timeout|inference|response)_)(?:[a-z]+_)?(?P<u>minutes|mins|hours|hrs|seconds|secs)\s*[:=]\s*(?P<n>\d+(?:\.\d+)?)\b",
+    re.I,
 )
 _KEY_SECONDS = {"minutes": 60.0, "mins": 60.0, "hours": 3600.0, "hrs": 3600.0, "seconds": 1.0,
                 "secs": 1.0}  # fmt: skip
@@ -665,6 +670,10 @@ def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
         and not _NOT_WANTED_BEFORE.search(text[max(0, h[0] - 12) : h[0]])
         and not _in_past_clause(text, h[0])
     ]
+
+
+# a task's name in capitals ("中文 NLI，三类：…"), no column
+_TASK_NAME = re.compile(r"NLI|MNLI|STS|NER|NLP|QA")
 
 
 def _only_metrics(text: str, mention: Mention, spans: list[tuple[int, int]]) -> bool:

@@ -1,0 +1,52 @@
+"""Pasted layouts written as the plain fields the rules read: markdown tables, ``key: value``
+fields joined by spaced pipes, and bullets."""
+
+from __future__ import annotations
+
+import re
+
+# "labels: a, b • train: x.csv • text col: t": a bullet ends an item like a semicolon
+_BULLET = re.compile(r"[•●▪·](?=\s)")
+_TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.+)\|\s*$")
+_RULE_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PIPE = re.compile(r"\s\|\s")
+_KEYED = re.compile(r"^\s*[^\s:：|]{1,12}\s*[:：]")
+
+
+def plain_fields(text: str) -> str:
+    """``text`` with table rows, pipe-joined fields and bullets written as clauses.
+
+    Example:
+        >>> plain_fields("| 文本字段 | text |\\n| 标签字段 | urgency |")
+        '文本字段：text；\\n标签字段：urgency；'
+    """
+    text = _BULLET.sub(";", text)
+    lines = text.split("\n")
+    rows = [i for i, line in enumerate(lines) if _TABLE_ROW.match(line)]
+    if len(rows) >= 2:
+        lines = _table_as_fields(lines)
+    return "\n".join(_pipe_fields(line) for line in lines)
+
+
+def _table_as_fields(lines: list[str]) -> list[str]:
+    """Two-cell rows as "key：value；"; the header above a rule row and the rule row dropped."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if _RULE_ROW.match(line) and "|" in line:
+            if out and _TABLE_ROW.match(lines[i - 1]):
+                out.pop()  # the header ("| 项目 | 内容 |") names no setting
+            continue
+        row = _TABLE_ROW.match(line)
+        cells = [c.strip() for c in row["cells"].split("|")] if row else []
+        out.append(f"{cells[0]}：{cells[1]}；" if len(cells) == 2 else line)
+    return out
+
+
+def _pipe_fields(line: str) -> str:
+    """ "文本: content | 标签: polarity | 取值 1,2": spaced pipes between ``key: value`` fields
+    end each field; a list of classes joined by pipes ("labels: a | b | c") is left whole."""
+    parts = _PIPE.split(line)
+    if len(parts) < 3 or sum(bool(_KEYED.match(p)) for p in parts) < 2:
+        return line
+    end = "；" if re.search(r"[\u4e00-\u9fff]", line) else ";"
+    return f"{end} ".join(p.strip() for p in parts)
