@@ -162,6 +162,10 @@ def read_columns(
     return ColumnReading(text, label, min(p, 0.1) if pair else p, label_p)
 
 
+def _surely_label(p: dict[str, float]) -> bool:
+    return p["label"] >= 0.5 and p["label"] > p["text"]
+
+
 def _joint_roles(
     best: dict[str, dict[str, float]], first: dict[str, int], k: int
 ) -> tuple[str | None, list[str]]:
@@ -181,7 +185,9 @@ def _joint_roles(
     for label in [None, *(n for n in by_label if best[n]["label"] >= MIN_LABEL)]:
         if label is not None and len(best) <= k and best[label]["label"] < best[label]["text"]:
             continue  # "(premise 和 hypothesis)": too few names for both roles
-        rest = sorted((n for n in best if n != label), key=lambda n: -odds(n, "text"))[:k]
+        # a name that reads far better as the label is never the text ("label column kind")
+        texts = (n for n in best if n != label and not _surely_label(best[n]))
+        rest = sorted(texts, key=lambda n: -odds(n, "text"))[:k]
         score = sum(odds(n, "text") for n in rest)
         score += odds(label, "label") if label is not None else math.log(NO_LABEL_ODDS)
         options.append((score, label, sorted(rest, key=first.__getitem__) if k > 1 else rest))
