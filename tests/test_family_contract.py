@@ -126,6 +126,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
         "weight_decay": 0.01,
         "warmup_ratio": 0.06,
         "seed": 0,
+        "precision": "auto",
         "max_time_s": None,
     },
 }
