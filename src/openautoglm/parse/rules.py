@@ -190,7 +190,6 @@ _TARGET_LINK = (
     # a few words between the metric and its number: "needs to hit", "最好能到", "要在"
     r"(?:[A-Za-z\u4e00-\u9fff'(（][A-Za-z\u4e00-\u9fff' (（]{0,16}?\s*)?"
 )
-# a bullet before a space: it ends a spec item as a semicolon would
 # words of a setting other than the score between a metric and a number
 _OTHER_SETTING = re.compile(
     r"\btrials?\b|\bbudget\b|\blatency\b|\bminutes?\b|\bhours?\b|\bsize\b|\bmodel\b|"
