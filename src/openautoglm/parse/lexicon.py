@@ -92,7 +92,11 @@ MULTILABEL_CUES = [
     r"\b(?:tag|label|mark|annotate)\b[^.;]{0,40}\bwith\s+(?:every|all)\b",
     r"\ball (?:the )?applicable\b", r"\bzero or more\b", r"\bany number of\b",
     r"\bsets? of (?:labels|tags|categories|topics)\b", r"\b(?:all|every) (?:labels|tags) that\b",
-    r"\bany combination\b", r"\bmulti-?select\b",
+    r"\bany combination\b", r"\bmulti-?select\b", r"\bany subset of\b", r"\band/or\b",
+    # "each one can be tagged with any of billing, login, …"
+    r"\b(?:tag(?:ged)?|label(?:l?ed)?|mark(?:ed)?|annotated)\b[^.;]{0,20}?\bwith any\b",
+    # "mark which aspects it talks about": every aspect that is there
+    r"\bwhich \w+ (?:it|they|each \w+) (?:talks? about|mentions?|covers?|discuss(?:es)?)\b",
     r"[(（]\s*multi\s*[)）]",  # "plot → genres (multi)"
     r"\b(?:can|may) (?:have|get|carry) (?:several|multiple|many)\b",
     r"多标签", r"(?<![\d十百千])(?<![\d十百千]\s)多(?:个|种)",  # not "30 多个类" (30-odd)
@@ -115,7 +119,12 @@ REGRESSION_CUES = [
     r"score|rating|number|count|level|grade|fraction|percentage|percent|share|duration|days|"
     r"hours|minutes|seconds|time|length|age|value|bmi|effort|expectation|revenue|cost|sales|"
     r"views|likes|votes|stars|citations|delay|distance|weight|height|temperature|probability|"
-    r"income|return|returns|volume|size)\b",
+    r"income|return|returns|volume|size|similarity|relatedness|relevance)\b",
+    # a graded relation of two texts: STS, "relatedness scores", "similarity score"
+    r"\bsts(?:-?b)?\b", r"\bsemantic textual similarity\b", r"\brelatedness\b",
+    r"\b(?:similarity|relevance|faithfulness|consistency|quality) scores?\b",
+    r"相似度", r"相关度", r"(?:相关性|一致性|忠实度|满意度|质量)(?:分数|得分|分值|评分)",
+    r"(?:分数|得分|分值)\s*(?:列|字段|在)",
     r"回归", r"连续值", r"小数", r"打分", r"打个分", r"相似分", r"相似度(?:分数|得分|分值)",
     r"评分", r"(?<!做到)(?<!能到)(?<!达到)多少", r"估价",
     r"(?:预测|估计|估算|预估|估一下|估个)[^，。；;？?]{0,20}?(?:量|数|价|薪|工资|收入|租金|费用|"

@@ -43,7 +43,7 @@ from openautoglm.parse.lexicon import RANGE, SENTENCE_END, SIDE_SUFFIX, SPEC_HEA
 from openautoglm.parse.numbers import cn_number
 
 # separators between labels: punctuation (maybe with a conjunction after it) or a conjunction
-_CONJ = r"以及|或者|还是|和|或|与|及|\b(?:and|or|versus)\b|\bvs\b\.?"
+_CONJ = r"以及|或者|还是|和|或|与|及|\b(?:and/or|and|or|versus)\b|\bvs\b\.?"
 _PUNCT = "、，,；;|｜"
 # Chinese written with spaces for commas: 好评 差评 中评
 _CJK_GAP = r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
@@ -66,7 +66,7 @@ _COUNT_SUFFIX = re.compile(
     r"(?:之中|当中|里面|里|中)?"
     r"\s*(?:吗|呢)?\s*$"
     # "P0、P1、P2、P3 四个", "yes / no 两个值": a count after a class that is not Chinese
-    r"|(?<=[A-Za-z0-9_.])\s+(?:共|这)?[二两三四五六七八九十\d]{1,2}\s*个(?:值|取值|标签|类别|选项)?\s*$"
+    r"|(?<=[A-Za-z0-9_.])\s+(?:共|这)?[二两三四五六七八九十\d]{1,2}\s*个(?:值|取值|标签|类别|选项|[\u4e00-\u9fff]{1,3})?\s*$"
     r"|\s*(?:等|这)?\s*几(?:个|类|种|大类)[\u4e00-\u9fff]{0,4}\s*$"
     # "bugfix、feature、refactor、chore 四选一"
     r"|\s*[二两三四五六七八九十\d]\s*选\s*[一1]\s*$"
@@ -97,6 +97,10 @@ _EN_TRIGGERS = re.compile(
     r"with\s+(?:the\s+)?(?:values|classes|labels|categories)|"
     r"(?:one|any|each|some)\s+of(?:\s+(?:the\s+following|these|those|the))?(?:\s+[a-z]+)?\s*[:：]|"
     r"(?:several|one or more|any|some|all|many)\s+of(?!\s+(?:the|these|those|them|it)\b)|"
+    # "can be any subset of python, java", "may express joy, anger and/or fear"
+    r"(?:any\s+)?(?:subset|combination)\s+of|"
+    r"(?:may|can|could|might)\s+(?:express|mention|contain|convey|show|cover|discuss)"
+    r"(?!\s+(?:none|one|several|any|all|both|multiple|many|some)\b)|"
     r"(?:one|which)\s+of(?!\s+(?:the|these|those|them|it)\b)|can\s+be|(?:is|are)\s+either|either|"
     r"takes?\s+(?:the\s+)?values?|decide|choose|pick|outputs?|labell?ed(?:\s+as)?|"
     # "label SUPPORT, CONTRADICT, or NOINFO", "predict match/no_match"
@@ -275,6 +279,8 @@ def _tidy(items: list[str]) -> list[str]:
     out[-1] = _VALUES_TAIL.sub("", out[-1])
     if all(" " not in o for o in out[1:]):  # "asking about shipping, returns, payment or other"
         out[0] = _ASKING_LEAD.sub("", out[0])
+    if len(out) > 2 and _NO_CLASS.fullmatch(out[-1].strip()):
+        out = out[:-1]
     return out
 
 
@@ -389,6 +395,12 @@ _DEGREE = re.compile(
 )
 
 
+# "coded 0 (entailment), 1 (neutral), 2 (contradiction)": each code, then its meaning in brackets
+_CODED_GLOSS = re.compile(
+    r"(?<![\w.])(?P<k>\d{1,2})\s*[(（]\s*[A-Za-z\u4e00-\u9fff][^()（）\d]{0,23}[)）]"
+)
+
+
 # "是 → 1，否 → 0": the meaning first, its code after an arrow
 _CODED_AFTER = re.compile(
     r"(?:^|(?<=[\s,，;；:：(（]))[^\s,，;；:：()（）→]{1,12}\s*(?:→|->|=>)\s*(?P<k>\d{1,3})"
@@ -428,6 +440,7 @@ def _coded(text: str, names: set[str]) -> list[LabelList]:
     """Two or more codes in a row, each with its meaning (after an equals sign, before an
     arrow, after a space in brackets, or after a marking verb)."""
     out = _code_runs(text, names, _CODED) + _code_runs(text, names, _CODED_AFTER)
+    out += _code_runs(text, names, _CODED_GLOSS)
     for match in [*_IF_ELSE.finditer(text), *_GLOSS_CODE.finditer(text)]:
         codes = [c for c in match.group(*(match.re.groupindex)) if c and c.isdigit()]
         if len(codes) == 2 and codes[0] != codes[1]:
@@ -463,16 +476,29 @@ def _code_runs(text: str, names: set[str], pattern: re.Pattern[str]) -> list[Lab
             run.append(match)
             continue
         items = [m["k"] for m in run]
-        ends_of_a_scale = any(_DEGREE.search(m[0]) for m in run)
+        # "1 = not at all, 5 = extremely" gives a scale's ends; three codes in a row with a
+        # meaning each ("0 = irrelevant, 1 = partially relevant, 2 = fully relevant") are classes
+        ends_of_a_scale = any(_DEGREE.search(m[0]) for m in run) and not _consecutive(
+            [m["k"] for m in run]
+        )
         if (
             len(items) >= 2
             and all(i.casefold() not in names for i in items)
             and not ends_of_a_scale
         ):
             phrase = text[run[0].start() : run[-1].end()]
-            out.append(LabelList(items, phrase, 0.8, run[0].start(), "coded"))
+            # codes each given a meaning outrank a bracket or a plain list at the same place
+            out.append(LabelList(items, phrase, 0.85, run[0].start(), "coded"))
         run = [match] if match is not None else []
     return out
+
+
+def _consecutive(codes: list[str]) -> bool:
+    """Three or more integer codes counting up or down by one."""
+    if len(codes) < 3 or not all(c.isdigit() for c in codes):
+        return False
+    steps = {int(b) - int(a) for a, b in zip(codes, codes[1:], strict=False)}
+    return steps in ({1}, {-1})
 
 
 def _quote_runs(text: str, names: set[str]) -> list[LabelList]:
@@ -1189,6 +1215,16 @@ def _clean(part: str) -> str:
     # "a refund, an exchange, or just information": the classes without the article
     part = re.sub(r"^(?:a|an|the|just|only|simply)\s+(?=\S+\s*\S*$)", "", part.strip(), flags=re.I)
     return part.strip().strip(_QUOTES).strip()
+
+
+# a piece that only counts or points back at the classes: "…、军事 四个", "…、机构名 这些实体类型",
+# "joy, anger, several of them at a time"
+_NO_CLASS = re.compile(
+    r"(?:共|这)?[\d一二两三四五六七八九十]{1,2}\s*个[\u4e00-\u9fff]{0,3}"
+    r"|(?:这些|这几|那些|以上)[\u4e00-\u9fff]{0,6}"
+    r"|(?:several|any|both|many)(?:\s+of\s+them)?(?:\s+.*)?",
+    re.I,
+)
 
 
 def _cut_count(items: list[str]) -> list[str]:
