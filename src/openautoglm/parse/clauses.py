@@ -41,6 +41,10 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
      r"\br2\b(?=\s*(?:指标|评估|metric|please))|"
      r"(?<=optimi[sz]e\s)r2\b|(?<=maximi[sz]e\s)r2\b|(?<=report\s)r2\b|"
      r"(?<=metric[:：=\s])\s*r2\b|(?:(?<=用)|(?<=看)|(?<=指标)|(?<=评估))\s*r2\b|(?<=target)\s*r2\b|"
+     # "评价：r2", "evaluate with r2"
+     r"(?:(?<=评价)|(?<=评价[:：])|(?<=评估[:：])|(?<=指标[:：]))\s*r2\b|"
+     r"(?:(?<=evaluate with\s)|(?<=evaluated with\s)|(?<=evaluate on\s)|(?<=evaluate using\s)|"
+     r"(?<=scored by\s)|(?<=score with\s))r2\b|"
      # "…, 45 minutes, r2." or "(los = target). r2." at the end
      r"(?:(?<=[,，;；.。)）])|(?<=[,，;；.。)）]\s))r2\b(?=\s*[。.]?\s*$)|"
      # "(body, helpful_ratio). r2. Also …": a sentence of its own

@@ -46,6 +46,8 @@ def spell_out_flags(text: str) -> str:
     text = re.sub(
         rf"(?<!\S)--(?:max[-_])?trials[= ]\s*{_VALUE}", r"\g<v> trials ,", text, flags=re.I
     )
+    for key, words in _SETTING_KEYS:  # "time_budget: 3600", "max_model_mb=300", JSON keys
+        text = re.sub(rf"{_KEY_OPEN}(?:{key}){_KEY_CLOSE}{_NUMBER}", words, text, flags=re.I)
     return re.sub(
         rf"(?<!\S)--(?:time[-_]?budget|budget|time|timeout|time[-_]limit)[= ]\s*{_VALUE}",
         _budget,
@@ -54,6 +56,18 @@ def spell_out_flags(text: str) -> str:
     )
 
 
+# a setting's key as YAML, JSON or key=value writes it, then its number (the unit the key names)
+_KEY_OPEN = r"(?<![\w-])[\"'“]?"
+_KEY_CLOSE = r"[\"'”]?\s*[=:：]\s*[\"']?"
+_NUMBER = r"(?P<v>\d+(?:\.\d+)?)(?![\w.%])[\"']?"
+_SETTING_KEYS = (
+    (
+        r"time_budget(?:_s(?:ec(?:onds)?)?)?|budget_s(?:ec(?:onds)?)?|time_limit_s",
+        r"time budget \g<v> seconds ,",
+    ),
+    (r"(?:max_)?model_(?:size_)?mb|max_size_mb", r"model size at most \g<v> MB ,"),
+    (r"max_trials|n_trials|最大试验次数|试验次数上限", r"\g<v> trials ,"),
+)
 _ZH_WORDS = {"text column": "文本列", "label column": "标签列", "metric": "指标"}
 
 

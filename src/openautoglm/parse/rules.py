@@ -180,6 +180,8 @@ _TARGET_UNIT = re.compile(
     r"[KMG]B?\b|兆|days?)",
     re.I,
 )
+#: units an error metric's target is given in: the label's own ("MAE target 1.2 days")
+_LABEL_UNIT = re.compile(r"^\s*(?:days?|天|个月|月|年|元|分(?!钟)|points?)", re.I)
 _TARGET_LINK = (
     r"\s*(?:[,，;；]\s*)?(?:score\s*)?(?:值|分数)?\s*"
     r"(?:of|target|targets?|>=|≥|>|=|:|：|is|at least|of at least|"
@@ -465,7 +467,8 @@ class RuleParser:
             lower = named in LOWER_IS_BETTER
             after = re.match(_TARGET_LINK + _NUM, text[match.end() :], re.I)
             rest = text[match.end() + after.end() :] if after else ""
-            if after and re.match(r"\s*[,，;；]", after.group(0)) and not _CLAUSE_END.match(rest):
+            ends = _CLAUSE_END.match(rest) or (lower and _LABEL_UNIT.match(rest))
+            if after and re.match(r"\s*[,，;；]", after.group(0)) and not ends:
                 after = None  # "RMSE, 2h": after a comma only a number that ends its clause
             if after and _OTHER_SETTING.search(after.group(0)):
                 after = None  # "hamming loss; trials cap 40": the number of another setting
@@ -742,7 +745,10 @@ def _score(match: re.Match[str], after: str, lower: bool = False) -> float | Non
     ``lower``: the metric is an error (RMSE, MAE, log loss): its target is in the label's own
     units ("RMSE under 1500"), so only a percent sign scales it.
     """
-    if _TARGET_UNIT.match(after) or re.match(r"\s*(?:-|–|~|to\b|到)\s*\d", after):
+    in_label_units = lower and _LABEL_UNIT.match(after)  # "MAE 控制在 6 个月以内"
+    if (_TARGET_UNIT.match(after) and not in_label_units) or re.match(
+        r"\s*(?:-|–|~|to\b|到)\s*\d", after
+    ):
         return None
     value = float(match.group("n"))
     if lower:
