@@ -390,6 +390,10 @@ class RuleParser:
             return
         fixed = _correction(text)  # "先用 accuracy——哦等等，还是改成 macro F1 吧": the later one
         hits = [h for h in hits if h[0] >= fixed] or hits
+        # "之前用 BERT 做过一次，准确率 0.72": an earlier result's metric is no requirement
+        hits = [h for h in hits if not _reported_score(text, h[0], h[1])]
+        if not hits:
+            return
         # the metric named next to "optimise"/"优化"/"为准" wins over one merely mentioned
         cue = re.search(
             r"optimi[sz]e|maximi[sz]e|metric|优化|指标|为准|衡量|评价|评估|用", text, re.I
@@ -495,7 +499,11 @@ class RuleParser:
                 )
         # with an error metric named, a bare target is in the label's units ("目标 8 分")
         lower = result.value("metric") in LOWER_IS_BETTER
-        candidates = [c for c in candidates if not _in_past_clause(text, c[0])]
+        candidates = [
+            c
+            for c in candidates
+            if not _in_past_clause(text, c[0]) and not _reported_score(text, c[0], _word_end(c))
+        ]
         if not candidates:
             before = re.search(rf"{_NUM}\s*(?:target|目标)\b", text, re.I)  # "0.8 target"
             if before:
@@ -587,7 +595,7 @@ _PAST = re.compile(
     r"f1|accuracy)\b|\bpreviously\b|\bearlier\b|\bv\d+ model\b|\bv\d+ 模型|"
     r"\bcurrently\b|\btried\b|\bwe got\b|\bgot (?:around|about)\b|\bused to\b|\bprevious\b|"
     r"(?:跑|试|训|练)了|"
-    r"\b(?:our|the) (?:old|current|existing)\b|\bignore\b",
+    r"\b(?:our|the) (?:old|current|existing)\b|\bignore\b|做过|做的版本|用过",
     re.I,
 )
 # a clause about an earlier run (its duration is no budget); "给我个 baseline" is no history
@@ -651,6 +659,38 @@ def _in_past_clause(text: str, start: int) -> bool:
     end = SENTENCE_END.search(text, start)
     rest = text[start : end.start() if end else len(text)]
     return bool(_PAST.search(clause) or _ONLY_A_REFERENCE.search(rest))
+
+
+def _word_end(candidate: tuple[int, float, str]) -> int:
+    """Where the metric a target candidate starts with ends (its evidence opens with it)."""
+    start, _, evidence = candidate
+    word = re.match(rf"(?:{_METRIC_ANY})", evidence, re.I)
+    return start + (word.end() if word else 1)
+
+
+def _reported_score(text: str, start: int, end: int) -> bool:
+    """Whether the metric at ``start:end`` reports an earlier result's score: a number next to
+    it, in a sentence that speaks of the past before it, with no goal in between."""
+    number_before = re.search(r"\d[\d.]*\s*%?\s*(?:的)?\s*$", text[max(0, start - 12) : start])
+    number_after = re.match(r"\s*(?:[:：=]|of|is|was|是|为|只有|有|达到|才)?\s*\d", text[end:])
+    if not (number_before or number_after):
+        return False
+    begin = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
+    before = text[begin:start]
+    past = [*_PAST.finditer(before), *_REPORTED.finditer(before)]
+    past.sort(key=lambda m: m.end())
+    stop = SENTENCE_END.search(text, end)
+    after = text[end : stop.start() if stop else len(text)]
+    return bool(past) and not (_GOAL.search(before[past[-1].end() :]) or _GOAL.search(after))
+
+
+#: a published or reported figure: "Dr. Patel's 2019 paper reported 0.87 Pearson"
+_REPORTED = re.compile(r"\breported\b|\bpublished\b|\bpaper\b|论文|报告了|报道", re.I)
+#: words that turn from an earlier result to what is asked now
+_GOAL = re.compile(
+    r"这次|这回|目标|要求|希望|\bthis time\b|\bgoal\b|\btarget\b|\baim\b|\bwant\b|\bneed\b",
+    re.I,
+)
 
 
 def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
@@ -760,7 +800,7 @@ def _score(match: re.Match[str], after: str, lower: bool = False) -> float | Non
 
 def _number_before(text: str, start: int) -> tuple[float, str] | None:
     """ "90% accuracy", "0.9 accuracy", "85% 的准确率": a score just before the metric."""
-    match = re.search(rf"{_NUM}\s*(?:的)?\s*$", text[max(0, start - 16) : start], re.I)
+    match = re.search(rf"{_NUM}\s*(?:以上)?\s*(?:的)?\s*$", text[max(0, start - 16) : start], re.I)
     if not match:
         return None
     before = text[max(0, start - 16) : start][: match.start()]
