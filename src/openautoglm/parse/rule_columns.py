@@ -61,21 +61,24 @@ _NOTE_ROLE = re.compile(
 _NAME_ANY = _name("x")
 _ITEM = re.compile(_NAME_ANY)
 _COL_EN = r"(?:cols?|columns?|fields?|keys?)"  # keys of JSON lines
-_COL_ZH = r"(?:这一|这|一|两|两个)?\s*(?:列|字段|栏)"
+_COL_ZH = r"(?:这一|这|一|两|两个|三个|3\s*个)?\s*(?:列|字段|栏)"
 _SEP = r"\s*(?:,\s*and\b|,|，|、|/|\band\b|&|\+|和|与|及)\s*"
 # an item of a list of names must end there: the next name, a stop, or the list's end
 # "content (the tweet) and likes (integer)": a note in brackets after a name of a list
 _NOTE = r"(?:\s*[(（][^()（）\n]{1,30}[)）])?"
 _ITEM_END = (
-    r"(?=\s*(?:,|，|、|/|\band\b|&|\+|和|与|及|[;；.。)）(（]|→|->|\s*$|\s+(?:in|of|from)\b))"
+    r"(?=\s*(?:,|，|、|/|\band\b|&|\+|和|与|及|[;；.。)）(（\]]|→|->|\s*$|\s+(?:in|of|from)\b))"
 )
 
+_ROLE_PHRASE = r"(?:label|target|text|y)\s+(?:in|is|are|=|:|column|col|field)\b"
 # ---------------------------------------------------------------- English mentions
 _E_COL_THEN_NAMES = re.compile(
     rf"\b(?P<cue>(?:column|field)\s+names|{_COL_EN})\b\s*"
     r"(?:is\s+(?:called|named)\s+|is\s+|are\s+|named\s+|called\s+|[:=：,，]\s*)?"
+    r"\[?\s*"  # columns ["question1", "question2"]
     rf"(?P<names>{_name('a')}(?!\s+{_COL_EN}\b){_NOTE}(?:{_SEP}{_name('b')}{_NOTE}{_ITEM_END})?"
-    rf"(?:{_SEP}{_name('c')}{_NOTE}{_ITEM_END})?)",
+    # "columns s1 & s2, label in 'label'": a role word that leads its own phrase ends the list
+    rf"(?:{_SEP}(?!{_ROLE_PHRASE}){_name('c')}{_NOTE}{_ITEM_END})?)",
     re.I,
 )
 _E_NAMES_THEN_COL = re.compile(
@@ -222,7 +225,8 @@ _Z_COL_THEN_NAMES = re.compile(
 )
 # comment 列为文本 / query 和 doc 两列 / 标签在 channels 列 / text 这列是内容
 _Z_NAMES_THEN_COL = re.compile(
-    rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、|/)\s*{_name('b', True)})?)"
+    rf"(?P<names>{_name('a', True)}(?:\s*(?:和|与|、|/)\s*{_name('b', True)}"
+    rf"(?:\s*(?:和|与|、|/)\s*{_name('c', True)})?)?)"  # left、right、score 三个字段
     rf"\s*(?P<cue>{_COL_ZH})"
     rf"(?:\s*(?:是|为|表示|代表|放的是|存的是|存放|作为|当作|做|的)\s*(?P<pred>[{_CJK}]{{1,8}}))?",
     re.I,
