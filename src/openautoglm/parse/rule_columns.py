@@ -152,7 +152,8 @@ _E_DESC_IS_NAME = re.compile(
     r"(?P<d>\b[A-Za-z]+(?:\s+[A-Za-z]+)?)\s+(?:is|are)\s+(?:in\s+)?"
     r"(?:`(?P<aq>[^`\n]{1,40})`"
     r"|(?<![A-Za-z])['“‘\"](?P<ab>[A-Za-z_][\w.-]{0,40})['”’\"](?![A-Za-z]))"
-    r"(?=\s*(?:[,;.)]|$))",
+    # 'Classes are "positive", "negative"': a quoted list is values, not one name
+    r"(?=\s*(?:[;.)]|$|,(?!\s*['“‘\"`])))",
     re.I,
 )
 # two code-like names joined: "question1 and question2", "sentence_a 与 sentence_b", (s1, s2)
@@ -1044,6 +1045,10 @@ _COMPARE = re.compile(
     re.I,
 )
 # "policy_text vs employee_question": two columns set against each other
+_VALUES_LEAD = re.compile(
+    r"(?:\blabels?|\bclasses|\bcategories|\btags|\bvalues|标签|类别)\s*(?:[:：=]|\bare\b)?\s*$",
+    re.I,
+)
 _VS = re.compile(rf"{_CODE_NAME.format(g='a')}\s+(?:vs\.?|versus)\s+{_CODE_NAME.format(g='b')}")
 
 
@@ -1142,7 +1147,8 @@ def stated_roles(text: str, mentions: list[Mention]) -> None:
     for m in _COMPARE.finditer(text):
         _two_texts(mentions, m, m.end())
     for m in [] if one_text else _VS.finditer(text):
-        _two_texts(mentions, m, m.end())
+        if not _VALUES_LEAD.search(text[: m.start()]):  # 'Labels: "same" vs "different"'
+            _two_texts(mentions, m, m.end())
     if any(m.strength >= 0.85 for m in mentions):
         # plain words around an arrow ("Invoice memos -> VAT rate bucket") describe the task;
         # once the words name columns outright, such guesses give way

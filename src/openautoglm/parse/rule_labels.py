@@ -527,7 +527,9 @@ def _colons(text: str, names: set[str]) -> list[LabelList]:
     out = []
     for match in re.finditer(r"[:：]", text):
         key = SENTENCE_END.split(text[max(0, match.start() - 40) : match.start()])[-1]
-        if _NOT_A_LIST_KEY.search(key.strip()) or re.search(r"\bFILE\s*$", key):
+        # "判断…是否含有广告的模型：含广告 / 不含广告": the model described, then its classes
+        described = re.search(r"[\u4e00-\u9fff]{2,}的模型$", key.strip())
+        if (_NOT_A_LIST_KEY.search(key.strip()) and not described) or re.search(r"\bFILE\s*$", key):
             continue
         items, phrase, filled = _read(text, match.end(), names, zh=_is_zh(text), fill=True)
         if (
