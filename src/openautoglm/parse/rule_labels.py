@@ -517,8 +517,10 @@ def _quote_runs(text: str, names: set[str]) -> list[LabelList]:
 _SPEC_PART = re.compile(rf"(?:[a-z]+\s+){{0,2}}?(?:{SPEC_HEAD})\s+\S+", re.I)
 # the key of a colon list that names the classes outright: "Full label set: joy, …"
 _SET_KEY = re.compile(
-    r"(?:label set|label list|class list|labels|classes|categories|标签集合?|类别|标签有|类别有)"
-    r"\s*$",
+    r"(?:label set|label list|class list|labels|classes|categories|标签集合?|类别|标签有|类别有|"
+    r"标签(?=\s*(?:就|只有|一共|共)))"
+    # "标签就俩：", "类别一共三个："
+    r"(?:\s*(?:就|只有|一共|共)\s*(?:俩|仨|[二两三四五六七八九十\d]+\s*(?:个|类|种)))?\s*$",
     re.I,
 )
 
@@ -640,6 +642,11 @@ def _either_en(text: str, names: set[str]) -> list[LabelList]:
     for sentence in re.finditer(r"[^.?!;\n]+[.?!;\n]?", text):
         body = sentence[0]
         if not re.search(rf"\bwhether\b|{_TELL_IF}|\?\s*$", body, re.I):
+            continue
+        bare = re.fullmatch(r"\s*([\w-]{2,24})\s+or\s+([\w-]{2,24})\s*\?\s*", body)
+        if bare and all(_is_label(word, names) for word in bare.groups()):  # "spam or ham?"
+            start = sentence.start() + bare.start(1)
+            out.append(LabelList(list(bare.groups()), bare[0].strip(), 0.8, start, "either"))
             continue
         conj = list(re.finditer(r"\s(?:or|vs\.?)\s", body, re.I))
         if not conj:
@@ -1247,6 +1254,7 @@ _UNITS = frozenset(
 )
 _ZH_NEVER_IN = re.compile(
     r"几[十百千万]|十几|[十百千]来个|比如|例如|一一|属于|(?<!无法)判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
+    r"|吗$"  # "区分这些评论是人写的还是机器生成的吗": the question, not its classes
 )
 
 # "论据对论点是 支持": the words that lead into a list, ending in its verb (never "不是")
