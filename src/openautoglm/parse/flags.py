@@ -32,6 +32,16 @@ def spell_out_flags(text: str) -> str:
         (r"metric", "metric"),
     ):
         text = re.sub(rf"(?<!\S)--(?:{flag})[= ]\s*{_VALUE}", _said(words), text, flags=re.I)
+    # "text column 是 新闻内容": English words, a Chinese name
+    text = re.sub(
+        r"(?<![\w-])(?P<r>text|label|target)[ _-]?(?:column|col|field)\s*(?:是|为|叫|[:：=])\s*"
+        r"(?P<v>[\u4e00-\u9fff][^\s,，;；。、]{0,15})",
+        lambda m: (
+            f"{_ZH_WORDS['text column' if m['r'].lower() == 'text' else 'label column']} {m['v']}，"
+        ),
+        text,
+        flags=re.I,
+    )
     for key, words in (("text", "text column"), ("label", "label column")):  # "labelcol=lbl"
         text = re.sub(
             rf"(?<![\w-]){key}[-_]?col(?:umn)?\s*=\s*{_VALUE}", _said(words), text, flags=re.I

@@ -108,7 +108,8 @@ _E_ROLE_THEN_NAME = re.compile(
     rf"(?<![\w-])(?P<role>text|label|target|input|output|y)(?:_?(?:cols?|columns?|fields?)(?=\s*[:=：]))?"
     rf"\s*(?:[:=：]\s*|\s+is\s+)?(?P<names>{_name('a')})"
     # "text=plot label=genres": the next key=value pair ends a name too
-    rf"(?=\s*(?:[,;.)），；。(（]|$|\band\b|\bwith\b|\s[A-Za-z_]+\s*[=:：]))",
+    # "target 'score'?": a quoted name ends at a question mark too ("text alone?" is no name)
+    rf"(?=\s*(?:[,;.)），；。(（]|$|\band\b|\bwith\b|\s[A-Za-z_]+\s*[=:：])|(?<=['\"`’”])[?？])",
     re.I,
 )
 _PRED_WORD = r"(?!(?:and|or)\b)[\w-]+"
@@ -720,8 +721,11 @@ _PREDICT_FROM_CODE = re.compile(
     re.I,
 )
 _PREDICT_FROM = re.compile(
-    rf"\b(?:predict|estimate|forecast)\s+(?:the\s+)?(?P<l>{_IDENT})\s+(?:from|using|given)\s+"
-    rf"(?:the\s+)?(?P<t>{_IDENT})(?=\s*(?:[,;.]|$))",
+    rf"\b(?:predict|estimate|forecast|regress)\s+(?:the\s+)?['\"`]?(?P<l>{_IDENT})['\"`]?"
+    # "regress 'severity' (1.0-10.0) from 'incident_report'": a range of values between
+    r"(?:\s*[(（][^()（）\n]{1,20}[)）])?"
+    rf"\s+(?:from|using|given)\s+(?:the\s+)?['\"`]?(?P<t>{_IDENT})['\"`]?"
+    r"(?=\s*(?:[,;.]|$|\s+in\b))",
     re.I,
 )
 
