@@ -1145,6 +1145,9 @@ def _acceptable(found: LabelList, text: str, names: set[str]) -> bool:
     tail = text[at + len(found.evidence) :] if at >= 0 else ""
     if _OPEN_END.match(tail) or any(_OPEN_LAST.search(item) for item in found.items):
         return False
+    decimals = [i for i in found.items if re.fullmatch(r"-?\d+\.\d+", i.strip())]
+    if decimals and len(decimals) < len(found.items):  # "只有 0.3，放在 old/ 目录": a score
+        return False
     # (a capital and a digit is a grade: P0, P1, P2)
     sides = [i for i in found.items if SIDE_SUFFIX.fullmatch(i) and not re.fullmatch(r"[A-Z]\d", i)]
     if len(sides) == 2 and len(found.items) <= 3 and two_sides(sides):
@@ -1254,7 +1257,7 @@ _UNITS = frozenset(
 )
 _ZH_NEVER_IN = re.compile(
     r"几[十百千万]|十几|[十百千]来个|比如|例如|一一|属于|(?<!无法)判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
-    r"|吗$"  # "区分这些评论是人写的还是机器生成的吗": the question, not its classes
+    r"|吗$|是不是"  # "区分这些评论是人写的还是机器生成的吗": the question, not its classes
 )
 
 # "论据对论点是 支持": the words that lead into a list, ending in its verb (never "不是")
