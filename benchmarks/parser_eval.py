@@ -21,7 +21,7 @@ Scores over the 12 parse fields of each case:
 * confident-but-wrong: wrong fields (stated-but-wrong or spurious) set with confidence ≥ 0.8,
   over all fields set with confidence ≥ 0.8.
 
-The evaluation sets (``eval5`` to ``eval14``, written apart from the parser after
+The evaluation sets (``eval5`` to ``eval15``, written apart from the parser after
 every other set) are scored in aggregate only: ``--show-errors`` is refused for them and
 ``--out`` writes only the figures, so that they stay data the parser was never tuned on. The
 earlier evaluation sets (``eval`` .. ``eval4``) first measured the rules on unseen phrasings and
@@ -58,6 +58,7 @@ SPLITS = {
     "dev10": ROOT / "tests" / "parser_corpus" / "dev10.jsonl",
     "dev11": ROOT / "tests" / "parser_corpus" / "dev11.jsonl",
     "dev12": ROOT / "tests" / "parser_corpus" / "dev12.jsonl",
+    "dev13": ROOT / "tests" / "parser_corpus" / "dev13.jsonl",
     "eval": ROOT / "tests" / "parser_corpus" / "eval.jsonl",
     "eval2": ROOT / "tests" / "parser_corpus" / "eval2.jsonl",
     "eval3": ROOT / "tests" / "parser_corpus" / "eval3.jsonl",
@@ -72,12 +73,25 @@ SPLITS = {
     "eval12": ROOT / "tests" / "parser_corpus" / "eval12.jsonl",
     "eval13": ROOT / "tests" / "parser_corpus" / "eval13.jsonl",
     "eval14": ROOT / "tests" / "parser_corpus" / "eval14.jsonl",
+    "eval15": ROOT / "tests" / "parser_corpus" / "eval15.jsonl",
     "cases": ROOT.parent / "shared" / "parser" / "cases.jsonl",
 }
 #: the evaluation sets: scored in aggregate only, never read case by case. The earlier ones
 #: (eval .. eval4) were read case by case once the learned stage was fitted on them.
 HELD_OUT = frozenset(
-    {"eval5", "eval6", "eval7", "eval8", "eval9", "eval10", "eval11", "eval12", "eval13", "eval14"}
+    {
+        "eval5",
+        "eval6",
+        "eval7",
+        "eval8",
+        "eval9",
+        "eval10",
+        "eval11",
+        "eval12",
+        "eval13",
+        "eval14",
+        "eval15",
+    }
 )
 #: the parse fields every case is scored on (expect lists the stated ones)
 FIELDS = (
