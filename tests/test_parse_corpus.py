@@ -482,6 +482,8 @@ def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
         "dev9",
         "dev10",
         "dev11",
+        "dev12",
+        "dev13",
         "eval",
         "eval2",
         "eval3",
