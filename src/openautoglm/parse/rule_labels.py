@@ -478,9 +478,7 @@ def _code_runs(text: str, names: set[str], pattern: re.Pattern[str]) -> list[Lab
         items = [m["k"] for m in run]
         # "1 = not at all, 5 = extremely" gives a scale's ends; three codes in a row with a
         # meaning each ("0 = irrelevant, 1 = partially relevant, 2 = fully relevant") are classes
-        ends_of_a_scale = any(_DEGREE.search(m[0]) for m in run) and not _consecutive(
-            [m["k"] for m in run]
-        )
+        ends_of_a_scale = any(_DEGREE.search(m[0]) for m in run) and not _consecutive(items)
         if (
             len(items) >= 2
             and all(i.casefold() not in names for i in items)

@@ -466,8 +466,8 @@ class RuleParser:
         metric = re.compile(rf"(?:{_METRIC_ANY})", re.I)
         for match in metric.finditer(text):
             named = _metric_of(match.group(0).strip(), text[match.end() :])
-            if named is None:
-                continue
+            if named is None or _reported_score(text, match.start(), match.end()):
+                continue  # "之前准确率 0.72": an earlier result's score is no target
             lower = named in LOWER_IS_BETTER
             after = re.match(_TARGET_LINK + _NUM, text[match.end() :], re.I)
             rest = text[match.end() + after.end() :] if after else ""
@@ -499,11 +499,7 @@ class RuleParser:
                 )
         # with an error metric named, a bare target is in the label's units ("目标 8 分")
         lower = result.value("metric") in LOWER_IS_BETTER
-        candidates = [
-            c
-            for c in candidates
-            if not _in_past_clause(text, c[0]) and not _reported_score(text, c[0], _word_end(c))
-        ]
+        candidates = [c for c in candidates if not _in_past_clause(text, c[0])]
         if not candidates:
             before = re.search(rf"{_NUM}\s*(?:target|目标)\b", text, re.I)  # "0.8 target"
             if before:
@@ -661,13 +657,6 @@ def _in_past_clause(text: str, start: int) -> bool:
     return bool(_PAST.search(clause) or _ONLY_A_REFERENCE.search(rest))
 
 
-def _word_end(candidate: tuple[int, float, str]) -> int:
-    """Where the metric a target candidate starts with ends (its evidence opens with it)."""
-    start, _, evidence = candidate
-    word = re.match(rf"(?:{_METRIC_ANY})", evidence, re.I)
-    return start + (word.end() if word else 1)
-
-
 def _reported_score(text: str, start: int, end: int) -> bool:
     """Whether the metric at ``start:end`` reports an earlier result's score: a number next to
     it, in a sentence that speaks of the past before it, with no goal in between."""
@@ -677,11 +666,12 @@ def _reported_score(text: str, start: int, end: int) -> bool:
         return False
     begin = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
     before = text[begin:start]
-    past = [*_PAST.finditer(before), *_REPORTED.finditer(before)]
-    past.sort(key=lambda m: m.end())
+    past = [m.end() for pattern in (_PAST, _REPORTED) for m in pattern.finditer(before)]
+    if not past:
+        return False
     stop = SENTENCE_END.search(text, end)
     after = text[end : stop.start() if stop else len(text)]
-    return bool(past) and not (_GOAL.search(before[past[-1].end() :]) or _GOAL.search(after))
+    return not (_GOAL.search(before[max(past) :]) or _GOAL.search(after))
 
 
 #: a published or reported figure: "Dr. Patel's 2019 paper reported 0.87 Pearson"
