@@ -45,35 +45,12 @@ from openautoglm.parse import ClarificationNeeded, LLMConfig, ParseResult, parse
 from openautoglm.parse.rules import RuleParser
 
 ROOT = Path(__file__).resolve().parents[1]
+_CORPUS = ROOT / "tests" / "parser_corpus"
 SPLITS = {
-    "dev": ROOT / "tests" / "parser_corpus" / "dev.jsonl",
-    "dev2": ROOT / "tests" / "parser_corpus" / "dev2.jsonl",
-    "dev3": ROOT / "tests" / "parser_corpus" / "dev3.jsonl",
-    "dev4": ROOT / "tests" / "parser_corpus" / "dev4.jsonl",
-    "dev5": ROOT / "tests" / "parser_corpus" / "dev5.jsonl",
-    "dev6": ROOT / "tests" / "parser_corpus" / "dev6.jsonl",
-    "dev7": ROOT / "tests" / "parser_corpus" / "dev7.jsonl",
-    "dev8": ROOT / "tests" / "parser_corpus" / "dev8.jsonl",
-    "dev9": ROOT / "tests" / "parser_corpus" / "dev9.jsonl",
-    "dev10": ROOT / "tests" / "parser_corpus" / "dev10.jsonl",
-    "dev11": ROOT / "tests" / "parser_corpus" / "dev11.jsonl",
-    "dev12": ROOT / "tests" / "parser_corpus" / "dev12.jsonl",
-    "dev13": ROOT / "tests" / "parser_corpus" / "dev13.jsonl",
-    "eval": ROOT / "tests" / "parser_corpus" / "eval.jsonl",
-    "eval2": ROOT / "tests" / "parser_corpus" / "eval2.jsonl",
-    "eval3": ROOT / "tests" / "parser_corpus" / "eval3.jsonl",
-    "eval4": ROOT / "tests" / "parser_corpus" / "eval4.jsonl",
-    "eval5": ROOT / "tests" / "parser_corpus" / "eval5.jsonl",
-    "eval6": ROOT / "tests" / "parser_corpus" / "eval6.jsonl",
-    "eval7": ROOT / "tests" / "parser_corpus" / "eval7.jsonl",
-    "eval8": ROOT / "tests" / "parser_corpus" / "eval8.jsonl",
-    "eval9": ROOT / "tests" / "parser_corpus" / "eval9.jsonl",
-    "eval10": ROOT / "tests" / "parser_corpus" / "eval10.jsonl",
-    "eval11": ROOT / "tests" / "parser_corpus" / "eval11.jsonl",
-    "eval12": ROOT / "tests" / "parser_corpus" / "eval12.jsonl",
-    "eval13": ROOT / "tests" / "parser_corpus" / "eval13.jsonl",
-    "eval14": ROOT / "tests" / "parser_corpus" / "eval14.jsonl",
-    "eval15": ROOT / "tests" / "parser_corpus" / "eval15.jsonl",
+    "dev": _CORPUS / "dev.jsonl",
+    **{f"dev{i}": _CORPUS / f"dev{i}.jsonl" for i in range(2, 15)},
+    "eval": _CORPUS / "eval.jsonl",
+    **{f"eval{i}": _CORPUS / f"eval{i}.jsonl" for i in range(2, 17)},
     "cases": ROOT.parent / "shared" / "parser" / "cases.jsonl",
 }
 #: the evaluation sets: scored in aggregate only, never read case by case. The earlier ones

@@ -1,8 +1,9 @@
 """Pasted layouts written as the plain fields the rules read: markdown tables, ``key: value``
-fields joined by spaced pipes, and bullets."""
+fields joined by spaced pipes, bullets, and a header line or sample row from the data file."""
 
 from __future__ import annotations
 
+import json
 import re
 
 # "labels: a, b • train: x.csv • text col: t": a bullet ends an item like a semicolon
@@ -11,6 +12,13 @@ _TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.+)\|\s*$")
 _RULE_ROW = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PIPE = re.compile(r"\s\|\s")
 _KEYED = re.compile(r"^\s*[^\s:：|]{1,12}\s*[:：]")
+# the words before a line copied from the file: "文件头长这样：", "Here's the header of my file:"
+_PASTE_CUE = re.compile(
+    r"(?:header|first\s+(?:line|row)|sample\s+row|example\s+row|a\s+row|columns\s+are|"
+    r"文件头|表头|第一行|列名|样例|示例|一行)[^\n]{0,40}$",
+    re.I,
+)
+_CELL = re.compile(r"[\w\u4e00-\u9fff.-]{1,40}")
 
 
 def plain_fields(text: str) -> str:
@@ -50,3 +58,40 @@ def _pipe_fields(line: str) -> str:
         return line
     end = "；" if re.search(r"[\u4e00-\u9fff]", line) else ";"
     return f"{end} ".join(p.strip() for p in parts)
+
+
+def pasted_header(text: str) -> tuple[str, list[str] | None]:
+    """``text`` without a header line or JSON sample row the user pasted, and its column names.
+
+    Example:
+        >>> pasted_header("文件头：\\nid,title,label\\n用 title 做文本")
+        ('文件头：\\n\\n用 title 做文本', ['id', 'title', 'label'])
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        before = lines[i - 1] if i else ""
+        if not before.strip() and i >= 2:  # "header of my file:\n\nid\tcreated_at…"
+            before = lines[i - 2]
+        if not _PASTE_CUE.search(before):
+            continue
+        names = _header_cells(line) or _sample_row_keys(line)
+        if names:
+            return "\n".join([*lines[:i], "", *lines[i + 1 :]]), names
+    return text, None
+
+
+def _header_cells(line: str) -> list[str] | None:
+    """The names of a comma- or tab-separated header line, when every cell is one name."""
+    cells = [c.strip() for c in re.split(r"\t|,", line.strip())]
+    if len(cells) >= 3 and all(_CELL.fullmatch(c) for c in cells):
+        return cells
+    return None
+
+
+def _sample_row_keys(line: str) -> list[str] | None:
+    """The keys of a JSON object pasted as a sample row: the file's columns."""
+    try:
+        row = json.loads(line.strip())
+    except ValueError:
+        return None
+    return [str(k) for k in row] if isinstance(row, dict) and len(row) >= 2 else None

@@ -367,8 +367,11 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         if not plural and re.search(r"[,，]", text[m.end("cue") : m.start("names")]):
             continue  # "the headline column, label in …": a comma after one column ends it
         link = text[m.end("cue") : m.start("names")]
-        if not plural and ":" in link and re.match(r"\s*,\s*[^,;.:]{1,30},", text[m.end() :]):
-            continue  # "the genre column: comedy, true crime, news": its values
+        values = re.match(r"\s*(?:,\s*[^,;.:]{1,30},|or\b)", text[m.end() :]) or re.search(
+            r"\S/\S", m["names"]
+        )
+        if not plural and ":" in link and values:
+            continue  # "the genre column: comedy, true crime, news", "churn_risk column: a/b"
         names = names if plural else names[:1]
         if not (
             plural
@@ -602,13 +605,23 @@ def _named_role(name: str) -> str | None:
     return "text" if low in _NAMED_TEXT else "label" if low in _NAMED_LABEL else None
 
 
+def _values_of_named(text: str, match: re.Match[str]) -> bool:
+    """ "conflict 列是 yes/no", "label 字段 phishing 或 legit": after a column's own name, 列是
+    gives its values, not names."""
+    owner = re.search(r"[A-Za-z_][\w.-]*\s*$", text[: match.start()])
+    if owner is None:
+        return False
+    after = re.match(r"\s*(?:或者?|还是|/|／|\bor\b)", text[match.end() :])
+    return after is not None or re.search(r"/|／|或", match["names"]) is not None
+
+
 def _chinese(text: str, found: list[Mention]) -> None:
     if not re.search(f"[{_CJK}]", text):
         return
     cues: set[int] = set()
     for m in _Z_COL_THEN_NAMES.finditer(text):
         names = [n for n in _names(m, "abcde") if n.lower() not in NOT_NAMES_IN_ZH]
-        if not names:
+        if not names or _values_of_named(text, m):
             continue
         cues.add(m.end("cue"))
         role = _role_zh(_left_zh(text, m.start()))
@@ -698,13 +711,14 @@ _JOIN_ZH = r"\s*(?:和|或|与|还是|、)\s*"
 _VALUE_OPEN = re.compile(
     r"(?:标签|类别|取值|值|分为|分成|分到)\s*(?:为|是|有|用|只有)?\s*[:：]?\s*$"
 )
-_QWORD = r"[`'\"“‘]?[A-Za-z][\w-]*[`'\"”’]?"
+_QWORD = r"(?:[`'\"“‘]?[A-Za-z][\w-]*[`'\"”’]?|[「『“][^」』”\n]{1,16}[」』”])"
 
 
 def _joined_values(text: str, start: int, end: int) -> bool:
-    """Whether the name at ``start:end`` is one of values a label word opens: 标签为 human 和 ai."""
-    before = re.search(rf"((?:{_QWORD}{_JOIN_ZH})*)[`'\"“‘]?$", text[:start])
-    after = re.match(rf"[`'\"”’]?{_JOIN_ZH}{_QWORD}", text[end:])
+    """Whether the name at ``start:end`` is one of values a label word opens: 标签为 human 和 ai,
+    标签只有「垃圾短信」和「正常短信」."""
+    before = re.search(rf"((?:{_QWORD}{_JOIN_ZH})*)[`'\"“‘「『]?$", text[:start])
+    after = re.match(rf"[`'\"”’」』]?{_JOIN_ZH}{_QWORD}", text[end:])
     lead = text[: before.start()] if before else text[:start]
     if not (after or (before and before.group(1))):
         return False
@@ -814,6 +828,9 @@ def verb_roles(text: str, mentions: list[Mention]) -> None:
         ("text", rf"\b(?:predict|estimate|forecast|infer|guess|determine|tell)\b[^.;]{{0,60}}?"
                  rf"\bfrom\s+{det}(?:{_COL_EN}\s+)?{quote}({alt})\b"),
         ("text", rf"\b(?:given|based on)\s+{det}(?:{_COL_EN}\s+)?{quote}({alt})\b"),
+        # "classify the tickets by the churn_risk column"
+        ("label", rf"\b(?:classify|categori[sz]e|group|sort|bucket)\b[^.;]{{0,40}}?\bby\s+{det}"
+                  rf"{quote}({alt})\b"),
         ("label", rf"(?:预测|估计)[^，。；;,：:]{{0,10}}?{quote}({alt})(?![A-Za-z0-9_])"),
         ("text", rf"{zh_from}[^，。；;,：:]{{0,10}}?{quote}({alt})(?![A-Za-z0-9_])"),
     ):  # fmt: skip

@@ -241,8 +241,11 @@ def best_label_list(
 
 _LIST_NOUN = re.compile(r"标签|类别|类型|分类|labels?|class(?:es)?|categories", re.I)
 _NOUN_LEAD = re.compile(r"^(?:tags?|labels?|classes|categories|values|codes)\s+(?=\S+$)", re.I)
+_ZH_LEAD_ALONE = re.compile(r"[\u4e00-\u9fff]{1,4}(?:有|包括|分别是|分别为)")
 _TASK_LEAD = re.compile(r"^(?:binary|multi-?class|二分类|多分类)\s+(?=\S)", re.I)
-_VALUES_TAIL = re.compile(r"(?<=\S)\s+(?:values|classes|labels|categories)$", re.I)
+_VALUES_TAIL = re.compile(
+    r"(?<=\S)(?:\s+(?:values|classes|labels|categories)|\s*(?<![多单])(?:标签|类别))$", re.I
+)
 _COUNT_ITEM = re.compile(
     r"^(?P<n>\d+|[一二两三四五六七八九十]{1,3})\s*个\s*[\u4e00-\u9fff]{1,3}$"
     r"|^(?P<w>two|three|four|five|six|seven|eight|nine|ten)\s+\w+$",
@@ -256,8 +259,8 @@ def _tidy(items: list[str]) -> list[str]:
     the task before the first class ("binary clickbait"), "values" after the last ("yes/no
     values") and a count naming the classes before it ("低危、中危、高危、严重 四个等级")."""
     out = list(items)
-    if len(out) > 2 and _LIST_NOUN.fullmatch(out[0]):
-        out = out[1:]
+    if len(out) > 2 and (_LIST_NOUN.fullmatch(out[0]) or _ZH_LEAD_ALONE.fullmatch(out[0])):
+        out = out[1:]  # "标签 好评 差评", "意图有 查天气、订闹钟": the words opening the list
     first = _COUNT_ITEM.match(out[0]) if len(out) > 2 else None
     if first and first["w"] and _EN_COUNT.get(first["w"].lower()) == len(out) - 1:
         out = out[1:]  # "one of three buckets, bug, feature request or praise"
@@ -839,9 +842,10 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
     out = []
     for end in after:
         skip = re.match(
-            r"[\"'’”`]?\s*(?:[,，:：]\s*(?:which\s+(?:is|are)\b(?:\s+either\b)?)?"
+            r"[\"'’”`]?\s*(?:[,，:：=＝]\s*(?:which\s+(?:is|are)\b(?:\s+either\b)?)?"
             r"|\b(?:with|has|have|takes?)(?:\s+(?:the\s+)?values?)?\b"
-            r"|\b(?:says|is|are|holds?|contains?)\b(?:\s+either\b)?|取值(?:为|是)?|值为)?\s*",
+            r"|\b(?:says|is|are|holds?|contains?)\b(?:\s+either\b)?|取值(?:为|是)?|值为|是|为"
+            r"|(?:标注|标记|记)(?:为|成|的是)?)?\s*",
             text[end:],
         )
         start = end + (skip.end() if skip else 0)

@@ -30,7 +30,7 @@ from openautoglm.parse.amendments import amend_labels
 from openautoglm.parse.class_mentions import classes_beside_the_text, names_a_class
 from openautoglm.parse.clauses import METRICS
 from openautoglm.parse.flags import spell_out_flags
-from openautoglm.parse.layout import plain_fields
+from openautoglm.parse.layout import pasted_header, plain_fields
 from openautoglm.parse.learned import ParserModels, load_models
 from openautoglm.parse.lexicon import SENTENCE_END
 from openautoglm.parse.numbers import EN_NUMBER, NUMBER, cn_number, find_durations, to_number
@@ -180,6 +180,7 @@ _TARGET_UNIT = re.compile(
     r"[KMG]B?\b|兆|days?)",
     re.I,
 )
+_DURATION = re.compile(r"^\s*(?:分钟|小时|秒|min(?:ute)?s?\b|hours?\b|seconds?\b)", re.I)
 #: units an error metric's target is given in: the label's own ("MAE target 1.2 days")
 _LABEL_UNIT = re.compile(r"^\s*(?:days?|天|个月|月|年|元|分(?!钟)|points?)", re.I)
 _TARGET_LINK = (
@@ -206,13 +207,21 @@ _NUM = r"(?<![A-Za-z0-9_.])(?P<n>\d+(?:\.\d+)?|\.\d+)\s*(?P<pct>%|percent\b|个�
 _TARGET_GENERIC = re.compile(
     rf"(?:target(?:\s+score)?|目标(?:分数)?|score of at least|at least|(?:score|得分|分数)\s*"
     rf"(?:达到|at least|of at least|>=|≥|不低于|不少于)|达到|不低于|不少于|至少)"
-    rf"\s*(?:of|is|=|:|：|为|是)?\s*{_NUM}",
+    rf"[\"'”]?\s*(?:of|is|=|:|：|为|是)?\s*{_NUM}",  # JSON: "target": 0.9
     re.I,
 )
 # a score aimed at, once a metric is named: "aim for 88%", "once it hits 0.9", "能到0.8最好"
 _AIM = re.compile(
-    rf"(?:\baim(?:ing)?\s+(?:for|at)|\bhits?|\breach(?:es)?|\bgets?\s+to|能到|能达到|做到)"
+    rf"(?:\baim(?:ing)?\s+(?:for|at)|\bhits?|\breach(?:es)?|\bgets?\s+to|能到|能达到|做到|"
+    # "争取 0.65", "最好 95% 吧", "希望降到 2500"
+    rf"争取|最好(?:能)?|(?:希望|想)?(?:能)?(?:降到|降低到|降至|提到|提升到|提高到))"
     rf"\s*(?:about|around|~)?\s*{_NUM}",
+    re.I,
+)
+# ... or said good enough after the number: "0.5 would be good enough", "0.8 就行"
+_AIM_AFTER = re.compile(
+    rf"{_NUM}\s*(?:(?:would\s+be|is|'d\s+be)\s+(?:good|fine|ok|okay|acceptable|great)\b"
+    rf"|就行|就好|就可以|就够)",
     re.I,
 )
 # a number a few words after the metric, said to be a floor: "accuracy, 0.92 or better"
@@ -271,7 +280,10 @@ class RuleParser:
         """The rules' reading, before the learned models and before unsure fields are asked."""
         result = ParseResult(description=description, backend="rules")
         text = description.strip()
-        masked = spell_out_flags(fix_keyword_typos(without_glosses(self._paths(text, result))))
+        # a header line pasted from the file names its columns, as a readable file would
+        unpasted, pasted = pasted_header(text)
+        header = header if header is not None else pasted
+        masked = spell_out_flags(fix_keyword_typos(without_glosses(self._paths(unpasted, result))))
         masked = plain_fields(masked)
         mentions = find_mentions(masked, pair_hint=pair_words(masked) is not None)
         # "优化 micro-F1": a metric's name alone, with no column word, is no column
@@ -288,14 +300,19 @@ class RuleParser:
         mentions = classes_beside_the_text([m for m in mentions if not names_a_class(masked, m)])
         # a weakly read name ("分为 billing；…") may be a class: it does not stop a label list
         names = [n for m in mentions if m.strength >= _SURE_MENTION for n in m.names]
+        names += pasted or []
         # values right after a column that is not the text: "same_place column has True/False"
         label_ends = [m.end for m in mentions
                       if m.role == "label" or (m.role is None and len(m.names) == 1)]  # fmt: skip
         for name in {
             m.names[0] for m in mentions if m.end in label_ends
         }:  # "polarity is pos or neg"
-            pattern = rf"(?<![\w`'\"]){re.escape(name)}(?![\w`'\"])(?=\s+(?:is|are|has|takes)\b)"
-            label_ends += [m.end() for m in re.finditer(pattern, masked)]
+            pattern = (  # "escalated = Y or N" too
+                rf"(?<![\w`'\"]){re.escape(name)}(?![\w`'\"])"
+                r"(?=\s+(?:is|are|has|takes)\b|\s*[=＝](?!=))"
+            )
+            # "Predict verdict … Verdict is positive, negative or mixed": any case
+            label_ends += [m.end() for m in re.finditer(pattern, masked, re.I)]
         weak = [n for m in mentions for n in m.names]
         found = best_label_list(masked, names, label_ends, weak)
         if found is not None and any(_TASK_ITEM.search(i) for i in found.items):
@@ -338,9 +355,10 @@ class RuleParser:
             result.set("labels", found.items, "words", found.confidence, found.evidence)
         self._metric(masked, result)
         spans = self._constraints(masked, result)
-        self._time_budget(masked, spans, result)
+        # "RMSE under 4 minutes, 1 hour budget": the target's duration is no budget
+        target = self._target(masked, result)
+        self._time_budget(masked, [*spans, *([target] if target else [])], result)
         self._trials(masked, result)
-        self._target(masked, result)
         return RuleReading(result, text, masked, mentions, found)
 
     # ------------------------------------------------------------------ paths
@@ -460,7 +478,8 @@ class RuleParser:
                     result.set("max_trials", int(value), "words", 0.9, match.group(0))
                     return
 
-    def _target(self, text: str, result: ParseResult) -> None:
+    def _target(self, text: str, result: ParseResult) -> tuple[int, int] | None:
+        """Sets the target score; returns its span when it is a duration ("MAE under 4 min")."""
         text = _spoken_scores(text)
         candidates: list[tuple[int, float, str]] = []
         metric = re.compile(rf"(?:{_METRIC_ANY})", re.I)
@@ -477,7 +496,9 @@ class RuleParser:
             if after and _OTHER_SETTING.search(after.group(0)):
                 after = None  # "hamming loss; trials cap 40": the number of another setting
             if after:
-                value = _score(after, text[match.end() + after.end() :], lower)
+                # "RMSE under 4 minutes": right after an error metric, a duration is the label's
+                timed = lower and not re.match(r"\s*[,，;；]", after[0]) and _DURATION.match(rest)
+                value = _score(after, rest, lower, bool(timed))
                 if value is not None:
                     candidates.append(
                         (match.start(), value, text[match.start() : match.end() + after.end()])
@@ -507,7 +528,7 @@ class RuleParser:
                 if value is not None:
                     candidates.append((before.start(), value, before.group(0)))
         if not candidates and "metric" in result.fields:  # "aim for 88%", "stop once it hits 0.9"
-            for match in _AIM.finditer(text):
+            for match in [*_AIM.finditer(text), *_AIM_AFTER.finditer(text)]:
                 value = _score(match, text[match.end() :], lower)
                 if value is not None and not _in_past_clause(text, match.start()):
                     candidates.append((match.start(), value, match.group(0)))
@@ -516,9 +537,13 @@ class RuleParser:
                 value = _score(match, text[match.end() :], lower)
                 if value is not None and not _in_past_clause(text, match.start()):
                     candidates.append((match.start(), value, match.group(0)))
-        if candidates:
-            _, value, evidence = candidates[0]
-            result.set("target_score", value, "words", 0.85, evidence.strip())
+        if not candidates:
+            return None
+        start, value, evidence = candidates[0]
+        result.set("target_score", value, "words", 0.85, evidence.strip())
+        end = start + len(evidence)
+        unit = _DURATION.match(text[end:]) if lower and text[start:end] == evidence else None
+        return (start, end + unit.end()) if unit else None
 
 
 # ---------------------------------------------------------------------- helpers
@@ -769,13 +794,16 @@ def _test_after(text: str, end: int, starts: list[int]) -> bool:
     return cue is not None and not any(end < s <= end + cue.end() + 6 for s in starts)
 
 
-def _score(match: re.Match[str], after: str, lower: bool = False) -> float | None:
+def _score(
+    match: re.Match[str], after: str, lower: bool = False, timed: bool = False
+) -> float | None:
     """A target score from a number and its percent sign, unless a unit says otherwise.
 
     ``lower``: the metric is an error (RMSE, MAE, log loss): its target is in the label's own
-    units ("RMSE under 1500"), so only a percent sign scales it.
+    units ("RMSE under 1500"), so only a percent sign scales it; ``timed``: the label is a
+    duration, so a unit of time after the number is the label's too.
     """
-    in_label_units = lower and _LABEL_UNIT.match(after)  # "MAE 控制在 6 个月以内"
+    in_label_units = lower and (timed or _LABEL_UNIT.match(after))  # "MAE 控制在 6 个月以内"
     if (_TARGET_UNIT.match(after) and not in_label_units) or re.match(
         r"\s*(?:-|–|~|to\b|到)\s*\d", after
     ):
