@@ -528,7 +528,12 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         code_like = any("_" in n.strip("_") or re.search(camel, n) for n in names) or all(
             q[:1] in "`'\"‘“" and q[-1:] in "`'\"’”" for q in quoted
         )  # 'description' and 'topics'
-        if not code_like:
+        # "estimate the upvotes a post gets from its title. x.tsv, title / upvotes": plain words
+        # the request used already name its columns
+        echoed = after_file and all(
+            re.search(rf"\b{re.escape(n)}\b", text[: m.start()], re.I) for n in names
+        )
+        if not (code_like or echoed):
             continue  # "helpful / unhelpful": plain words, more likely classes
         if any(re.fullmatch(rf"{_STOP}|FILE", n, re.I) for n in names):
             continue

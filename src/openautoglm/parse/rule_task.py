@@ -108,6 +108,7 @@ def task_type(
             reg is None
             and not _EXPLICIT_CLASSIFICATION.search(text)
             and not CLASS_NOUNS.search(text)
+            and not named  # "预测绩效等级 … weighted-F1": a metric of classes, no value
         ):
             predict = PREDICT.search(text)  # "predict X" with no classes anywhere: a value
             reg, weak_reg = (predict.group(0), True) if predict else (None, False)

@@ -245,7 +245,7 @@ _BOUND_BELOW = re.compile(
 # a list item that names the task, not a class: "当回归做", "continuous", "句对分类"
 _TASK_ITEM = re.compile(
     r"回归|连续值|连续数值|分类|多标签|\bmulti-?label\b|\bregression\b|\bclassification\b|"
-    r"\bcontinuous\b|\bfloat\b|"
+    r"\bcontinuous\b|\bfloat\b|小数|\bnumeric(?:al)?\b|"
     r"\breal[- ]valued\b|\blog scale\b",
     re.I,
 )
