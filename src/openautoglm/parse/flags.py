@@ -26,6 +26,7 @@ def spell_out_flags(text: str) -> str:
     """
     text = re.sub(rf"(?<!\S)--?labels?[= ]\s*{_LIST}(?=\s|$)", _label_list, text, flags=re.I)
     text = re.sub(rf"(?<![\w-])labels?\s*=\s*{_LIST}(?=\s|$)", _label_list, text, flags=re.I)
+    text = _column_keys(text)
     for flag, words in (
         (r"text[-_]?col(?:umns?)?|text", "text column"),
         (r"label[-_]?col(?:umn)?|label|target", "label column"),
@@ -79,6 +80,32 @@ _SETTING_KEYS = (
     (r"max_trials|n_trials|最大试验次数|试验次数上限", r"\g<v> trials ,"),
 )
 _ZH_WORDS = {"text column": "文本列", "label column": "标签列", "metric": "指标"}
+# a column's key: spelt out ("text_key": "sentence", label_col: y) after = or :, short
+# (x=, y=, col=, 文本=, 标签=) after = only, as "标签：好评、差评" lists classes
+_COLUMN_KEYS = (
+    (r"(?:text|input)_?(?:column|col|key|field)", r"[=:：]", "text column"),
+    (r"(?:label|target)_?(?:column|col|key|field)", r"[=:：]", "label column"),
+    (r"x|col|input|文本|文本列", r"[=＝]", "text column"),
+    (r"y|target|标签|标签列", r"[=＝]", "label column"),
+)
+# a name (letters in it: "target = 0.85" is a score), whole ("y = df['is_ad']" is code)
+_COLUMN_VALUE = (
+    r"[`'\"“]?(?P<v>(?=[^\s`'\"“”]*[A-Za-z_\u4e00-\u9fff])[^\s`'\"“”,，;；\[\](){}（）]+)"
+    r"[`'\"”]?(?=[\s,，;；|}\]#。]|$)"
+)
+_PAIR_VALUE = r"\[\s*[\"']?(?P<a>[\w.-]+)[\"']?\s*,\s*[\"']?(?P<b>[\w.-]+)[\"']?\s*\]"
+
+
+def _column_keys(text: str) -> str:
+    """``text`` with columns given as keys ("text_key": "sentence", y=情绪) written as words."""
+    for key, link, words in _COLUMN_KEYS:
+        # a quoted key is JSON's: "x": "text"
+        opening = rf"(?<![\w-])(?<![\w-]\s)(?:[\"'“](?:{key})[\"'”]\s*[:：]|(?:{key})\s*{link})\s*"
+        text = re.sub(  # text_column=["query", "candidate"]: the two texts of a pair
+            opening + _PAIR_VALUE, rf"{words}s \g<a> and \g<b> ,", text, flags=re.I
+        )
+        text = re.sub(opening + _COLUMN_VALUE, _said(words), text, flags=re.I)
+    return text
 
 
 def _said(words: str) -> Callable[[re.Match[str]], str]:
