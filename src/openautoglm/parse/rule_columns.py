@@ -286,11 +286,22 @@ _Z_SCORE_NAME = re.compile(
 )
 # 文本 描述，标签 类别: a Chinese name after a role word and a space, alone in its clause
 _Z_ROLE_CJK = re.compile(
-    rf"(?<![{_CJK}])(?P<role>文本|正文|内容|标签|类别|目标)\s+(?P<cjk>[{_CJK}]{{2,8}})(?=\s*[，,；;。]|$)"
+    rf"(?<![{_CJK}])(?P<role>文本|正文|内容|标签|类别|目标)\s+(?!字段|这|列)(?P<cjk>[{_CJK}]{{2,8}})"
+    r"(?=\s*[，,；;。]|$)"
+)
+# 字段 用户消息 是文本 / 正文 字段是文本 / 是否引战 这一列是标签: a Chinese name set apart by
+# spaces, said to be the text or the label
+_Z_CJK_ROLE_STATED = re.compile(
+    rf"(?:(?<=\s)|(?<=[，,；;。：:]))(?P<cjk>[{_CJK}]{{1,8}})\s+(?:这一?列|这个?字段|字段|列)?\s*"
+    r"(?:是|为|作为|当作?|做)\s*(?P<role>文本|输入|标签|目标|要预测的)"
+)
+# 问句 这一列 + 意图 这一列: two Chinese names, each set apart before 这一列
+_Z_CJK_COL_PLUS = re.compile(
+    rf"(?<=\s)(?P<a>[{_CJK}]{{1,8}})\s+这一?列\s*[+＋和与]\s*(?P<b>[{_CJK}]{{1,8}})\s+这一?列"
 )
 # 题目在 题干 列 / 分数是 得分 字段: a Chinese name set apart by spaces before the word for column
 _Z_CJK_NAME_COL = re.compile(
-    rf"(?:在|是|为|叫)\s+(?P<cjk>[{_CJK}]{{1,8}})\s+(?:这一?|那一?)?(?:列|字段)(?![{_CJK}])"
+    rf"(?:在|是|为|叫|里的|中的)\s+(?P<cjk>[{_CJK}]{{1,8}})\s+(?:这一?|那一?)?(?:列|字段)(?![{_CJK}])"
 )
 # “职位描述”列 → “月薪”列: a column of input, an arrow, the column to predict
 _Z_COL_ARROW = re.compile(
@@ -704,6 +715,12 @@ def _chinese(text: str, found: list[Mention]) -> None:
     for m in _Z_ROLE_CJK.finditer(text):
         role = _role_zh(m["role"])
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.8, m[0]))
+    for m in _Z_CJK_ROLE_STATED.finditer(text):
+        role = "label" if m["role"] == "要预测的" else _role_zh(m["role"])
+        found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.85, m[0]))
+    for m in _Z_CJK_COL_PLUS.finditer(text):  # the input first, then what to predict
+        found.append(Mention([m["a"]], m.start("a"), m.end("a"), "text", 0.8, m[0]))
+        found.append(Mention([m["b"]], m.start("b"), m.end("b"), "label", 0.8, m[0]))
     for m in _Z_CJK_NAME_ROLE.finditer(text):
         role = _role_zh(m["role"])
         # "内容 (text)": the word in brackets is the role, not a column of its own
