@@ -82,7 +82,9 @@ _E_COL_THEN_NAMES = re.compile(
     re.I,
 )
 _E_NAMES_THEN_COL = re.compile(
-    rf"(?P<names>{_name('a')}(?:\s*(?:\band\b|&|/|和|与)\s*{_name('b')})?)\s+"
+    # "resume, job_desc columns", "question + answer columns": a comma or plus before a plural
+    rf"(?P<names>{_name('a')}(?:\s*(?:\band\b|&|/|和|与|,(?=[^,]*\b(?:columns|fields)\b)|\+)\s*"
+    rf"{_name('b')})?)\s+"
     # "query and doc are two columns"
     rf"(?:(?<=\w\s)(?:are|as)\s+(?:the\s+)?(?:two|both)\s+)?(?P<cue>{_COL_EN})\b",
     re.I,
@@ -295,6 +297,11 @@ _Z_CJK_ROLE_STATED = re.compile(
     rf"(?:(?<=\s)|(?<=[，,；;。：:]))(?P<cjk>[{_CJK}]{{1,8}})\s+(?:这一?列|这个?字段|字段|列)?\s*"
     r"(?:是|为|作为|当作?|做)\s*(?P<role>文本|输入|标签|目标|要预测的)"
 )
+# query 和 doc_title 是否相关: two names, then the question asked about them: a pair's texts
+_Z_PAIR_WHETHER = re.compile(
+    rf"(?:^|(?<=[\s，,。；;：:]))(?P<names>{_name('a', True)}\s*(?:和|与|跟)\s*{_name('b', True)})"
+    r"\s*(?:之间)?(?:是否|是不是|有没有|相不相关|匹不匹配)"
+)
 # 问句 这一列 + 意图 这一列: two Chinese names, each set apart before 这一列
 _Z_CJK_COL_PLUS = re.compile(
     rf"(?<=\s)(?P<a>[{_CJK}]{{1,8}})\s+这一?列\s*[+＋和与]\s*(?P<b>[{_CJK}]{{1,8}})\s+这一?列"
@@ -384,6 +391,11 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         if not plural and ":" in link and values:
             continue  # "the genre column: comedy, true crime, news", "churn_risk column: a/b"
         names = names if plural else names[:1]
+        after_comma = plural and re.fullmatch(r"\s*,\s*", link)
+        if after_comma and not re.match(
+            r"\s*(?:label|target|column|col|field|as\b|[,;.)]|$)", text[m.end() :], re.I
+        ):
+            continue  # "query + passage columns, graded relevance is 0-3": a new clause
         if not (
             plural
             and re.fullmatch(r"\s*,\s*", link)
@@ -718,6 +730,8 @@ def _chinese(text: str, found: list[Mention]) -> None:
     for m in _Z_CJK_ROLE_STATED.finditer(text):
         role = "label" if m["role"] == "要预测的" else _role_zh(m["role"])
         found.append(Mention([m["cjk"]], m.start("cjk"), m.end(), role, 0.85, m[0]))
+    for m in _Z_PAIR_WHETHER.finditer(text):
+        found.append(Mention(_names(m, "ab"), m.start(), m.end(), "text", 0.85, m[0]))
     for m in _Z_CJK_COL_PLUS.finditer(text):  # the input first, then what to predict
         found.append(Mention([m["a"]], m.start("a"), m.end("a"), "text", 0.8, m[0]))
         found.append(Mention([m["b"]], m.start("b"), m.end("b"), "label", 0.8, m[0]))

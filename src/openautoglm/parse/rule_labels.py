@@ -843,7 +843,7 @@ def _after_columns(text: str, names: set[str], after: Collection[int]) -> list[L
     out = []
     for end in after:
         skip = re.match(
-            r"[\"'’”`]?\s*(?:[,，:：=＝]\s*(?:which\s+(?:is|are)\b(?:\s+either\b)?)?"
+            r"[\"'’”`]?\s*(?:(?:这一?)?(?:列|字段)(?=\s))?\s*(?:[,，:：=＝]\s*(?:which\s+(?:is|are)\b(?:\s+either\b)?)?"
             r"|\b(?:with|has|have|takes?)(?:\s+(?:the\s+)?values?)?\b"
             r"|\b(?:says|is|are|holds?|contains?)\b(?:\s+either\b)?|取值(?:为|是)?|值为|是|为"
             r"|(?:标注|标记|记)(?:为|成|的是)?)?\s*",
