@@ -493,6 +493,8 @@ class RuleParser:
             ends = _CLAUSE_END.match(rest) or (lower and _LABEL_UNIT.match(rest))
             if after and re.match(r"\s*[,，;；]", after.group(0)) and not ends:
                 after = None  # "RMSE, 2h": after a comma only a number that ends its clause
+            if after and _in_past_clause(text, match.end() + after.start("n")):
+                after = None  # "Pearson，去年比赛第一名是 0.62": a number about the past
             if after and _OTHER_SETTING.search(after.group(0)):
                 after = None  # "hamming loss; trials cap 40": the number of another setting
             if after:
@@ -508,7 +510,8 @@ class RuleParser:
             later = (_OR_LOWER if lower else _OR_BETTER).match(text, match.end()) or (
                 _BOUND_BELOW if lower else _BOUND_ABOVE
             ).match(text, match.end())
-            if later:
+            if later and not _in_past_clause(text, later.start("n")):
+                # "Pearson，去年比赛第一名是 0.62": a number in a clause about the past is none
                 value = _score(later, text[later.end() :], lower)
                 if value is not None:
                     candidates.append((match.start(), value, text[match.start() : later.end()]))
@@ -613,6 +616,7 @@ _PAST = re.compile(
     r"上次|上一次|上回|上个?(?:季度|月|星期|周|版)|上一版|上周|去年|之前|以前|原来|原先|目前|现有|"
     r"旧模型|老模型|基线|\bbaseline\b|"
     r"\blast (?:time|run|quarter|year|month|week|attempt|model|version|release|score|result|"
+    r"sprint|iteration|round|experiment|try|"
     r"f1|accuracy)\b|\bpreviously\b|\bearlier\b|\bv\d+ model\b|\bv\d+ 模型|"
     r"\bcurrently\b|\btried\b|\bwe got\b|\bgot (?:around|about)\b|\bused to\b|\bprevious\b|"
     r"(?:跑|试|训|练)了|"
@@ -692,13 +696,24 @@ def _reported_score(text: str, start: int, end: int) -> bool:
     begin = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
     before = text[begin:start]
     past = [m.end() for pattern in (_PAST, _REPORTED) for m in pattern.finditer(before)]
+    has = _HAS_SCORE.search(before)  # "our rules engine has MAE 4.1 days": a system's score
+    past += [has.end()] if has and number_after else []
     if not past:
         return False
     stop = SENTENCE_END.search(text, end)
     after = text[end : stop.start() if stop else len(text)]
-    return not (_GOAL.search(before[max(past) :]) or _GOAL.search(after))
+    # "论文里 pearson 是 0.78，我们这次就用 pearson 评估": a goal after it needs a number
+    goal_after = _GOAL.search(after)
+    later_goal = goal_after is not None and re.search(r"\d", after[goal_after.end() :])
+    return not (_GOAL.search(before[max(past) :]) or later_goal)
 
 
+#: a system said to have a score now: "the rules engine has", "we scored"
+_HAS_SCORE = re.compile(
+    r"(?<!must )(?<!should )(?<!to )\b(?:has|have|gets|got|scores?|scored|achieves?|achieved)"
+    r"\s+(?:an?\s+|the\s+)?$",
+    re.I,
+)
 #: a published or reported figure: "Dr. Patel's 2019 paper reported 0.87 Pearson"
 _REPORTED = re.compile(r"\breported\b|\bpublished\b|\bpaper\b|论文|报告了|报道", re.I)
 #: words that turn from an earlier result to what is asked now
@@ -725,8 +740,19 @@ def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
         for h in hits
         if not _NOT_WANTED.match(text[h[1] :])
         and not _NOT_WANTED_BEFORE.search(text[max(0, h[0] - 12) : h[0]])
-        and not _in_past_clause(text, h[0])
+        and not (_in_past_clause(text, h[0]) and not _past_then_goal(text, h[0], h[1]))
     ]
+
+
+def _past_then_goal(text: str, start: int, end: int) -> bool:
+    """ "accuracy 上次 0.83，这次至少 0.86": the metric leads its sentence from the past score
+    to the one wanted now."""
+    if _PAST.search(text[_clause_start(text, start) : start]):
+        return False  # "之前准确率 0.72": the metric belongs to the past
+    stop = SENTENCE_END.search(text, end)
+    rest = text[end : stop.start() if stop else len(text)]
+    goal = _GOAL.search(rest)
+    return goal is not None and re.search(r"\d", rest[goal.end() :]) is not None
 
 
 # a task's name in capitals ("中文 NLI，三类：…"), no column

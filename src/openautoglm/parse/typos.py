@@ -20,7 +20,8 @@ KEYWORDS = frozenset(
     "categories category categorize accuracy minutes trials latency dataset regression "
     "multilabel predict training target".split()
 )
-_WORD = re.compile(r"(?<![\w'`\"“‘./\\-])[A-Za-z]{5,}(?![\w'`\"”’./\\-])")
+# Latin letters only around it: "用accurcy评估" glues the word to Chinese characters
+_WORD = re.compile(r"(?<![A-Za-z0-9_'`\"“‘./\\-])[A-Za-z]{5,}(?![A-Za-z0-9_'`\"”’./\\-])")
 
 
 def fix_keyword_typos(text: str) -> str:
