@@ -280,6 +280,8 @@ def _tidy(items: list[str]) -> list[str]:
     if all(re.fullmatch(r"\d+", item) for item in out[1:]):  # "levels 1, 2, 3": the noun
         out[0] = re.sub(r"^[A-Za-z]+\s+(?=\d+$)", "", out[0])
     out[-1] = _VALUES_TAIL.sub("", out[-1])
+    # "praise (a review can be several": a bracket left open; "billing.accuracy": a glued stop
+    out[-1] = re.sub(r"\s*[(（][^)）]*$|(?<=[a-z]{3})\.$", "", out[-1]) or out[-1]
     if all(" " not in o for o in out[1:]):  # "asking about shipping, returns, payment or other"
         out[0] = _ASKING_LEAD.sub("", out[0])
     if len(out) > 2 and _NO_CLASS.fullmatch(out[-1].strip()):
@@ -334,8 +336,10 @@ def _triggers(text: str, names: set[str]) -> list[LabelList]:
             )
             items, phrase, _ = _read(text, match.end(), names, zh=zh, keep_names=value)
             items = _restarted(items) if zh else items
-            # a column's values ("source 取值 human 或 ai") outrank what the task tells apart
-            sure = 0.92 if value else 0.9
+            # a column's values ("source 取值 human 或 ai") outrank what the task tells apart,
+            # and classes named as such ("classes support / refute") a verb's ("either …")
+            noun = re.search(r"label|class|categor|类别|标签|类目", match[0], re.I)
+            sure = 0.92 if value else 0.91 if noun else 0.9
             if len(items) >= 2:
                 out.append(LabelList(items, match[0] + phrase, sure, match.start(), "trigger"))
     return out
@@ -942,8 +946,12 @@ _OR_LAST = re.compile(
 def _items(tail: str, names: set[str], keep_names: bool) -> tuple[list[str], int]:
     """The labels at the start of ``tail``; "/" separates only when nothing else does."""
     # "World, Sports and Sci/Tech" keeps "Sci/Tech"; "pos/neg，限时 90 秒" splits at the slash
-    items = _take(_pieces(tail, _SEP), names, keep_names)
-    first = _pieces(tail, _SEP)[0].text
+    pieces = _pieces(tail, _SEP)
+    if len(pieces) > 2 and pieces[1].sep in ("/", "／"):  # "好 / 坏，帮我训练": the comma ends it
+        cut = next((i for i, p in enumerate(pieces) if p.sep in (",", "，")), len(pieces))
+        pieces = pieces[:cut]
+    items = _take(pieces, names, keep_names)
+    first = pieces[0].text
     if re.search(r"\S[/／]\S", first):  # "0/1，分别表示…": the slash joins this list
         slashed = _take(_pieces(tail, _SEP_SLASH), names, keep_names)
         if len(slashed) >= 2:
