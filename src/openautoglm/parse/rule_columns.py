@@ -471,7 +471,15 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
     for m in _ARROW.finditer(text):
         a, b = _group(m, "a"), _group(m, "b")
         if a and b:
-            if re.match(r"\s*(?:/|,|\||\bor\b)", text[m.end() :]):
+            # "train.tsv, sentence→label, acc 0.95": one item of a spec, a comma after it
+            spec = (
+                re.match(r"\s*,", text[m.end() :])
+                and _SPEC_LEAD.search(text[: m.start()])
+                # not "query → user_query, title → page_title": a word, then the name it has
+                and not re.fullmatch(SPEC_HEAD, a, re.I)
+                and (re.fullmatch(_CODE, a) or not re.fullmatch(_CODE, b))
+            )
+            if re.match(r"\s*(?:/|,|\||\bor\b)", text[m.end() :]) and not spec:
                 continue  # "claim + evidence → SUPPORTS / REFUTES": the classes, no column
             # plain words around an arrow ("Wine reviews → points") are a guess at the columns
             sure = 0.85 if all(m[f"{g}q"] or re.fullmatch(_CODE, n) for g, n in
@@ -479,7 +487,8 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
             if sure < 0.85 and _ARROW_OF_COLUMNS.search(text[: m.start()]):
                 sure = 0.85  # "列 title → cat1", "columns UserUtterance -> IntentName"
             elif sure < 0.85 and " " not in a + b and _SPEC_ITEM.match(text[m.end() :]):
-                if _SPEC_LEAD.search(text[: m.start()]):
+                # not "score → grade": what a column holds, then its name
+                if _SPEC_LEAD.search(text[: m.start()]) and not re.fullmatch(SPEC_HEAD, a, re.I):
                     sure = 0.8  # "…: description -> rent, data …": one item of a spec
             found.append(Mention([a], m.start(), m.start("b_"), "text", sure, m[0]))
             found.append(Mention([b], m.start("b_"), m.end(), "label", sure, m[0]))
@@ -1255,7 +1264,7 @@ def _drop_name(mentions: list[Mention], name: str) -> None:
 
 # "first text_a, second text_b, similarity sim": a spec list, each item what a column holds,
 # then its name (a side of a pair, or the score / label)
-_SPEC_ITEM = re.compile(
+_SPEC_NAMED = re.compile(
     r"(?:^|(?<=[,;:(]))\s*(?:[a-z]+\s+){0,2}?(?P<head>" + SPEC_HEAD + r")"
     r"\s+[`'\"]?(?P<name>[A-Za-z_][A-Za-z0-9_]*)[`'\"]?(?=\s*(?:[,;)]|[.](?:\s|$)|$))",
     re.I,
@@ -1266,7 +1275,7 @@ def _spec_items(text: str) -> list[Mention]:
     """Columns of a spec list said as "what it holds, then its name", two or more in a row."""
     items = [
         m
-        for m in _SPEC_ITEM.finditer(text)
+        for m in _SPEC_NAMED.finditer(text)
         if m["name"].lower() not in NOT_NAMES and m["name"].lower() != m["head"].lower()
     ]
     lone = len(items) == 1 and re.fullmatch(SPEC_LABEL, items[0]["head"], re.I)
