@@ -789,6 +789,12 @@ _PREDICT_FROM = re.compile(
 )
 
 
+# "predict Reason (Compensation, Career Growth, …)", "gold_label in {entailment, neutral}": a
+# capitalised or coded name, then its classes in brackets
+_PREDICT_LISTED = re.compile(
+    rf"(?:\b(?:predict|classify\s+by)\s+(?P<name>[A-Z][A-Za-z0-9_]+|{_CODE})\s*[(（]"
+    rf"|(?P<set>{_CODE})\s+(?:in|∈)\s*\{{)[^)）}}]*[,，]",
+)
 # "train on body_text to predict level", "use the title column to predict category_l1"
 _USE_TO_PREDICT = re.compile(
     rf"\b(?:(?:train(?:ed)?|fit|learn)\s+(?:it\s+)?(?:on|from)|use|using)\s+(?:the\s+)?"
@@ -849,6 +855,10 @@ def verb_roles(text: str, mentions: list[Mention]) -> None:
             mentions.append(
                 Mention([match["name"]], match.start(), match.end(), None, 0.7, match[0])
             )
+    for match in _PREDICT_LISTED.finditer(text):  # "predict Reason (Compensation, Other)"
+        name = match["name"] or match["set"]
+        if not any(name in m.names for m in mentions):
+            mentions.append(Mention([name], match.start(), match.end(), "label", 0.75, match[0]))
     for match in _PREDICT_FROM_CODE.finditer(text):  # "estimate the star rating from review_text"
         if not any(match["t"] in m.names for m in mentions):
             mentions.append(Mention([match["t"]], match.start("t"), match.end(), "text", 0.75,
