@@ -100,8 +100,13 @@ EVAL13_FLOOR = 0.950
 EVAL14_FLOOR = 0.962
 #: the fifteenth, written apart from the parser (and from dev13, written at the same time from
 #: the same brief) and scored once, after the dev13 round and the refit: 1426/1539 = 92.7%
-#: (zh 91.5%, en 93.8%; the parser as it was before the dev13 round: 1420/1539 = 92.3%)
+#: (zh 91.5%, en 93.8%; the parser as it was before the dev13 round: 1420/1539 = 92.3%);
+#: 1429/1539 = 92.9% after the dev14 round
 EVAL15_FLOOR = 0.926
+#: the sixteenth, written apart from the parser (and from dev14, written at the same time from
+#: the same brief) and scored once, after the dev14 round and the refit: 1474/1560 = 94.5%
+#: (zh 94.6%, en 94.4%; the parser as it was before the dev14 round: 1468/1560 = 94.1%)
+EVAL16_FLOOR = 0.944
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -195,8 +200,8 @@ DEV3_KNOWN_MISSES = {
 #: the target (issue 14): at least 95% of stated fields right on descriptions not developed on
 EVAL_TARGET = 0.95
 _FILE = re.compile(r"\.(?:csv|tsv|txt|jsonl?|parquet|xlsx?|gz|zip)\b|\bFILE\b", re.I)
-_BUDGET = re.compile(
-    r"\b(?:minutes?|mins?|hours?|seconds?|secs?|ms|MB|GB|trials?|latency|budget)\b|分钟|小时|毫秒|"
+_BUDGET = re.compile(  # a unit word of its own, not part of a code ("en-GB" is a locale)
+    r"(?<![\w-])(?:minutes?|mins?|hours?|seconds?|secs?|ms|MB|GB|trials?|latency|budget)\b|分钟|小时|毫秒|"
     r"秒钟|兆|试验|延迟|预算",
     re.I,
 )
@@ -406,6 +411,7 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
         ("eval13", EVAL13_FLOOR),
         ("eval14", EVAL14_FLOOR),
         ("eval15", EVAL15_FLOOR),
+        ("eval16", EVAL16_FLOOR),
     ],
 )
 def test_the_later_evaluation_sets_keep_their_accuracy(
@@ -421,7 +427,8 @@ def test_the_later_evaluation_sets_keep_their_accuracy(
 #: first scored; a set written to be harder: long messages, config snippets, corrections);
 #: dev10 1438/1442 = 99.7% (94.0% when first scored) and dev11 1235/1241 = 99.5% (95.1% when
 #: first scored), dev12 1451/1462 = 99.2% (93.3% when first scored), dev13 1469/1492 = 98.5%
-#: (94.1% when first scored), each with the learned stage refitted on it
+#: (94.1% when first scored), dev14 1521/1533 = 99.2% (93.5% when first scored), each with the
+#: learned stage refitted on it
 DEV6_FLOOR = 0.993
 DEV7_FLOOR = 0.992
 DEV8_FLOOR = 0.997
@@ -430,6 +437,7 @@ DEV10_FLOOR = 0.996
 DEV11_FLOOR = 0.993
 DEV12_FLOOR = 0.992
 DEV13_FLOOR = 0.984
+DEV14_FLOOR = 0.992
 
 
 @pytest.mark.parametrize(
@@ -443,6 +451,7 @@ DEV13_FLOOR = 0.984
         ("dev11", DEV11_FLOOR),
         ("dev12", DEV12_FLOOR),
         ("dev13", DEV13_FLOOR),
+        ("dev14", DEV14_FLOOR),
     ],  # fmt: skip
 )
 def test_the_latest_development_sets_keep_their_accuracy(
@@ -457,13 +466,13 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-#: every held-out set together (eval5 to eval15, never developed on): 13350/14017 = 95.2% when
-#: last scored (zh 95.3%, en 95.2%); the floor keeps it from falling back
-HELD_OUT_FLOOR = 0.952
+#: every held-out set together (eval5 to eval16, never developed on): 14879/15577 = 95.5% when
+#: last scored (zh 95.6%, en 95.5%); the floor keeps it from falling back
+HELD_OUT_FLOOR = 0.955
 
 
 def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
-    counts = [_eval_accuracy(empty_dir, f"eval{i}") for i in range(5, 16)]
+    counts = [_eval_accuracy(empty_dir, f"eval{i}") for i in range(5, 17)]
     right, stated = sum(r for r, _ in counts), sum(s for _, s in counts)
     assert right / stated >= HELD_OUT_FLOOR, f"{right}/{stated} stated fields"
 
@@ -484,6 +493,7 @@ def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
         "dev11",
         "dev12",
         "dev13",
+        "dev14",
         "eval",
         "eval2",
         "eval3",
@@ -497,6 +507,9 @@ def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
         "eval11",
         "eval12",
         "eval13",
+        "eval14",
+        "eval15",
+        "eval16",
     ],  # fmt: skip
 )
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
