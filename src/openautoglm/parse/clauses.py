@@ -62,7 +62,7 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
      r"f1\s*(?:用|要|取|算|按)\s*(?:加权|weighted)", "f1_weighted",
      0.95),
     (r"log[\s_-]*loss|cross[\s-]*entropy|对数损失|交叉熵", "log_loss", 0.95),
-    (r"\baccuracy\b|\bacc\b|准确率|正确率|准确度|精度", "accuracy", 0.95),
+    (r"\baccuracy\b|\bacc\b|准[确却]率|正确率|准确度|精度", "accuracy", 0.95),
     (r"\bf1(?:[\s_-]*score)?\b|f1\s*值|f1\s*分数", "f1_macro", 0.7),
 ]  # fmt: skip
 #: \b is no boundary between a Chinese character and a Latin letter ("指标rmse", "看F1"): a

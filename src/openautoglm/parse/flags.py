@@ -25,7 +25,12 @@ def spell_out_flags(text: str) -> str:
         'run text column msg , label column y , time budget 20 minutes , 30 trials ,'
     """
     text = re.sub(rf"(?<!\S)--?labels?[= ]\s*{_LIST}(?=\s|$)", _label_list, text, flags=re.I)
-    text = re.sub(rf"(?<![\w-])labels?\s*=\s*{_LIST}(?=\s|$)", _label_list, text, flags=re.I)
+    text = re.sub(  # "classes=利好,利空,中性"
+        rf"(?<![\w-])(?:labels?|classes|categories)\s*=\s*{_LIST}(?=\s|$)",
+        _label_list,
+        text,
+        flags=re.I,
+    )
     text = _column_keys(text)
     for flag, words in (
         (r"text[-_]?col(?:umns?)?|text", "text column"),
@@ -84,14 +89,15 @@ _ZH_WORDS = {"text column": "文本列", "label column": "标签列", "metric": 
 # (x=, y=, col=, 文本=, 标签=) after = only, as "标签：好评、差评" lists classes
 _COLUMN_KEYS = (
     (r"(?:text|input)_?(?:column|col|key|field)", r"[=:：]", "text column"),
-    (r"(?:label|target)_?(?:column|col|key|field)", r"[=:：]", "label column"),
+    (r"(?:label|target)s?_?(?:column|col|key|field)", r"[=:：]", "label column"),
+    (r"text", r"(?!)", "text column"),  # JSON's "text": "text" (quoted keys only)
     (r"x|col|input|文本|文本列", r"[=＝]", "text column"),
     (r"y|target|标签|标签列", r"[=＝]", "label column"),
 )
 # a name (letters in it: "target = 0.85" is a score), whole ("y = df['is_ad']" is code)
-_COLUMN_VALUE = (
-    r"[`'\"“]?(?P<v>(?=[^\s`'\"“”]*[A-Za-z_\u4e00-\u9fff])[^\s`'\"“”,，;；\[\](){}（）]+)"
-    r"[`'\"”]?(?=[\s,，;；|}\]#。]|$)"
+_COLUMN_VALUE = (  # a quoted value closes its quote: "text": "Battery died …" is a sample row
+    r"(?P<q>[`'\"“])?(?P<v>(?=[^\s`'\"“”]*[A-Za-z_\u4e00-\u9fff])[^\s`'\"“”,，;；\[\](){}（）]+)"
+    r"(?(q)[`'\"”])(?=[\s,，;；|}\]#。]|$)"
 )
 _PAIR_VALUE = r"\[\s*[\"']?(?P<a>[\w.-]+)[\"']?\s*,\s*[\"']?(?P<b>[\w.-]+)[\"']?\s*\]"
 

@@ -19,6 +19,11 @@ _PASTE_CUE = re.compile(
     re.I,
 )
 _CELL = re.compile(r"[\w\u4e00-\u9fff.-]{1,40}")
+_INLINE_HEADER = re.compile(
+    r"(?:header|表头|文件头|列名)\s*(?:is|是|为)?\s*[:：]\s*`?"
+    r"(?P<cells>[\w\u4e00-\u9fff.-]+(?:\s*[,|\t]\s*[\w\u4e00-\u9fff.-]+){2,})`?",
+    re.I,
+)
 
 
 def plain_fields(text: str) -> str:
@@ -67,6 +72,11 @@ def pasted_header(text: str) -> tuple[str, list[str] | None]:
         >>> pasted_header("文件头：\\nid,title,label\\n用 title 做文本")
         ('文件头：\\n\\n用 title 做文本', ['id', 'title', 'label'])
     """
+    inline = _INLINE_HEADER.search(text)  # "header: `uid,channel,feedback`", "my header: a|b|c."
+    if inline:
+        names = [c.strip() for c in re.split(r"[,|\t]", inline["cells"])]
+        if all(_CELL.fullmatch(n) for n in names):
+            return text[: inline.start("cells")] + " " + text[inline.end("cells") :], names
     lines = text.split("\n")
     for i, line in enumerate(lines):
         before = lines[i - 1] if i else ""

@@ -300,7 +300,8 @@ _Z_CJK_ROLE_STATED = re.compile(
 # query 和 doc_title 是否相关: two names, then the question asked about them: a pair's texts
 _Z_PAIR_WHETHER = re.compile(
     rf"(?:^|(?<=[\s，,。；;：:]))(?P<names>{_name('a', True)}\s*(?:和|与|跟)\s*{_name('b', True)})"
-    r"\s*(?:之间)?(?:是否|是不是|有没有|相不相关|匹不匹配)"
+    # "old_clause 与 new_clause 两个版本的条款有没有实质变化", "X 和 Y 匹配不匹配"
+    rf"\s*[{_CJK}]{{0,10}}?(?:是否|是不是|有没有|相不相关|匹不匹配|匹配不匹配)"
 )
 # 问句 这一列 + 意图 这一列: two Chinese names, each set apart before 这一列
 _Z_CJK_COL_PLUS = re.compile(

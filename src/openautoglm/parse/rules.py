@@ -207,20 +207,23 @@ _NUM = r"(?<![A-Za-z0-9_.])(?P<n>\d+(?:\.\d+)?|\.\d+)\s*(?P<pct>%|percent\b|个�
 _TARGET_GENERIC = re.compile(
     rf"(?:target(?:\s+score)?|目标(?:分数)?|score of at least|at least|(?:score|得分|分数)\s*"
     rf"(?:达到|at least|of at least|>=|≥|不低于|不少于)|达到|不低于|不少于|至少)"
-    rf"[\"'”]?\s*(?:of|is|=|:|：|为|是)?\s*{_NUM}",  # JSON: "target": 0.9
+    rf"[\"'”]?\s*(?:of|is|=|:|：|为|是)?\s*[$¥€£]?{_NUM}",  # "target": 0.9; "target $12"
     re.I,
 )
 # a score aimed at, once a metric is named: "aim for 88%", "once it hits 0.9", "能到0.8最好"
 _AIM = re.compile(
     rf"(?:\baim(?:ing)?\s+(?:for|at)|\bhits?|\breach(?:es)?|\bgets?\s+to|能到|能达到|做到|"
     # "争取 0.65", "最好 95% 吧", "希望降到 2500"
-    rf"争取|最好(?:能)?|(?:希望|想)?(?:能)?(?:降到|降低到|降至|提到|提升到|提高到))"
+    rf"争取|最好(?:能)?|(?:希望|想)?(?:能)?(?:降到|降低到|降至|提到|提升到|提高到)|"
+    # "I'd like 0.92 this time", "we want 0.9"
+    rf"(?:'d|would)\s+like(?:\s+to\s+(?:see|get|reach|hit))?|\bwant(?:\s+to\s+(?:see|get|reach|hit))?)"
     rf"\s*(?:about|around|~)?\s*{_NUM}",
     re.I,
 )
 # ... or said good enough after the number: "0.5 would be good enough", "0.8 就行"
 _AIM_AFTER = re.compile(
-    rf"{_NUM}\s*(?:(?:would\s+be|is|'d\s+be)\s+(?:good|fine|ok|okay|acceptable|great)\b"
+    rf"{_NUM}\s*(?:(?:would\s+be|is|'d\s+be)\s+(?:good|fine|ok|okay|acceptable|great|nice|"
+    rf"fantastic|awesome|perfect|amazing|ideal)\b"
     rf"|就行|就好|就可以|就够)",
     re.I,
 )
@@ -530,7 +533,8 @@ class RuleParser:
                 value = _score(before, text[before.end() :], lower)
                 if value is not None:
                     candidates.append((before.start(), value, before.group(0)))
-        if not candidates and "metric" in result.fields:  # "aim for 88%", "stop once it hits 0.9"
+        named = "metric" in result.fields or re.search(_METRIC_ANY, text, re.I)
+        if not candidates and named:  # "aim for 88%", "stop once it hits 0.9"
             for match in [*_AIM.finditer(text), *_AIM_AFTER.finditer(text)]:
                 value = _score(match, text[match.end() :], lower)
                 if value is not None and not _in_past_clause(text, match.start()):
@@ -642,7 +646,8 @@ _ONLY_A_REFERENCE = re.compile(
 
 # a unit as a key ("minutes: 45", "hours=2"), as config files write a budget
 _DURATION_KEY = re.compile(
-    r"\b(?!(?:latency|timeout|inference|response)_)(?:[a-z]+_)?(?P<u>minutes|mins|hours|hrs|seconds|secs)\s*[:=]\s*(?P<n>\d+(?:\.\d+)?)\b",
+    r"\b(?!(?:latency|timeout|inference|response)_)(?:[a-z]+_){0,3}(?P<u>minutes|mins|hours|hrs|"
+    r"seconds|secs)\s*[:=]\s*(?P<n>\d+(?:\.\d+)?)\b",
     re.I,
 )
 _KEY_SECONDS = {"minutes": 60.0, "mins": 60.0, "hours": 3600.0, "hrs": 3600.0, "seconds": 1.0,
@@ -703,9 +708,7 @@ def _reported_score(text: str, start: int, end: int) -> bool:
     stop = SENTENCE_END.search(text, end)
     after = text[end : stop.start() if stop else len(text)]
     # "论文里 pearson 是 0.78，我们这次就用 pearson 评估": a goal after it needs a number
-    goal_after = _GOAL.search(after)
-    later_goal = goal_after is not None and re.search(r"\d", after[goal_after.end() :])
-    return not (_GOAL.search(before[max(past) :]) or later_goal)
+    return not (_GOAL.search(before[max(past) :]) or _goal_score(after))
 
 
 #: a system said to have a score now: "the rules engine has", "we scored"
@@ -745,14 +748,26 @@ def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
 
 
 def _past_then_goal(text: str, start: int, end: int) -> bool:
-    """ "accuracy 上次 0.83，这次至少 0.86": the metric leads its sentence from the past score
-    to the one wanted now."""
-    if _PAST.search(text[_clause_start(text, start) : start]):
-        return False  # "之前准确率 0.72": the metric belongs to the past
+    """ "accuracy 上次 0.83，这次至少 0.86", "上一版宏平均F1是0.72，这次希望提升到0.8": the
+    sentence goes on from the past score to a number wanted now."""
     stop = SENTENCE_END.search(text, end)
     rest = text[end : stop.start() if stop else len(text)]
-    goal = _GOAL.search(rest)
-    return goal is not None and re.search(r"\d", rest[goal.end() :]) is not None
+    return _goal_score(rest)
+
+
+def _goal_score(words: str) -> bool:
+    """Whether ``words`` turn to a score wanted now: a goal word, then a number that is no
+    setting ("这次给 2 个小时", "上限 80MB") with no other metric named before it."""
+    goal = _GOAL.search(words)
+    if goal is None:
+        return False
+    after = words[goal.end() :]
+    number = re.search(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?\s*%?", after)
+    return (
+        number is not None
+        and not _TARGET_UNIT.match(after[number.end() :])
+        and not re.search(_METRIC_ANY, after[: number.start()], re.I)
+    )
 
 
 # a task's name in capitals ("中文 NLI，三类：…"), no column
