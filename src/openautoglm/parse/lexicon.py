@@ -108,7 +108,7 @@ MULTILABEL_CUES = [
 ]  # fmt: skip
 #: a number to predict: regression (with no label list)
 REGRESSION_CUES = [
-    r"\bregression\b", r"\bregress(?:or|ors)?\b",
+    r"(?<!logistic )\bregression\b", r"\bregress(?:or|ors)?\b",
     r"\bbetween\s+-?\d+(?:\.\d+)?\s+and\s+-?\d+(?:\.\d+)?",
     r"\bhow (?:many|much|long|likely|severe|toxic|positive|similar|related|relevant|close)\b",
     r"\bnumeric(?:al)?\b", r"\ba float\b", r"[(（]\s*(?:float|real-valued|a number)\s*[)）]",

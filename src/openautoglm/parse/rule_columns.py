@@ -81,6 +81,13 @@ _E_COL_THEN_NAMES = re.compile(
     rf"(?:{_SEP}(?!{_ROLE_PHRASE}){_name('c')}{_NOTE}{_ITEM_END})?)",
     re.I,
 )
+# "toxicity label column", "comment text field": a name, its role, then the word for column
+_E_NAME_ROLE_COL = re.compile(
+    rf"(?<![\w-])(?P<name>{_IDENT})[ \t]+(?P<role>label|target|text|input)[ \t]+(?:column|field|col)\b"
+    # not "message text column msg": there the name comes after
+    r"(?!\s*(?:[:=：]\s*)?[`'\"“‘]?[A-Za-z_])",
+    re.I,
+)
 _E_NAMES_THEN_COL = re.compile(
     # "resume, job_desc columns", "question + answer columns": a comma or plus before a plural
     rf"(?P<names>{_name('a')}(?:\s*(?:\band\b|&|/|和|与|,(?=[^,]*\b(?:columns|fields)\b)|\+)\s*"
@@ -429,6 +436,11 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
                 found.append(Mention([n], m.start(), m.end(), role_n, 0.9, m[0]))
             continue
         add(names, m, role, 0.9)
+    for m in _E_NAME_ROLE_COL.finditer(text):
+        if m["name"].lower() not in NOT_NAMES:
+            role = "label" if m["role"].lower() in ("label", "target") else "text"
+            found.append(Mention([m["name"]], m.start(), m.end(), role, 0.9, m[0]))
+            col_cues.add(m.start(0) + m[0].lower().rfind(m["role"].lower()) + len(m["role"]) + 1)
     for m in _E_NAMES_THEN_COL.finditer(text):
         if m.start("cue") in col_cues:
             continue  # "text column body": text describes, body is the name
@@ -491,7 +503,11 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
                 # not "score → grade": what a column holds, then its name
                 if _SPEC_LEAD.search(text[: m.start()]) and not re.fullmatch(SPEC_HEAD, a, re.I):
                     sure = 0.8  # "…: description -> rent, data …": one item of a spec
-            found.append(Mention([a], m.start(), m.start("b_"), "text", sure, m[0]))
+            # "resume vs job_posting -> fit_score": two texts before the arrow
+            other = re.search(rf"(?<![\w-])(?P<p>{_CODE}|[a-z]+)\s+(?:vs\.?|versus)\s+$",
+                              text[: m.start()])  # fmt: skip
+            texts = [other["p"], a] if other else [a]
+            found.append(Mention(texts, m.start(), m.start("b_"), "text", sure, m[0]))
             found.append(Mention([b], m.start("b_"), m.end(), "label", sure, m[0]))
             arrow_guesses.add(m[0])
     for m in _CODE_PAIR.finditer(text):

@@ -286,9 +286,13 @@ def _tidy(items: list[str]) -> list[str]:
         out[0] = _ASKING_LEAD.sub("", out[0])
     if len(out) > 2 and _NO_CLASS.fullmatch(out[-1].strip()):
         out = out[:-1]
+    glossed = [_GLOSSED_CODE.fullmatch(o) for o in out]
+    if len(out) >= 2 and all(glossed):  # "0 不相关、1 部分相关、2 完全相关": the codes
+        out = [g[1] for g in glossed if g]
     return out
 
 
+_GLOSSED_CODE = re.compile(r"(\d{1,2})\s*[=:：]?\s*[\u4e00-\u9fff]{2,8}")
 _ASKING_LEAD = re.compile(
     r"^(?:asking|talking|complaining|writing|inquiring|enquiring|calling)\s+(?:about|for|on)\s+"
     r"(?=\S+$)",
@@ -799,7 +803,8 @@ _SLASH_CLASSES = re.compile(
     rf"\s*(?:就|只|共|一共)?\s*"
     rf"(?:[两二三四五六七八九十\d]+\s*[个种类档])?\s*(?:是|为|有|[:：])?\s*"
     rf"(?P<after>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)"
-    rf"(?=\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种|个))?\s*(?:[，,。;；]|\.(?:\s|$)|$))"
+    rf"(?=\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种|个))?\s*(?:[，,。;；]|\.(?:\s|$)|$)"
+    rf"|\s*分别(?:对应|表示|代表))"  # "标签 0/1/2 分别对应 矛盾/中立/蕴含"
     # "，anger/joy/sadness 五类，": closed by a count of classes
     rf"|(?:^|(?<=[\s，,：:]))(?P<counted>{_SLASH_ITEM}(?:\s?[/／]\s?{_SLASH_ITEM})+)"
     r"\s*(?:[\d一二两三四五六七八九十]+\s*(?:类|种)|[二两三四]选一|"
@@ -953,7 +958,10 @@ def _items(tail: str, names: set[str], keep_names: bool) -> tuple[list[str], int
     items = _take(pieces, names, keep_names)
     first = pieces[0].text
     if re.search(r"\S[/／]\S", first):  # "0/1，分别表示…": the slash joins this list
-        slashed = _take(_pieces(tail, _SEP_SLASH), names, keep_names)
+        cut = re.search(r"[,，](?=[^/／]*$)", tail)  # "correct/incorrect, stored in column verdict"
+        slashed = _take(
+            _pieces(tail[: cut.start()] if cut else tail, _SEP_SLASH), names, keep_names
+        )
         if len(slashed) >= 2:
             return slashed, 1
     if len(items) >= 2:

@@ -25,7 +25,8 @@ from openautoglm.parse.lexicon import (
 
 #: metrics only label sets have (macro and micro F1 are also those of single labels)
 _MULTILABEL_ONLY = ("f1_samples", "subset_accuracy", "hamming_loss")
-_EXPLICIT_REGRESSION = re.compile(r"\bregression\b|\bregressors?\b|回归", re.I)
+# not "a logistic regression got 0.81": a classifier's name
+_EXPLICIT_REGRESSION = re.compile(r"(?<!logistic )\bregression\b|\bregressors?\b|回归", re.I)
 # "当成分类做（不是回归）", "classification, NOT regression", "multi-class, not multi-label":
 # a task named to be ruled out
 _NOT_REGRESSION = re.compile(

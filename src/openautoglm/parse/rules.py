@@ -177,6 +177,7 @@ _BUDGET_WORDS = re.compile(
 _CLAUSE = re.compile(r"[,，;；。.!?！？\n]")
 _TARGET_UNIT = re.compile(
     r"^\s*(?:ms|毫秒|MB|GB|秒|分钟|小时|min|mins|minutes?|hours?|seconds?|s\b|trials?|组|次|个|轮|"
+    r"configs?\b|configurations?|runs?\b|attempts?|experiments?|tries\b|"
     r"[KMG]B?\b|兆|days?)",
     re.I,
 )
