@@ -83,7 +83,8 @@ _E_COL_THEN_NAMES = re.compile(
 )
 # "toxicity label column", "comment text field": a name, its role, then the word for column
 _E_NAME_ROLE_COL = re.compile(
-    rf"(?<![\w-])(?P<name>{_IDENT})[ \t]+(?P<role>label|target|text|input)[ \t]+(?:column|field|col)\b"
+    rf"(?<![\w-])(?P<name>{_IDENT})[ \t]+(?P<role>label|target|text|input)[ \t]+"
+    r"(?:column|field|col)\b"
     # not "message text column msg": there the name comes after
     r"(?!\s*(?:[:=：]\s*)?[`'\"“‘]?[A-Za-z_])",
     re.I,
