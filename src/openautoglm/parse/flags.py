@@ -90,9 +90,8 @@ _ZH_WORDS = {"text column": "文本列", "label column": "标签列", "metric": 
 _COLUMN_KEYS = (
     (r"(?:text|input)_?(?:column|col|key|field)", r"[=:：]", "text column"),
     (r"(?:label|target)s?_?(?:column|col|key|field)", r"[=:：]", "label column"),
-    (r"text", r"(?!)", "text column"),  # JSON's "text": "text" (quoted keys only)
-    (r"x|col|input|文本|文本列", r"[=＝]", "text column"),
-    (r"y|target|标签|标签列", r"[=＝]", "label column"),
+    (r"x|col|input|text|文本|文本列", r"[=＝]", "text column"),  # and JSON's "text": "text"
+    (r"y|target|label|标签|标签列", r"[=＝]", "label column"),
 )
 # a name (letters in it: "target = 0.85" is a score), whole ("y = df['is_ad']" is code)
 _COLUMN_VALUE = (  # a quoted value closes its quote: "text": "Battery died …" is a sample row

@@ -124,7 +124,7 @@ REGRESSION_CUES = [
     r"\bsts(?:-?b)?\b", r"\bsemantic textual similarity\b", r"\brelatedness\b",
     r"\b(?:similarity|relevance|faithfulness|consistency|quality) scores?\b",
     r"相似度", r"相关度", r"(?:相关性|一致性|忠实度|满意度|质量)(?:分数|得分|分值|评分)",
-    r"(?:分数|得分|分值)\s*(?:列|字段|在)",
+    r"(?:分数|得分|分值)\s*(?:列|字段|在)", r"\bscore\s+(?:column|field)\b",
     r"回归", r"连续值", r"小数", r"打分", r"打个分", r"相似分", r"相似度(?:分数|得分|分值)",
     r"评分", r"(?<!做到)(?<!能到)(?<!达到)多少", r"估价",
     r"(?:预测|估计|估算|预估|估一下|估个)[^，。；;？?]{0,20}?(?:量|数|价|薪|工资|收入|租金|费用|"
