@@ -96,7 +96,7 @@ _COLUMN_KEYS = (
 # a name (letters in it: "target = 0.85" is a score), whole ("y = df['is_ad']" is code)
 _COLUMN_VALUE = (  # a quoted value closes its quote: "text": "Battery died …" is a sample row
     r"(?P<q>[`'\"“])?(?P<v>(?=[^\s`'\"“”]*[A-Za-z_\u4e00-\u9fff])[^\s`'\"“”,，;；\[\](){}（）]+)"
-    r"(?(q)[`'\"”])(?=[\s,，;；|}\]#。]|$)"
+    r"(?<!\.)(?(q)[`'\"”])(?=[\s,，;；|}\]#。]|\.(?:\s|$)|$)"
 )
 _PAIR_VALUE = r"\[\s*[\"']?(?P<a>[\w.-]+)[\"']?\s*,\s*[\"']?(?P<b>[\w.-]+)[\"']?\s*\]"
 
@@ -104,8 +104,13 @@ _PAIR_VALUE = r"\[\s*[\"']?(?P<a>[\w.-]+)[\"']?\s*,\s*[\"']?(?P<b>[\w.-]+)[\"']?
 def _column_keys(text: str) -> str:
     """``text`` with columns given as keys ("text_key": "sentence", y=情绪) written as words."""
     for key, link, words in _COLUMN_KEYS:
-        # a quoted key is JSON's: "x": "text"
-        opening = rf"(?<![\w-])(?<![\w-]\s)(?:[\"'“](?:{key})[\"'”]\s*[:：]|(?:{key})\s*{link})\s*"
+        # a quoted key is JSON's ("x": "text"); after a word and a space a short key only when
+        # glued to its "=" ("target col = x" is no key "col"; "a.csv y=情绪" is one)
+        guard = r"(?<![\w-]\s)" if link == r"[=＝]" else ""
+        opening = (
+            rf"(?<![\w-])(?:[\"'“](?:{key})[\"'”]\s*[:：]|(?:{key}){link}|{guard}(?:{key})\s+{link})"
+            r"\s*"
+        )
         text = re.sub(  # text_column=["query", "candidate"]: the two texts of a pair
             opening + _PAIR_VALUE, rf"{words}s \g<a> and \g<b> ,", text, flags=re.I
         )

@@ -286,6 +286,9 @@ def _tidy(items: list[str]) -> list[str]:
         out[0] = _ASKING_LEAD.sub("", out[0])
     if len(out) > 2 and _NO_CLASS.fullmatch(out[-1].strip()):
         out = out[:-1]
+    lead = re.fullmatch(r".+\s([A-Z0-9]{1,3})", out[0])
+    if lead and len(out) > 2 and all(re.fullmatch(r"[A-Z0-9]{1,3}", o) for o in out[1:]):
+        out[0] = lead[1]  # "into CPC sections A, B, C": the codes without their noun
     glossed = [_GLOSSED_CODE.fullmatch(o) for o in out]
     if len(out) >= 2 and all(glossed):  # "0 不相关、1 部分相关、2 完全相关": the codes
         out = [g[1] for g in glossed if g]

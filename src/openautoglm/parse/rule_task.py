@@ -36,7 +36,8 @@ _NOT_REGRESSION = re.compile(
 )
 _EXPLICIT_MULTILABEL = re.compile(r"multi[- ]?label|多标签", re.I)
 _EXPLICIT_CLASSIFICATION = re.compile(
-    r"\bclassif\w*|\bclassifier\b|\bcategori[sz]\w*|二分类|多分类|分类|分成|分为|分到|分入|归到|归入|归类",
+    r"\bclassif\w*|\bclassifier\b|\bcategori[sz]\w*|二分类|多分类|分类|分成|分为|分到|分入|归到|归入|归类|"
+    r"\bas\s+(?:a\s+)?class(?:es)?\b",  # "predict the star rating 1-5 as a class"
     re.I,
 )
 

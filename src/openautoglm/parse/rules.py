@@ -217,7 +217,8 @@ _AIM = re.compile(
     # "争取 0.65", "最好 95% 吧", "希望降到 2500"
     rf"争取|最好(?:能)?|(?:希望|想)?(?:能)?(?:降到|降低到|降至|提到|提升到|提高到)|"
     # "I'd like 0.92 this time", "we want 0.9"
-    rf"(?:'d|would)\s+like(?:\s+to\s+(?:see|get|reach|hit))?|\bwant(?:\s+to\s+(?:see|get|reach|hit))?)"
+    rf"(?:'d|would)\s+like(?:\s+to\s+(?:see|get|reach|hit))?|\bwant(?:\s+to\s+(?:see|get|reach|hit))?|"
+    rf"\bideally)"
     rf"\s*(?:about|around|~)?\s*{_NUM}",
     re.I,
 )
