@@ -105,8 +105,13 @@ EVAL14_FLOOR = 0.962
 EVAL15_FLOOR = 0.926
 #: the sixteenth, written apart from the parser (and from dev14, written at the same time from
 #: the same brief) and scored once, after the dev14 round and the refit: 1474/1560 = 94.5%
-#: (zh 94.6%, en 94.4%; the parser as it was before the dev14 round: 1468/1560 = 94.1%)
-EVAL16_FLOOR = 0.944
+#: (zh 94.6%, en 94.4%; the parser as it was before the dev14 round: 1468/1560 = 94.1%);
+#: 1483/1560 = 95.1% after the dev15 round
+EVAL16_FLOOR = 0.950
+#: the seventeenth, written apart from the parser (and from dev15, written at the same time from
+#: the same brief) and scored once, after the dev15 round and the refit: 1382/1484 = 93.1%
+#: (zh 93.6%, en 92.7%; before the dev15 round 1372/1484 = 92.5%, before dev14 92.0%)
+EVAL17_FLOOR = 0.931
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -412,6 +417,7 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
         ("eval14", EVAL14_FLOOR),
         ("eval15", EVAL15_FLOOR),
         ("eval16", EVAL16_FLOOR),
+        ("eval17", EVAL17_FLOOR),
     ],
 )
 def test_the_later_evaluation_sets_keep_their_accuracy(
@@ -427,8 +433,8 @@ def test_the_later_evaluation_sets_keep_their_accuracy(
 #: first scored; a set written to be harder: long messages, config snippets, corrections);
 #: dev10 1438/1442 = 99.7% (94.0% when first scored) and dev11 1235/1241 = 99.5% (95.1% when
 #: first scored), dev12 1451/1462 = 99.2% (93.3% when first scored), dev13 1469/1492 = 98.5%
-#: (94.1% when first scored), dev14 1521/1533 = 99.2% (93.5% when first scored), each with the
-#: learned stage refitted on it
+#: (94.1% when first scored), dev14 1521/1533 = 99.2% (93.5% when first scored), dev15
+#: 1473/1501 = 98.1% (94.1% when first scored), each with the learned stage refitted on it
 DEV6_FLOOR = 0.993
 DEV7_FLOOR = 0.992
 DEV8_FLOOR = 0.997
@@ -438,6 +444,7 @@ DEV11_FLOOR = 0.993
 DEV12_FLOOR = 0.992
 DEV13_FLOOR = 0.984
 DEV14_FLOOR = 0.992
+DEV15_FLOOR = 0.981
 
 
 @pytest.mark.parametrize(
@@ -452,6 +459,7 @@ DEV14_FLOOR = 0.992
         ("dev12", DEV12_FLOOR),
         ("dev13", DEV13_FLOOR),
         ("dev14", DEV14_FLOOR),
+        ("dev15", DEV15_FLOOR),
     ],  # fmt: skip
 )
 def test_the_latest_development_sets_keep_their_accuracy(
@@ -466,13 +474,13 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-#: every held-out set together (eval5 to eval16, never developed on): 14879/15577 = 95.5% when
-#: last scored (zh 95.6%, en 95.5%); the floor keeps it from falling back
+#: every held-out set together (eval5 to eval17, never developed on): 16294/17061 = 95.5% when
+#: last scored (zh 95.6%, en 95.4%); the floor keeps it from falling back
 HELD_OUT_FLOOR = 0.955
 
 
 def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
-    counts = [_eval_accuracy(empty_dir, f"eval{i}") for i in range(5, 17)]
+    counts = [_eval_accuracy(empty_dir, f"eval{i}") for i in range(5, 18)]
     right, stated = sum(r for r, _ in counts), sum(s for _, s in counts)
     assert right / stated >= HELD_OUT_FLOOR, f"{right}/{stated} stated fields"
 
@@ -494,6 +502,7 @@ def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
         "dev12",
         "dev13",
         "dev14",
+        "dev15",
         "eval",
         "eval2",
         "eval3",
@@ -510,6 +519,7 @@ def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
         "eval14",
         "eval15",
         "eval16",
+        "eval17",
     ],  # fmt: skip
 )
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:
