@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _CORPUS = ROOT / "tests" / "parser_corpus"
 SPLITS = {
     "dev": _CORPUS / "dev.jsonl",
-    **{f"dev{i}": _CORPUS / f"dev{i}.jsonl" for i in range(2, 16)},
+    **{f"dev{i}": _CORPUS / f"dev{i}.jsonl" for i in range(2, 17)},
     "eval": _CORPUS / "eval.jsonl",
     **{f"eval{i}": _CORPUS / f"eval{i}.jsonl" for i in range(2, 18)},
     "cases": ROOT.parent / "shared" / "parser" / "cases.jsonl",

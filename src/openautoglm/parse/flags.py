@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 _VALUE = r"[`'\"]?(?P<v>[^\s`'\",，;；]+)[`'\"]?"
-_LIST = r"[`'\"]?(?P<v>[^\s`'\"]+)[`'\"]?"
+_LIST = r"[`'\"]?(?P<v>[^\s`'\"，。]+)[`'\"]?"  # "label=intent，看 accuracy": no list
 _UNITS = {"s": "seconds", "m": "minutes", "min": "minutes", "h": "hours", "d": "days"}
 _DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>s|m|min|h|d)?", re.I)
 

@@ -150,7 +150,7 @@ _S_UNIT = r"seconds?|secs?|s|秒(?:钟)?"
 _LATENCY_WORDS = re.compile(
     r"latency|respon[sd]\w*|answer\w*|inference|infer\b|predict\w*|per (?:request|prediction|"
     r"query|call|text|item|sample|report|message|example|document|row)|each prediction|"
-    r"延迟|时延|响应|返回|推理|预测|单条|每条|每次",
+    r"延迟|时延|响应|返回|推理|预测|单条|每条|每次|出结果",
     re.I,
 )
 _LATENCY_VALUE = re.compile(
@@ -218,7 +218,7 @@ _AIM = re.compile(
     rf"争取|最好(?:能)?|(?:希望|想)?(?:能)?(?:降到|降低到|降至|提到|提升到|提高到)|"
     # "I'd like 0.92 this time", "we want 0.9"
     rf"(?:'d|would)\s+like(?:\s+to\s+(?:see|get|reach|hit))?|\bwant(?:\s+to\s+(?:see|get|reach|hit))?|"
-    rf"\bideally)"
+    rf"\bideally|\bhappy\s+with|\bsettle\s+for|希望(?:能)?(?:达到|到))"
     rf"\s*(?:about|around|~)?\s*{_NUM}",
     re.I,
 )
@@ -620,7 +620,7 @@ _NOT_WANTED_BEFORE = re.compile(
 #: its metric and score are history, not what this run must reach
 _PAST = re.compile(
     r"上次|上一次|上回|上个?(?:季度|月|星期|周|版)|上一版|上周|去年|之前|以前|原来|原先|目前|现有|"
-    r"旧模型|老模型|基线|\bbaseline\b|"
+    r"旧模型|老模型|线上模型|现在的模型|基线|\bbaseline\b|"
     r"\blast (?:time|run|quarter|year|month|week|attempt|model|version|release|score|result|"
     r"sprint|iteration|round|experiment|try|"
     r"f1|accuracy)\b|\bpreviously\b|\bearlier\b|\bv\d+ model\b|\bv\d+ 模型|"
@@ -649,7 +649,7 @@ _ONLY_A_REFERENCE = re.compile(
 # a unit as a key ("minutes: 45", "hours=2"), as config files write a budget
 _DURATION_KEY = re.compile(
     r"\b(?!(?:latency|timeout|inference|response)_)(?:[a-z]+_){0,3}(?P<u>minutes|mins|hours|hrs|"
-    r"seconds|secs)\s*[:=]\s*(?P<n>\d+(?:\.\d+)?)\b",
+    r"seconds|secs)[\"']?\s*[:=]\s*(?P<n>\d+(?:\.\d+)?)\b",
     re.I,
 )
 _KEY_SECONDS = {"minutes": 60.0, "mins": 60.0, "hours": 3600.0, "hrs": 3600.0, "seconds": 1.0,
@@ -697,7 +697,10 @@ def _reported_score(text: str, start: int, end: int) -> bool:
     """Whether the metric at ``start:end`` reports an earlier result's score: a number next to
     it, in a sentence that speaks of the past before it, with no goal in between."""
     number_before = re.search(r"\d[\d.]*\s*%?\s*(?:的)?\s*$", text[max(0, start - 12) : start])
-    number_after = re.match(r"\s*(?:[:：=]|of|is|was|是|为|只有|有|达到|才)?\s*\d", text[end:])
+    number_after = re.match(
+        r"\s*(?:[:：=]|of|is|was|是|为|只有|有|达到|才)?\s*(?:大概|大约|约|around|about|~)?\s*\d",
+        text[end:],
+    )
     if not (number_before or number_after):
         return False
     begin = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
@@ -720,7 +723,11 @@ _HAS_SCORE = re.compile(
     re.I,
 )
 #: a published or reported figure: "Dr. Patel's 2019 paper reported 0.87 Pearson"
-_REPORTED = re.compile(r"\breported\b|\bpublished\b|\bpaper\b|论文|报告了|报道", re.I)
+_REPORTED = re.compile(
+    r"\breported\b|\bpublished\b|\bpaper\b|\bSOTA\b|\bleaderboard\b|\bstate of the art\b|"
+    r"论文|报告了|报道|榜单",
+    re.I,
+)
 #: words that turn from an earlier result to what is asked now
 _GOAL = re.compile(
     r"这次|这回|目标|要求|希望|\bthis time\b|\bgoal\b|\btarget\b|\baim\b|\bwant\b|\bneed\b",

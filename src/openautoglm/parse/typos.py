@@ -18,7 +18,7 @@ from functools import cache
 KEYWORDS = frozenset(
     "column columns label labels labeled labelled classify classifier classification classes "
     "categories category categorize accuracy minutes trials latency dataset regression "
-    "multilabel predict training target".split()
+    "multilabel predict training target trial".split()
 )
 # Latin letters only around it: "用accurcy评估" glues the word to Chinese characters
 _WORD = re.compile(r"(?<![A-Za-z0-9_'`\"“‘./\\-])[A-Za-z]{5,}(?![A-Za-z0-9_'`\"”’./\\-])")
