@@ -49,7 +49,7 @@ _METRIC_PATTERNS: list[tuple[str, str, float]] = [
      r"(?:(?<=[,，;；.。)）])|(?<=[,，;；.。)）]\s))r2\b(?=\s*[。.]?\s*$)|"
      # "(body, helpful_ratio). r2. Also …": a sentence of its own
      r"(?:(?<=[;；.。)）])|(?<=[;；.。)）]\s))r2\b(?=\s*[。.;；](?:\s|$))|"
-     r"coefficient of determination|决定系数|拟合优度", "r2", 0.95),
+     r"coefficient of determination|决定系数|拟合优度|R方", "r2", 0.95),
     (r"\brmse\b|root[\s_-]*mean[\s_-]*squared?[\s_-]*error|均方根误差", "rmse", 0.95),
     (r"\bmae\b|mean[\s_-]*absolute[\s_-]*error|平均绝对误差", "mae", 0.95),
     # the same ranking as RMSE (a target in MSE units would differ, hence the lower confidence)

@@ -309,7 +309,8 @@ _Z_CJK_ROLE_STATED = re.compile(
 _Z_PAIR_WHETHER = re.compile(
     rf"(?:^|(?<=[\s，,。；;：:]))(?P<names>{_name('a', True)}\s*(?:和|与|跟)\s*{_name('b', True)})"
     # "old_clause 与 new_clause 两个版本的条款有没有实质变化", "X 和 Y 匹配不匹配"
-    rf"\s*[{_CJK}]{{0,10}}?(?:是否|是不是|有没有|相不相关|匹不匹配|匹配不匹配)"
+    rf"\s*(?:[{_CJK}]{{0,10}}?(?:是否|是不是|有没有|相不相关|匹不匹配|匹配不匹配)"
+    r"|之间的?(?:相关|相似|匹配))"  # "query 和 doc_title 之间的相关度打分"
 )
 # 问句 这一列 + 意图 这一列: two Chinese names, each set apart before 这一列
 _Z_CJK_COL_PLUS = re.compile(
@@ -802,7 +803,7 @@ _PREDICT_FROM = re.compile(
     # "regress 'severity' (1.0-10.0) from 'incident_report'": a range of values between
     r"(?:\s*[(（][^()（）\n]{1,20}[)）])?"
     rf"\s+(?:from|using|given)\s+(?:the\s+)?['\"`]?(?P<t>{_IDENT})['\"`]?"
-    r"(?=\s*(?:[,;.]|$|\s+in\b))",
+    r"(?=\s*(?:[,;.]|$|\s+in\b|\s+(?:text|column|field)\b))",  # "from the admission_note text"
     re.I,
 )
 

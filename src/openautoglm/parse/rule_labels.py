@@ -1280,6 +1280,7 @@ _UNITS = frozenset(
 _ZH_NEVER_IN = re.compile(
     r"几[十百千万]|十几|[十百千]来个|比如|例如|一一|属于|(?<!无法)判断|区分|分为|分成|是否|哪一|哪个|哪类|还是|(?:类别|标签|类型)(?:为|是|有)"
     r"|吗$|是不是"  # "区分这些评论是人写的还是机器生成的吗": the question, not its classes
+    r"|^这一?列$|^嗯$|就先这样|没有别的"  # "这一列，嗯，就先这样": filler after a column
 )
 
 # "论据对论点是 支持": the words that lead into a list, ending in its verb (never "不是")
