@@ -110,8 +110,13 @@ EVAL15_FLOOR = 0.926
 EVAL16_FLOOR = 0.950
 #: the seventeenth, written apart from the parser (and from dev15, written at the same time from
 #: the same brief) and scored once, after the dev15 round and the refit: 1382/1484 = 93.1%
-#: (zh 93.6%, en 92.7%; before the dev15 round 1372/1484 = 92.5%, before dev14 92.0%)
-EVAL17_FLOOR = 0.931
+#: (zh 93.6%, en 92.7%; before the dev15 round 1372/1484 = 92.5%, before dev14 92.0%);
+#: 1386/1484 = 93.4% after the dev16 round
+EVAL17_FLOOR = 0.933
+#: the eighteenth, written apart from the parser (and from dev16, written at the same time from
+#: the same brief) and scored once, after the dev16 round and the refit: 1520/1614 = 94.2%
+#: (zh 96.5%, en 91.8%; before the dev16 round 1518/1614 = 94.1%, before dev14 93.1%)
+EVAL18_FLOOR = 0.941
 #: dev2's share of right stated fields when the rules were last changed (1347/1379 = 97.7%)
 DEV2_FLOOR = 0.976
 #: dev2's known misses ("id:field"), each idiosyncratic or beyond a general rule of the grammar
@@ -418,6 +423,7 @@ def test_the_evaluation_half_keeps_its_accuracy_on_stated_fields(empty_dir: str)
         ("eval15", EVAL15_FLOOR),
         ("eval16", EVAL16_FLOOR),
         ("eval17", EVAL17_FLOOR),
+        ("eval18", EVAL18_FLOOR),
     ],
 )
 def test_the_later_evaluation_sets_keep_their_accuracy(
@@ -434,7 +440,8 @@ def test_the_later_evaluation_sets_keep_their_accuracy(
 #: dev10 1438/1442 = 99.7% (94.0% when first scored) and dev11 1235/1241 = 99.5% (95.1% when
 #: first scored), dev12 1451/1462 = 99.2% (93.3% when first scored), dev13 1469/1492 = 98.5%
 #: (94.1% when first scored), dev14 1521/1533 = 99.2% (93.5% when first scored), dev15
-#: 1473/1501 = 98.1% (94.1% when first scored), each with the learned stage refitted on it
+#: 1473/1501 = 98.1% (94.1% when first scored), dev16 1497/1518 = 98.6% (95.8% when first
+#: scored), each with the learned stage refitted on it
 DEV6_FLOOR = 0.993
 DEV7_FLOOR = 0.992
 DEV8_FLOOR = 0.997
@@ -445,6 +452,7 @@ DEV12_FLOOR = 0.992
 DEV13_FLOOR = 0.984
 DEV14_FLOOR = 0.992
 DEV15_FLOOR = 0.981
+DEV16_FLOOR = 0.986
 
 
 @pytest.mark.parametrize(
@@ -460,6 +468,7 @@ DEV15_FLOOR = 0.981
         ("dev13", DEV13_FLOOR),
         ("dev14", DEV14_FLOOR),
         ("dev15", DEV15_FLOOR),
+        ("dev16", DEV16_FLOOR),
     ],  # fmt: skip
 )
 def test_the_latest_development_sets_keep_their_accuracy(
@@ -474,13 +483,13 @@ def test_the_evaluation_half_reaches_the_target_accuracy(empty_dir: str) -> None
     assert right / stated >= EVAL_TARGET, f"{right}/{stated} stated fields"
 
 
-#: every held-out set together (eval5 to eval17, never developed on): 16294/17061 = 95.5% when
-#: last scored (zh 95.6%, en 95.4%); the floor keeps it from falling back
+#: every held-out set together (eval5 to eval18, never developed on): 17836/18675 = 95.5% when
+#: last scored (zh 95.8%, en 95.2%); the floor keeps it from falling back
 HELD_OUT_FLOOR = 0.955
 
 
 def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
-    counts = [_eval_accuracy(empty_dir, f"eval{i}") for i in range(5, 18)]
+    counts = [_eval_accuracy(empty_dir, f"eval{i}") for i in range(5, 19)]
     right, stated = sum(r for r, _ in counts), sum(s for _, s in counts)
     assert right / stated >= HELD_OUT_FLOOR, f"{right}/{stated} stated fields"
 
@@ -503,6 +512,7 @@ def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
         "dev13",
         "dev14",
         "dev15",
+        "dev16",
         "eval",
         "eval2",
         "eval3",
@@ -520,6 +530,7 @@ def test_the_held_out_sets_together_keep_their_accuracy(empty_dir: str) -> None:
         "eval15",
         "eval16",
         "eval17",
+        "eval18",
     ],  # fmt: skip
 )
 def test_no_label_is_a_setting_a_budget_or_a_file(split: str, empty_dir: str) -> None:

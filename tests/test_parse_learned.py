@@ -21,7 +21,7 @@ CORPUS = Path(__file__).resolve().parent / "parser_corpus"
 HELD_OUT = (
     "eval5.jsonl", "eval6.jsonl", "eval7.jsonl", "eval8.jsonl", "eval9.jsonl", "eval10.jsonl",
     "eval11.jsonl", "eval12.jsonl", "eval13.jsonl", "eval14.jsonl", "eval15.jsonl",
-    "eval16.jsonl", "eval17.jsonl",
+    "eval16.jsonl", "eval17.jsonl", "eval18.jsonl",
 )  # fmt: skip
 
 ROWS = [{"a": 1.0, "b": 0.5}, {"a": 0.2}, {"b": 1.0, "c": 1.0}, {"c": 0.7, "a": 0.1}] * 3
