@@ -73,10 +73,9 @@ def pasted_header(text: str) -> tuple[str, list[str] | None]:
         ('文件头：\\n\\n用 title 做文本', ['id', 'title', 'label'])
     """
     inline = _INLINE_HEADER.search(text)  # "header: `uid,channel,feedback`", "my header: a|b|c."
-    if inline:
-        names = [c.strip() for c in re.split(r"[,|\t]", inline["cells"])]
-        if all(_CELL.fullmatch(n) for n in names):
-            return text[: inline.start("cells")] + " " + text[inline.end("cells") :], names
+    names = _header_cells(inline["cells"], r"[,|\t]") if inline else None
+    if inline and names:
+        return text[: inline.start("cells")] + " " + text[inline.end("cells") :], names
     lines = text.split("\n")
     for i, line in enumerate(lines):
         before = lines[i - 1] if i else ""
@@ -84,15 +83,16 @@ def pasted_header(text: str) -> tuple[str, list[str] | None]:
             before = lines[i - 2]
         if not _PASTE_CUE.search(before):
             continue
-        names = _header_cells(line) or _sample_row_keys(line)
+        names = _header_cells(line, r"\t|,") or _sample_row_keys(line)
         if names:
             return "\n".join([*lines[:i], "", *lines[i + 1 :]]), names
     return text, None
 
 
-def _header_cells(line: str) -> list[str] | None:
-    """The names of a comma- or tab-separated header line, when every cell is one name."""
-    cells = [c.strip() for c in re.split(r"\t|,", line.strip())]
+def _header_cells(line: str, separator: str) -> list[str] | None:
+    """The names of a header line cut at ``separator``, when there are three or more and every
+    cell is one name."""
+    cells = [c.strip() for c in re.split(separator, line.strip())]
     if len(cells) >= 3 and all(_CELL.fullmatch(c) for c in cells):
         return cells
     return None

@@ -84,7 +84,7 @@ _E_COL_THEN_NAMES = re.compile(
 # "toxicity label column", "comment text field": a name, its role, then the word for column
 _E_NAME_ROLE_COL = re.compile(
     rf"(?<![\w-])(?P<name>{_IDENT})[ \t]+(?P<role>label|target|text|input)[ \t]+"
-    r"(?:column|field|col)\b"
+    r"(?P<cue>column|field|col)\b"
     # not "message text column msg": there the name comes after
     r"(?!\s*(?:[:=：]\s*)?[`'\"“‘]?[A-Za-z_])",
     re.I,
@@ -407,8 +407,7 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         ):
             continue  # "query + passage columns, graded relevance is 0-3": a new clause
         if not (
-            plural
-            and re.fullmatch(r"\s*,\s*", link)
+            after_comma
             and re.search(
                 rf"(?<![\w-]){_IDENT}\s+(?:and|&|\+)\s+{_IDENT}\s+$", text[: m.start("cue")]
             )  # fmt: skip
@@ -442,7 +441,7 @@ def find_mentions(text: str, pair_hint: bool = False) -> list[Mention]:
         if m["name"].lower() not in NOT_NAMES:
             role = "label" if m["role"].lower() in ("label", "target") else "text"
             found.append(Mention([m["name"]], m.start(), m.end(), role, 0.9, m[0]))
-            col_cues.add(m.start(0) + m[0].lower().rfind(m["role"].lower()) + len(m["role"]) + 1)
+            col_cues.add(m.start("cue"))  # "label column" names no column "label"
     for m in _E_NAMES_THEN_COL.finditer(text):
         if m.start("cue") in col_cues:
             continue  # "text column body": text describes, body is the name

@@ -499,7 +499,8 @@ class RuleParser:
             after = re.match(_TARGET_LINK + _NUM, text[match.end() :], re.I)
             rest = text[match.end() + after.end() :] if after else ""
             ends = _CLAUSE_END.match(rest) or (lower and _LABEL_UNIT.match(rest))
-            if after and re.match(r"\s*[,，;；]", after.group(0)) and not ends:
+            comma = after is not None and re.match(r"\s*[,，;；]", after.group(0)) is not None
+            if comma and not ends:
                 after = None  # "RMSE, 2h": after a comma only a number that ends its clause
             if after and _in_past_clause(text, match.end() + after.start("n")):
                 after = None  # "Pearson，去年比赛第一名是 0.62": a number about the past
@@ -507,7 +508,7 @@ class RuleParser:
                 after = None  # "hamming loss; trials cap 40": the number of another setting
             if after:
                 # "RMSE under 4 minutes": right after an error metric, a duration is the label's
-                timed = lower and not re.match(r"\s*[,，;；]", after[0]) and _DURATION.match(rest)
+                timed = lower and not comma and _DURATION.match(rest)
                 value = _score(after, rest, lower, bool(timed))
                 if value is not None:
                     candidates.append(
@@ -538,8 +539,8 @@ class RuleParser:
                 value = _score(before, text[before.end() :], lower)
                 if value is not None:
                     candidates.append((before.start(), value, before.group(0)))
-        named = "metric" in result.fields or re.search(_METRIC_ANY, text, re.I)
-        if not candidates and named:  # "aim for 88%", "stop once it hits 0.9"
+        metric_said = "metric" in result.fields or metric.search(text)
+        if not candidates and metric_said:  # "aim for 88%", "stop once it hits 0.9"
             for match in [*_AIM.finditer(text), *_AIM_AFTER.finditer(text)]:
                 value = _score(match, text[match.end() :], lower)
                 if value is not None and not _in_past_clause(text, match.start()):
@@ -713,10 +714,8 @@ def _reported_score(text: str, start: int, end: int) -> bool:
     past += [has.end()] if has and number_after else []
     if not past:
         return False
-    stop = SENTENCE_END.search(text, end)
-    after = text[end : stop.start() if stop else len(text)]
     # "论文里 pearson 是 0.78，我们这次就用 pearson 评估": a goal after it needs a number
-    return not (_GOAL.search(before[max(past) :]) or _goal_score(after))
+    return not (_GOAL.search(before[max(past) :]) or _goal_score(_rest_of_sentence(text, end)))
 
 
 #: a system said to have a score now: "the rules engine has", "we scored"
@@ -755,16 +754,15 @@ def _metric_hits(text: str) -> list[tuple[int, int, str, float]]:
         for h in hits
         if not _NOT_WANTED.match(text[h[1] :])
         and not _NOT_WANTED_BEFORE.search(text[max(0, h[0] - 12) : h[0]])
-        and not (_in_past_clause(text, h[0]) and not _past_then_goal(text, h[0], h[1]))
+        # "accuracy 上次 0.83，这次至少 0.86": the sentence goes on to the score wanted now
+        and not (_in_past_clause(text, h[0]) and not _goal_score(_rest_of_sentence(text, h[1])))
     ]
 
 
-def _past_then_goal(text: str, start: int, end: int) -> bool:
-    """ "accuracy 上次 0.83，这次至少 0.86", "上一版宏平均F1是0.72，这次希望提升到0.8": the
-    sentence goes on from the past score to a number wanted now."""
+def _rest_of_sentence(text: str, end: int) -> str:
+    """The words from ``end`` to the end of their sentence."""
     stop = SENTENCE_END.search(text, end)
-    rest = text[end : stop.start() if stop else len(text)]
-    return _goal_score(rest)
+    return text[end : stop.start() if stop else len(text)]
 
 
 def _goal_score(words: str) -> bool:
